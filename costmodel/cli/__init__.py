@@ -1,0 +1,57 @@
+"""The ``mobilenet-cost`` command line (also ``python -m costmodel``).
+
+Each subcommand lives in its own module with a ``register(subparsers)`` function; :data:`COMMANDS`
+lists them in the order ``--help`` shows them. Bad input prints one line and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS: tuple[str, ...] = ("report", "sweep")
+"""Modules of ``costmodel.cli`` that each add one subcommand."""
+
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """Raised by a command for bad input; printed as one line, exit status 2."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose errors are a single line on stderr and exit status 2."""
+
+    def error(self, message: str):
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(
+        prog="mobilenet-cost",
+        description="Exact cost model of MobileNet v1: params, mult-adds, FLOPs and activations in alpha and rho.",
+        epilog="Example: mobilenet-cost report --alpha 0.5 --rho 0.714",
+    )
+    subparsers = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser
+    )
+    for name in COMMANDS:
+        importlib.import_module(f"costmodel.cli.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except (UsageError, ValueError, TypeError) as error:
+        print(f"mobilenet-cost {args.command}: error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""Argument helpers shared by the subcommands: the variant knobs, number lists and ranges, output files."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from costmodel.convention import BATCH_NORMS, KNOB_HELP, PADDINGS, ROUNDINGS, Convention
+
+RANGE_LIMIT = 1_000_000
+
+
+def add_knob_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--rounding``, ``--padding``, ``--no-scale-first-layer``, ``--classes``, ``--no-fc-bias``, ``--bn``."""
+    group = parser.add_argument_group("variant knobs (defaults reproduce the paper)")
+    group.add_argument("--rounding", choices=ROUNDINGS, default="slim", help=KNOB_HELP["rounding"])
+    group.add_argument("--padding", choices=PADDINGS, default="same", help=KNOB_HELP["padding"])
+    group.add_argument(
+        "--no-scale-first-layer",
+        dest="scale_first_layer",
+        action="store_false",
+        help="do not " + KNOB_HELP["scale_first_layer"],
+    )
+    group.add_argument("--classes", type=int, default=1000, help=KNOB_HELP["classes"])
+    group.add_argument(
+        "--no-fc-bias", dest="fc_bias", action="store_false", help="do not " + KNOB_HELP["fc_bias"]
+    )
+    group.add_argument("--bn", choices=BATCH_NORMS, default="none", help=KNOB_HELP["bn"])
+
+
+def knobs_from(args: argparse.Namespace) -> dict[str, object]:
+    """The knob keywords parsed by :func:`add_knob_arguments`."""
+    return {
+        "rounding": args.rounding,
+        "padding": args.padding,
+        "scale_first_layer": args.scale_first_layer,
+        "classes": args.classes,
+        "fc_bias": args.fc_bias,
+        "bn": args.bn,
+    }
+
+
+def convention_of(args: argparse.Namespace) -> Convention:
+    return Convention(**knobs_from(args))  # type: ignore[arg-type]
+
+
+def _decimal(name: str, text: str) -> Decimal:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ValueError(f"{name}: {text!r} is not a number") from None
+    if not value.is_finite():
+        raise ValueError(f"{name}: {text!r} is not a finite number")
+    return value
+
+
+def number_list(name: str, text: str) -> list[Decimal]:
+    """Parse ``"0.25,0.5,1"`` or a range ``"start:stop:step"`` (stop included) into decimals.
+
+    >>> [str(x) for x in number_list("alpha", "0.25,0.5")]
+    ['0.25', '0.5']
+    >>> [str(x) for x in number_list("alpha", "0.1:0.3:0.1")]
+    ['0.1', '0.2', '0.3']
+    """
+    values: list[Decimal] = []
+    for part in text.split(","):
+        if not part.strip():
+            raise ValueError(f"{name}: empty item in {text!r}")
+        if ":" not in part:
+            values.append(_decimal(name, part))
+            continue
+        pieces = part.split(":")
+        if len(pieces) != 3:
+            raise ValueError(f"{name}: range {part!r} must be start:stop:step")
+        start, stop, step = (_decimal(name, p) for p in pieces)
+        if step <= 0 or stop < start:
+            raise ValueError(f"{name}: range {part!r} needs step > 0 and stop >= start")
+        count = int((stop - start) / step) + 1
+        if len(values) + count > RANGE_LIMIT:
+            raise ValueError(f"{name}: {text!r} has more than {RANGE_LIMIT:,} values")
+        values.extend(start + i * step for i in range(count))
+    return values
+
+
+def integer_list(name: str, text: str) -> list[int]:
+    """Like :func:`number_list` but every value must be a whole number.
+
+    >>> integer_list("resolution", "128:224:32")
+    [128, 160, 192, 224]
+    """
+    values = number_list(name, text)
+    for value in values:
+        if value != value.to_integral_value():
+            raise ValueError(f"{name}: {value} is not a whole number of pixels")
+    return [int(v) for v in values]
+
+
+def write_output(text: str, path: str | None) -> None:
+    """Print ``text``, or write it to ``path`` atomically (nothing half-written is left on failure)."""
+    if path is None or path == "-":
+        print(text, end="" if text.endswith("\n") else "\n")
+        return
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise ValueError(f"output {path!r}: folder {str(directory)!r} does not exist")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:
+        raise ValueError(f"output {path!r} cannot be written: {error.strerror}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(temporary, target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise ValueError(f"output {path!r} cannot be written: {error.strerror}") from None

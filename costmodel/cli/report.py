@@ -1,0 +1,41 @@
+"""``mobilenet-cost report``: the per-layer table and totals for one design point."""
+
+from __future__ import annotations
+
+import argparse
+
+from costmodel.cli.common import add_knob_arguments, knobs_from, write_output
+from costmodel.report import report
+
+FORMATS = ("text", "csv", "markdown", "latex", "json")
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "report",
+        help="per-layer costs and exact totals for one design point",
+        description="Per-layer params, MACs, FLOPs and activations, with exact totals, for one (alpha, rho).",
+        epilog="Example: mobilenet-cost report --alpha 0.5 --rho 0.714 --format markdown",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--alpha", type=float, default=1.0, help="width multiplier")
+    side = parser.add_mutually_exclusive_group()
+    side.add_argument("--rho", type=float, help="resolution multiplier, snapped to round(224*rho) pixels")
+    side.add_argument("--resolution", type=int, help="input side in pixels (default 224)")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    parser.add_argument("-o", "--output", help="write to this file instead of standard output")
+    add_knob_arguments(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    r = report(alpha=args.alpha, rho=args.rho, resolution=args.resolution, **knobs_from(args))
+    text = {
+        "text": r.as_text,
+        "csv": r.as_csv,
+        "markdown": r.as_markdown,
+        "latex": r.as_latex,
+        "json": r.as_json,
+    }[args.format]()
+    write_output(text, args.output)
+    return 0

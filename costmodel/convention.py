@@ -1,0 +1,109 @@
+"""The variant knobs of the network, gathered in one frozen, hashable :class:`Convention`.
+
+A convention says how the network is built and counted. Its defaults reproduce the paper:
+
+>>> Convention()
+Convention(rounding='slim', padding='same', scale_first_layer=True, classes=1000, fc_bias=True, bn='none')
+>>> Convention(rounding="keras", classes=1001).classes
+1001
+>>> Convention(rounding="floor")
+Traceback (most recent call last):
+ValueError: rounding='floor' is not allowed; choose one of 'keras', 'slim', 'divisible8', 'smooth'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Literal
+
+Rounding = Literal["keras", "slim", "divisible8", "smooth"]
+Padding = Literal["same", "floor"]
+BatchNorm = Literal["none", "trainable", "all"]
+
+ROUNDINGS: tuple[str, ...] = ("keras", "slim", "divisible8", "smooth")
+PADDINGS: tuple[str, ...] = ("same", "floor")
+BATCH_NORMS: tuple[str, ...] = ("none", "trainable", "all")
+MAX_CLASSES = 1_000_000
+
+KNOB_HELP: dict[str, str] = {
+    "rounding": "channel rounding: keras int(d·α); slim max(int(d·α), 8); divisible8 (timm make_divisible); "
+    "smooth (no rounding, continuous α and ρ)",
+    "padding": "same: out = ceil(in/stride); floor: out = floor(in/2) at stride 2 (old keras ZeroPadding)",
+    "scale_first_layer": "apply α to the stem conv's 32 channels",
+    "classes": "classifier outputs (paper 1000, slim checkpoints 1001)",
+    "fc_bias": "count the classifier bias in params",
+    "bn": "batch-norm parameters counted in params: none, trainable (γ, β) or all (+ moving mean, var)",
+}
+
+
+def _choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, one of {', '.join(map(repr, allowed))}; got {value!r}")
+    if value not in allowed:
+        raise ValueError(f"{name}={value!r} is not allowed; choose one of {', '.join(map(repr, allowed))}")
+
+
+def _flag(name: str, value: object) -> None:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False; got {value!r}")
+
+
+@dataclass(frozen=True)
+class Convention:
+    """How the network is built and counted; every field is a documented knob (see ``KNOB_HELP``)."""
+
+    rounding: Rounding = "slim"
+    padding: Padding = "same"
+    scale_first_layer: bool = True
+    classes: int = 1000
+    fc_bias: bool = True
+    bn: BatchNorm = "none"
+
+    def __post_init__(self) -> None:
+        _choice("rounding", self.rounding, ROUNDINGS)
+        _choice("padding", self.padding, PADDINGS)
+        _choice("bn", self.bn, BATCH_NORMS)
+        _flag("scale_first_layer", self.scale_first_layer)
+        _flag("fc_bias", self.fc_bias)
+        if isinstance(self.classes, bool) or not isinstance(self.classes, int):
+            raise TypeError(f"classes must be a positive integer; got {self.classes!r}")
+        if not 1 <= self.classes <= MAX_CLASSES:
+            raise ValueError(f"classes={self.classes} is out of range; allowed 1 to {MAX_CLASSES:,}")
+
+    @property
+    def smooth(self) -> bool:
+        """True for the continuous model (no rounding of channels or spatial sizes)."""
+        return self.rounding == "smooth"
+
+    def describe(self) -> str:
+        """One line stating the counting convention, for captions and footers.
+
+        >>> Convention().describe()
+        'MACs = mult-adds of convolutions and the classifier (FLOPs = 2 × MACs); params = weights + classifier bias; rounding=slim, padding=same, scale_first_layer=True, classes=1000, fc_bias=True, bn=none'
+        """
+        counted = "weights" + (" + classifier bias" if self.fc_bias else "")
+        if self.bn != "none":
+            counted += " + BN " + ("γ, β" if self.bn == "trainable" else "γ, β, moving mean and variance")
+        knobs = ", ".join(f"{f.name}={getattr(self, f.name)}" for f in fields(self))
+        return (
+            "MACs = mult-adds of convolutions and the classifier (FLOPs = 2 × MACs); "
+            f"params = {counted}; {knobs}"
+        )
+
+
+KNOBS: tuple[str, ...] = tuple(f.name for f in fields(Convention))
+
+
+def convention_from(knobs: dict[str, object]) -> Convention:
+    """Build a :class:`Convention` from keyword knobs, rejecting unknown names.
+
+    >>> convention_from({"rounding": "keras"}).rounding
+    'keras'
+    >>> convention_from({"colour": "red"})
+    Traceback (most recent call last):
+    TypeError: unknown knob 'colour'; the knobs are rounding, padding, scale_first_layer, classes, fc_bias, bn
+    """
+    unknown = [k for k in knobs if k not in KNOBS]
+    if unknown:
+        raise TypeError(f"unknown knob {unknown[0]!r}; the knobs are {', '.join(KNOBS)}")
+    return Convention(**knobs)  # type: ignore[arg-type]

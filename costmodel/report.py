@@ -1,0 +1,163 @@
+"""``report()``: the per-layer table, exact totals and expressions for one design point.
+
+>>> r = report(alpha=0.5, rho=0.714)
+>>> r.resolution, r.totals["macs"], r.totals["params"]
+(160, 76524800, 1320648)
+>>> r.table.loc[r.table.layer == "Conv2d_0", ["kind", "out_side", "out_channels", "macs"]].to_numpy().tolist()
+[['conv', 80, 16, 2764800]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cached_property
+from types import MappingProxyType
+
+import pandas as pd
+
+from costmodel import render
+from costmodel.arithmetic import NUMERIC
+from costmodel.convention import Convention, convention_from
+from costmodel.design_point import DesignPoint, design_point
+from costmodel.formulas import METRICS, TOTAL_METRICS
+from costmodel.network import layer_shapes
+from costmodel.symbolic import Expressions, network_expressions
+
+TABLE_COLUMNS: tuple[str, ...] = (
+    "layer", "kind", "block", "kernel", "stride",
+    "in_side", "in_channels", "out_side", "out_channels",
+    *TOTAL_METRICS,
+)  # fmt: skip
+"""Columns of :attr:`Report.table`; the cost columns are the metrics of :data:`~costmodel.formulas.METRICS`."""
+
+SOURCES = (
+    "Architecture: Howard et al. 2017, MobileNets (arXiv:1704.04861), Table 1, last depthwise stride 1; "
+    "rounding as in TF-slim mobilenet_v1.py, keras.applications.MobileNet or timm make_divisible."
+)
+
+
+def _exact(value):
+    """Fractions that are whole numbers become ints; others stay exact."""
+    if isinstance(value, Fraction) and value.denominator == 1:
+        return int(value)
+    return value
+
+
+@dataclass(frozen=True, eq=False)
+class Report:
+    """Costs of MobileNet v1 at one design point under one convention.
+
+    ``totals`` maps each metric (weights, bias, bn_params, params, macs, flops, activations) to an exact
+    Python int (a ``Fraction`` under the smooth model); ``table`` has one row per layer, columns
+    :data:`TABLE_COLUMNS`; ``notes`` says how the input was interpreted (e.g. ρ snapped to pixels).
+    """
+
+    point: DesignPoint
+    convention: Convention
+    table: pd.DataFrame
+    totals: Mapping[str, int | Fraction]
+    notes: tuple[str, ...]
+
+    @property
+    def alpha(self) -> float:
+        return float(self.point.alpha)
+
+    @property
+    def rho(self) -> float:
+        return float(self.point.rho)
+
+    @property
+    def resolution(self) -> int | float:
+        side = self.point.resolution
+        return side if isinstance(side, int) else float(side)
+
+    @cached_property
+    def expressions(self) -> Expressions:
+        """SymPy totals and per-layer costs in ``alpha`` and ``rho`` for this report's convention."""
+        return network_expressions(self.convention)
+
+    def as_text(self) -> str:
+        return render.report_text(self)
+
+    __str__ = as_text
+
+    def __repr__(self) -> str:
+        return (
+            f"<Report alpha={self.alpha:g} resolution={self.resolution} rounding={self.convention.rounding} "
+            f"macs={self.totals['macs']:,} params={self.totals['params']:,}>"
+        )
+
+    def as_csv(self) -> str:
+        return render.report_csv(self)
+
+    def as_markdown(self) -> str:
+        return render.report_markdown(self)
+
+    def as_latex(self, caption: str | None = None, label: str | None = None) -> str:
+        return render.report_latex(self, caption=caption, label=label)
+
+    def as_json(self) -> str:
+        return render.report_json(self)
+
+    def _repr_html_(self) -> str:
+        return render.report_html(self)
+
+    def _repr_latex_(self) -> str:
+        return render.report_math(self)
+
+
+def report(alpha: object = 1.0, rho: object = None, *, resolution: object = None, **knobs) -> Report:
+    """Per-layer costs and exact totals of MobileNet v1 at width ``alpha`` and ``rho`` (or ``resolution``).
+
+    Knobs (see :class:`~costmodel.convention.Convention`): ``rounding``, ``padding``, ``scale_first_layer``,
+    ``classes``, ``fc_bias``, ``bn``. A ρ that is not an exact pixel count is snapped to round(224·ρ).
+
+    >>> report().totals["macs"], report().totals["params"]
+    (568740352, 4210088)
+    >>> report(alpha=1.0, bn="all").totals["params"]
+    4253864
+    """
+    convention = convention_from(knobs)
+    point = design_point(alpha, rho=rho, resolution=resolution, convention=convention)
+    return build_report(point, convention)
+
+
+def build_report(point: DesignPoint, convention: Convention) -> Report:
+    """The report for an already checked design point."""
+    shapes = layer_shapes(point.alpha, point.resolution, convention, NUMERIC)
+    rows = [
+        {
+            "layer": s.spec.name,
+            "kind": s.spec.kind,
+            "block": s.spec.block,
+            "kernel": s.spec.kernel,
+            "stride": s.spec.stride,
+            "in_side": _exact(s.in_side),
+            "in_channels": _exact(s.in_channels),
+            "out_side": _exact(s.out_side),
+            "out_channels": _exact(s.out_channels),
+            **{m: _exact(f(s, convention)) for m, f in METRICS.items()},
+        }
+        for s in shapes
+    ]
+    totals = {m: _exact(sum(row[m] for row in rows)) for m in TOTAL_METRICS}
+    table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+    if convention.smooth:
+        numeric = [c for c in TABLE_COLUMNS if c not in ("layer", "kind")]
+        table[numeric] = table[numeric].astype(float)
+    return Report(point, convention, table, MappingProxyType(totals), _notes(point, convention))
+
+
+def _notes(point: DesignPoint, convention: Convention) -> tuple[str, ...]:
+    notes = []
+    if point.snapped:
+        notes.append(
+            f"rho={float(point.requested_rho):g} gives 224*rho = {float(224 * point.requested_rho):g} px, "
+            f"not a whole number of pixels; snapped to resolution {point.resolution} "
+            f"(rho = {point.resolution}/224 = {float(point.rho):.4f})"
+        )
+    if convention.smooth:
+        notes.append("smooth model: no rounding of channels or sides; costs are exact rationals, not counts")
+    return tuple(notes)
