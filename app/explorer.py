@@ -1,0 +1,435 @@
+"""The Explorer's logic as plain functions: design point ⇄ query string, checking typed values, the view.
+
+The page's callbacks (``app/pages/explore.py``) only call these. A design point is a dict of control
+values (``alpha`` and ``side`` as typed text, ``side_mode`` "rho" or "resolution", and the knobs).
+
+>>> state, errors = parse_query("?alpha=0.5&rho=0.714")
+>>> state["alpha"], state["side_mode"], state["side"], errors
+('0.5', 'rho', '0.714', {})
+>>> to_query(state)
+'?alpha=0.5&rho=0.714'
+>>> checked({**state, "alpha": "abc"})[1]
+{'alpha': "alpha: 'abc' is not a number"}
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode
+
+import numpy as np
+import pandas as pd
+import sympy
+
+from app import ids
+from costmodel.architecture import BASE_RESOLUTION
+from costmodel.convention import BATCH_NORMS, PADDINGS, ROUNDINGS, Convention
+from costmodel.design_point import check_alpha, check_alpha_for, design_point
+from costmodel.reduction import block_comparison
+from costmodel.report import Report, build_report, report
+from costmodel.symbolic import compiled_total, network_expressions
+
+PAPER_ALPHAS = (0.25, 0.5, 0.75, 1.0)
+PAPER_RESOLUTIONS = (128, 160, 192, 224)
+ALPHA_SLIDER_RANGE = (0.1, 1.5)
+CARD_METRICS = ("macs", "params", "flops", "activations")
+FORMULA_METRICS = ("macs", "params", "activations")
+
+DEFAULTS: dict[str, object] = {
+    "alpha": "1.0",
+    "side_mode": "resolution",
+    "side": "224",
+    "rounding": "slim",
+    "padding": "same",
+    "scale_first_layer": True,
+    "classes": "1000",
+    "fc_bias": True,
+    "bn": "none",
+}
+"""The paper's MobileNet-1.0-224 under the paper's convention."""
+
+FIELDS = ("alpha", "side", "classes", "rounding", "padding", "bn", "scale_first_layer", "fc_bias")
+"""Fields that can carry an error message (one per control)."""
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _number_text(name: str, text: object) -> Decimal:
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        text = repr(text)
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"{name}: enter a number")
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ValueError(f"{name}: {text!r} is not a number") from None
+    if not value.is_finite():
+        raise ValueError(f"{name}: {text!r} is not a finite number")
+    return value
+
+
+def _flag(name: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"{name}: {value!r} is not allowed; use 1 or 0")
+
+
+def checked(raw: Mapping[str, object]) -> tuple[dict[str, object], dict[str, str]]:
+    """Check typed control values. Returns the normalised state and ``{field: message}`` for bad ones.
+
+    A field with an error keeps its typed text in the returned state; the caller keeps the last valid view.
+    """
+    state = {key: raw.get(key, default) for key, default in DEFAULTS.items()}
+    errors: dict[str, str] = {}
+    for name, allowed in (("rounding", ROUNDINGS), ("padding", PADDINGS), ("bn", BATCH_NORMS)):
+        if state[name] not in allowed:
+            errors[name] = f"{name}: {state[name]!r} is not allowed; choose one of {', '.join(allowed)}"
+    for name in ("scale_first_layer", "fc_bias"):
+        try:
+            state[name] = _flag(name, state[name])
+        except ValueError as error:
+            errors[name] = str(error)
+    if state["side_mode"] not in ("rho", "resolution"):
+        errors["side"] = f"side_mode: {state['side_mode']!r} is not allowed; choose rho or resolution"
+    classes = None
+    try:
+        number = _number_text("classes", state["classes"])
+        if number != number.to_integral_value():
+            raise ValueError(f"classes: {state['classes']!r} is not a whole number")
+        classes = int(number)
+        Convention(classes=classes)
+    except (ValueError, TypeError) as error:
+        errors["classes"] = str(error)
+    convention = None if errors else convention_of(state)
+    alpha = None
+    try:
+        alpha = check_alpha(float(_number_text("alpha", state["alpha"])))
+        if convention is not None:
+            check_alpha_for(alpha, convention)
+    except (ValueError, TypeError) as error:
+        errors["alpha"] = str(error)
+    if "side" not in errors:
+        try:
+            side = _number_text(str(state["side_mode"]), state["side"])
+            if state["side_mode"] == "resolution" and side != side.to_integral_value():
+                raise ValueError(f"resolution: {state['side']!r} is not a whole number of pixels")
+            if alpha is not None and convention is not None:
+                _point(alpha, str(state["side_mode"]), side, convention)
+        except (ValueError, TypeError) as error:
+            errors["side"] = str(error)
+    return state, errors
+
+
+def convention_of(state: Mapping[str, object]) -> Convention:
+    """The :class:`Convention` of a checked state."""
+    return Convention(
+        rounding=state["rounding"],  # type: ignore[arg-type]
+        padding=state["padding"],  # type: ignore[arg-type]
+        scale_first_layer=bool(state["scale_first_layer"]),
+        classes=int(Decimal(str(state["classes"]))),
+        fc_bias=bool(state["fc_bias"]),
+        bn=state["bn"],  # type: ignore[arg-type]
+    )
+
+
+def _point(alpha, side_mode: str, side: Decimal, convention: Convention):
+    if side_mode == "rho":
+        return design_point(alpha, rho=float(side), convention=convention)
+    return design_point(alpha, resolution=int(side), convention=convention)
+
+
+def report_of(state: Mapping[str, object]) -> Report:
+    """The cost report of a checked state (raises ValueError/TypeError for an unchecked bad one)."""
+    convention = convention_of(state)
+    side = _number_text(str(state["side_mode"]), state["side"])
+    point = _point(
+        check_alpha(float(_number_text("alpha", state["alpha"]))), str(state["side_mode"]), side, convention
+    )
+    return build_report(point, convention)
+
+
+def parse_query(search: str | None) -> tuple[dict[str, object], dict[str, str]]:
+    """The state a query string asks for. Bad or unknown parameters are reported and replaced by defaults.
+
+    >>> parse_query("?alpha=0.75&resolution=192&rounding=keras")[0]["rounding"]
+    'keras'
+    >>> parse_query("?alpha=9")[1]["alpha"]
+    'alpha=9.0 is out of range; allowed 0 < alpha <= 4'
+    """
+    raw: dict[str, object] = {}
+    unknown = []
+    for key, value in parse_qsl((search or "").lstrip("?"), keep_blank_values=True):
+        if key in ("rho", "resolution"):
+            raw["side_mode"], raw["side"] = key, value
+        elif key in DEFAULTS and key not in ("side", "side_mode"):
+            raw[key] = value
+        else:
+            unknown.append(key)
+    state, errors = checked(raw)
+    if errors:
+        state = {**state, **{field: DEFAULTS[field] for field in errors}}
+        if "side" in errors:
+            state["side_mode"] = DEFAULTS["side_mode"]
+        state, still = checked(state)
+        if still:  # a combination of individually fine values (e.g. keras rounding and a tiny alpha)
+            state = dict(DEFAULTS)
+    if unknown:
+        errors["query"] = (
+            f"unknown URL parameter(s) {', '.join(map(repr, unknown))} ignored; known: "
+            + ", ".join(
+                [
+                    "alpha",
+                    "rho",
+                    "resolution",
+                    *(k for k in DEFAULTS if k not in ("alpha", "side", "side_mode")),
+                ]
+            )
+        )
+    return state, errors
+
+
+def to_query(state: Mapping[str, object]) -> str:
+    """The query string of a checked state: alpha and rho/resolution always, knobs only when not default."""
+    pairs: list[tuple[str, str]] = [
+        ("alpha", _canonical(state["alpha"])),
+        (str(state["side_mode"]), _canonical(state["side"])),
+    ]
+    for key in ("rounding", "padding", "scale_first_layer", "classes", "fc_bias", "bn"):
+        value = state[key]
+        default = DEFAULTS[key]
+        if key == "classes":
+            value, default = _canonical(value), _canonical(default)
+        if value != default:
+            pairs.append((key, ("1" if value else "0") if isinstance(value, bool) else str(value)))
+    return "?" + urlencode(pairs)
+
+
+def _canonical(text: object) -> str:
+    """``'0.50'`` → ``'0.5'``, ``'1'`` → ``'1'``: the shortest decimal text of a typed number."""
+    value = _number_text("value", text)
+    normal = value.normalize()
+    if normal == normal.to_integral_value() and "." in str(text) and "E" not in str(normal):
+        return f"{int(normal)}.0"
+    return format(normal, "f")
+
+
+def slider_value(alpha_text: object) -> float:
+    """Where the α slider sits for a typed α (clamped to the slider's range)."""
+    low, high = ALPHA_SLIDER_RANGE
+    return min(max(float(_number_text("alpha", alpha_text)), low), high)
+
+
+def alpha_text(slider: float) -> str:
+    """The typed text for a slider position (two decimals, as the slider's step)."""
+    return _canonical(f"{slider:.2f}")
+
+
+def converted_side(state: Mapping[str, object], new_mode: str) -> str:
+    """The side of a checked state written in ``new_mode``: ρ 0.714 → '160'; 160 px → ρ '0.714286'."""
+    side = _number_text(str(state["side_mode"]), state["side"])
+    if state["side_mode"] == new_mode:
+        return str(state["side"])
+    if new_mode == "resolution":
+        return str(math.floor(BASE_RESOLUTION * Fraction(str(side)) + Fraction(1, 2)))
+    return format(float(side) / BASE_RESOLUTION, ".6g")
+
+
+# --- the view --------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def paper_totals() -> dict[str, int]:
+    """Totals of the paper's MobileNet-1.0-224 under the paper's convention (568,740,352 MACs)."""
+    return dict(report().totals)
+
+
+def cards(r: Report) -> list[dict[str, str]]:
+    """One entry per totals card: metric, value text, and the change against the paper's 1.0-224."""
+    paper = paper_totals()
+    entries = []
+    for metric in CARD_METRICS:
+        value = r.totals[metric]
+        ratio = float(value) / paper[metric]
+        change = (ratio - 1) * 100
+        entries.append(
+            {
+                "metric": metric,
+                "value": _integer_text(value),
+                "short": _short(float(value)),
+                "change": f"{ratio:.3g}× of 1.0-224 ({change:+.1f} %)" if change else "= paper 1.0-224",
+            }
+        )
+    return entries
+
+
+def _integer_text(value) -> str:
+    if isinstance(value, Fraction) and value.denominator != 1:
+        return f"{float(value):,.1f}"
+    return f"{int(value):,}"
+
+
+def _short(value: float) -> str:
+    for unit, size in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if abs(value) >= size:
+            return f"{value / size:.3g} {unit}"
+    return f"{value:.3g}"
+
+
+METRIC_SYMBOLS = {
+    "macs": r"\mathrm{MACs}",
+    "params": r"\mathrm{params}",
+    "activations": r"\mathrm{activations}",
+}
+
+
+@lru_cache(maxsize=32)
+def formulas_markdown(convention: Convention) -> str:
+    """The smooth closed forms (no rounding) of the convention as Markdown with MathJax ($$ … $$)."""
+    smooth = network_expressions(convention).smooth
+    lines = [
+        "Closed forms of the smooth model (no rounding of channels or sides), in α and ρ:",
+        "",
+    ]
+    for metric in FORMULA_METRICS:
+        expression = sympy.expand(smooth[metric])
+        lines += [f"$${METRIC_SYMBOLS[metric]}(\\alpha, \\rho) = {sympy.latex(expression)}$$", ""]
+    return "\n".join(lines)
+
+
+def smooth_values(r: Report) -> dict[str, float]:
+    """The smooth model's totals at the report's α and 224·ρ (from precompiled NumPy functions)."""
+    smooth = replace(r.convention, rounding="smooth")
+    side = float(r.point.rho) * BASE_RESOLUTION
+    return {
+        m: float(compiled_total(m, smooth)(np.float64(r.alpha), np.float64(side))) for m in FORMULA_METRICS
+    }
+
+
+def reduction_rows(r: Report) -> pd.DataFrame:
+    """The 1/N + 1/D_K² check per separable block, formatted for display."""
+    blocks = block_comparison(r)
+    return pd.DataFrame(
+        {
+            "block": blocks["block"],
+            "D_F": blocks["D_F"],
+            "M": blocks["M"],
+            "N": blocks["N"],
+            "standard MACs": [_integer_text(v) for v in blocks["standard_macs"]],
+            "separable MACs": [_integer_text(v) for v in blocks["separable_macs"]],
+            "ratio": [f"{float(v):.5f}" for v in blocks["ratio"]],
+            "1/N + 1/9": [f"{float(v):.5f}" for v in blocks["one_over_n_plus_one_over_dk2"]],
+            "exact": ["= (exact)" if m else "≠" for m in blocks["matches"]],
+        }
+    )
+
+
+def summary(r: Report) -> str:
+    """One line naming the design point and convention."""
+    side = r.resolution
+    side_text = f"{side} px" if isinstance(side, int) else f"{side:g} px (smooth)"
+    return f"MobileNet-{r.alpha:g}-{side_text}, ρ = {r.rho:.4g}; {r.convention.describe()}"
+
+
+def warm() -> None:
+    """Build the default convention's expressions, LaTeX and compiled functions before the first request."""
+    r = report()
+    formulas_markdown(r.convention)
+    smooth_values(r)
+    reduction_rows(r)
+
+
+CARD_TITLES = {"macs": "MACs", "params": "Parameters", "flops": "FLOPs", "activations": "Activations"}
+
+
+def smooth_note(r: Report, smooth: Mapping[str, float]) -> str:
+    """How far the rounded network is from the smooth closed form at this point."""
+    exact, approx = float(r.totals["macs"]), smooth["macs"]
+    return (
+        f"Smooth closed form at α = {r.alpha:g}, 224·ρ = {224 * r.rho:.4g}: {approx:,.0f} MACs "
+        f"({(exact / approx - 1) * 100:+.2f} % for the rounded network)."
+    )
+
+
+class _Unchanged:
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED = _Unchanged()
+"""Marks an output the callback leaves as it is (the page maps it to ``dash.no_update``)."""
+
+
+def controls_update(trigger: object, values: Mapping[str, object], search: str | None) -> tuple:
+    """What the controls → URL callback returns, as a plain tuple.
+
+    ``(search, slider, alpha_text, side_text, alpha_error, side_error, knobs_error)``; an output that
+    should stay is :data:`UNCHANGED`. A bad value leaves the URL (and so the view) as it was.
+
+    >>> out = controls_update(ids.EXPLORE_ALPHA_SLIDER, {"slider": 0.5, "side_mode": "resolution", "side": "160"}, "?alpha=1.0&resolution=224")
+    >>> out[0], out[2]
+    ('?alpha=0.5&resolution=160', '0.5')
+    >>> controls_update(ids.EXPLORE_ALPHA_INPUT, {"alpha": "-1", "side_mode": "resolution", "side": "224"}, "")[0]
+    UNCHANGED
+    """
+    current, _ = parse_query(search)
+    flags = values.get("flags")
+    flags = flags if isinstance(flags, list) else []
+    raw = {
+        "alpha": values.get("alpha"),
+        "side_mode": values.get("side_mode"),
+        "side": values.get("side"),
+        "rounding": values.get("rounding", current["rounding"]),
+        "padding": values.get("padding", current["padding"]),
+        "bn": values.get("bn", current["bn"]),
+        "classes": values.get("classes", current["classes"]),
+        "scale_first_layer": "scale_first_layer" in flags
+        if "flags" in values
+        else current["scale_first_layer"],
+        "fc_bias": "fc_bias" in flags if "flags" in values else current["fc_bias"],
+    }
+    slider, alpha_out, side_out = UNCHANGED, UNCHANGED, UNCHANGED
+    if trigger == ids.EXPLORE_ALPHA_SLIDER:
+        try:
+            raw["alpha"] = alpha_out = alpha_text(float(values.get("slider")))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raw["alpha"] = values.get("slider")
+    if trigger == ids.EXPLORE_SIDE_MODE and raw["side_mode"] in ("rho", "resolution"):
+        raw["side"] = side_out = converted_side(current, str(raw["side_mode"]))
+    state, errors = checked(raw)
+    if trigger == ids.EXPLORE_ALPHA_INPUT and "alpha" not in errors:
+        slider = slider_value(state["alpha"])
+    knob_errors = "; ".join(
+        errors[k]
+        for k in ("classes", "rounding", "padding", "bn", "scale_first_layer", "fc_bias")
+        if k in errors
+    )
+    return (
+        UNCHANGED if errors else to_query(state),
+        slider,
+        alpha_out,
+        side_out,
+        errors.get("alpha", ""),
+        errors.get("side", ""),
+        knob_errors,
+    )
+
+
+def table_download(latex: bool, search: str | None) -> tuple[str, str]:
+    """The per-layer table of the URL's design point as CSV or LaTeX, and a file name for it."""
+    state, _ = parse_query(search)
+    r = report_of(state)
+    stem = f"mobilenet_v1_{r.alpha:g}_{r.resolution}"
+    if latex:
+        return r.as_latex(caption=f"MobileNet-{r.alpha:g}-{r.resolution}: per-layer costs"), stem + ".tex"
+    return r.as_csv(), stem + ".csv"
