@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import lru_cache
@@ -52,9 +52,6 @@ DEFAULTS: dict[str, object] = {
     "bn": "none",
 }
 """The paper's MobileNet-1.0-224 under the paper's convention."""
-
-FIELDS = ("alpha", "side", "classes", "rounding", "padding", "bn", "scale_first_layer", "fc_bias")
-"""Fields that can carry an error message (one per control)."""
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -361,68 +358,90 @@ def smooth_note(r: Report, smooth: Mapping[str, float]) -> str:
     )
 
 
-class _Unchanged:
-    def __repr__(self) -> str:
-        return "UNCHANGED"
+CONTROL_KEYS = ("alpha", "side_mode", "side", "rounding", "padding", "bn", "classes", "flags")
+"""The Explorer's control values, as :func:`update` receives them (``flags`` lists the true flags)."""
+
+FLAGS = ("scale_first_layer", "fc_bias")
+KNOB_ERROR_FIELDS = ("classes", "rounding", "padding", "bn", "scale_first_layer", "fc_bias")
 
 
-UNCHANGED = _Unchanged()
-"""Marks an output the callback leaves as it is (the page maps it to ``dash.no_update``)."""
+@dataclass(frozen=True)
+class Update:
+    """What one Explorer round trip returns.
 
-
-def controls_update(trigger: object, values: Mapping[str, object], search: str | None) -> tuple:
-    """What the controls → URL callback returns, as a plain tuple.
-
-    ``(search, slider, alpha_text, side_text, alpha_error, side_error, knobs_error)``; an output that
-    should stay is :data:`UNCHANGED`. A bad value leaves the URL (and so the view) as it was.
-
-    >>> out = controls_update(ids.EXPLORE_ALPHA_SLIDER, {"slider": 0.5, "side_mode": "resolution", "side": "160"}, "?alpha=1.0&resolution=224")
-    >>> out[0], out[2]
-    ('?alpha=0.5&resolution=160', '0.5')
-    >>> controls_update(ids.EXPLORE_ALPHA_INPUT, {"alpha": "-1", "side_mode": "resolution", "side": "224"}, "")[0]
-    UNCHANGED
+    ``search``: the new query string, or None to leave the URL; ``controls``: control values to set
+    (only those that must change); ``errors``: message per control group (alpha, side, knobs), "" when
+    fine; ``report``: the report to show, or None to keep the last valid view.
     """
-    current, _ = parse_query(search)
+
+    search: str | None
+    controls: Mapping[str, object]
+    errors: Mapping[str, str]
+    report: Report | None
+    query: str
+
+
+def controls_of(state: Mapping[str, object]) -> dict[str, object]:
+    """Control values showing a checked state."""
+    return {
+        "slider": slider_value(state["alpha"]),
+        "alpha": state["alpha"],
+        "side_mode": state["side_mode"],
+        "side": state["side"],
+        "rounding": state["rounding"],
+        "padding": state["padding"],
+        "bn": state["bn"],
+        "classes": state["classes"],
+        "flags": [name for name in FLAGS if state[name]],
+    }
+
+
+def update(trigger: object, values: Mapping[str, object], search: str | None) -> Update:
+    """The Explorer's one callback as a plain function.
+
+    ``trigger`` is the id of the control that changed (``ids.EXPLORE_URL`` or None for the URL or the
+    first load); ``values`` maps :data:`CONTROL_KEYS` and ``slider`` to the controls' values; ``search``
+    is the URL's query string. A bad value shows a message and leaves the URL and the view as they were.
+
+    >>> u = update(ids.EXPLORE_ALPHA_SLIDER, {"slider": 0.5, "side_mode": "resolution", "side": "160"}, "")
+    >>> u.search, u.controls["alpha"], u.report.totals["macs"]
+    ('?alpha=0.5&resolution=160', '0.5', 76524800)
+    >>> u = update(ids.EXPLORE_ALPHA_INPUT, {"alpha": "-1", "side_mode": "resolution", "side": "224"}, "?alpha=0.5")
+    >>> u.search, u.report, u.errors["alpha"]
+    (None, None, 'alpha=-1.0 is out of range; allowed 0 < alpha <= 4')
+    """
+    current, url_errors = parse_query(search)
+    if trigger is None or trigger == ids.EXPLORE_URL:
+        messages = {"alpha": url_errors.get("alpha", ""), "side": url_errors.get("side", "")}
+        messages["knobs"] = "; ".join(url_errors[k] for k in (*KNOB_ERROR_FIELDS, "query") if k in url_errors)
+        return Update(None, controls_of(current), messages, report_of(current), to_query(current))
     flags = values.get("flags")
     flags = flags if isinstance(flags, list) else []
     raw = {
-        "alpha": values.get("alpha"),
-        "side_mode": values.get("side_mode"),
-        "side": values.get("side"),
-        "rounding": values.get("rounding", current["rounding"]),
-        "padding": values.get("padding", current["padding"]),
-        "bn": values.get("bn", current["bn"]),
-        "classes": values.get("classes", current["classes"]),
-        "scale_first_layer": "scale_first_layer" in flags
-        if "flags" in values
-        else current["scale_first_layer"],
-        "fc_bias": "fc_bias" in flags if "flags" in values else current["fc_bias"],
+        key: values.get(key, current[key])
+        for key in ("alpha", "side_mode", "side", "rounding", "padding", "bn", "classes")
     }
-    slider, alpha_out, side_out = UNCHANGED, UNCHANGED, UNCHANGED
+    raw.update({name: name in flags if "flags" in values else current[name] for name in FLAGS})
+    controls: dict[str, object] = {}
     if trigger == ids.EXPLORE_ALPHA_SLIDER:
         try:
-            raw["alpha"] = alpha_out = alpha_text(float(values.get("slider")))  # type: ignore[arg-type]
+            raw["alpha"] = controls["alpha"] = alpha_text(float(values.get("slider")))  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raw["alpha"] = values.get("slider")
     if trigger == ids.EXPLORE_SIDE_MODE and raw["side_mode"] in ("rho", "resolution"):
-        raw["side"] = side_out = converted_side(current, str(raw["side_mode"]))
+        raw["side"] = controls["side"] = converted_side(current, str(raw["side_mode"]))
     state, errors = checked(raw)
     if trigger == ids.EXPLORE_ALPHA_INPUT and "alpha" not in errors:
-        slider = slider_value(state["alpha"])
-    knob_errors = "; ".join(
-        errors[k]
-        for k in ("classes", "rounding", "padding", "bn", "scale_first_layer", "fc_bias")
-        if k in errors
-    )
-    return (
-        UNCHANGED if errors else to_query(state),
-        slider,
-        alpha_out,
-        side_out,
-        errors.get("alpha", ""),
-        errors.get("side", ""),
-        knob_errors,
-    )
+        controls["slider"] = slider_value(state["alpha"])
+    messages = {
+        "alpha": errors.get("alpha", ""),
+        "side": errors.get("side", ""),
+        "knobs": "; ".join(errors[k] for k in KNOB_ERROR_FIELDS if k in errors),
+    }
+    if errors:
+        return Update(None, controls, messages, None, to_query(current))
+    query = to_query(state)
+    return Update(query, controls, messages, report_of(state), query)
 
 
 def table_download(latex: bool, search: str | None) -> tuple[str, str]:

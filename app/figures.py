@@ -47,18 +47,22 @@ def _base_layout(**extra) -> dict:
     return layout
 
 
-def make_layer_figure(table: pd.DataFrame, metrics: tuple[str, str] = ("macs", "params")) -> go.Figure:
-    """Per-layer bars of two metrics (MACs above, params below), one trace per layer kind.
+def layer_figure_spec(table: pd.DataFrame, metrics: tuple[str, str] = ("macs", "params")) -> dict:
+    """The per-layer chart as a plain Plotly dict (what :func:`make_layer_figure` wraps).
 
-    ``table`` has the columns of :attr:`costmodel.Report.table` (``layer``, ``kind`` and the metrics).
+    Callbacks return this dict directly: it skips the graph-object copy and validation, and its number
+    arrays stay NumPy arrays for the JSON encoder.
     """
     top, bottom = metrics
     layers = table["layer"].tolist()
+    kinds = table["kind"].to_numpy()
     data = []
     for kind, colour in KIND_COLOURS.items():
-        rows = table[table["kind"] == kind]
-        if rows.empty:
+        mask = kinds == kind
+        if not mask.any():
             continue
+        rows = table[mask]
+        names = rows["layer"].tolist()
         for metric, axis in ((top, "y"), (bottom, "y2")):
             data.append(
                 {
@@ -66,15 +70,15 @@ def make_layer_figure(table: pd.DataFrame, metrics: tuple[str, str] = ("macs", "
                     "name": kind,
                     "legendgroup": kind,
                     "showlegend": axis == "y",
-                    "x": rows["layer"].tolist(),
-                    "y": rows[metric].tolist(),
+                    "x": names,
+                    "y": rows[metric].to_numpy(),
                     "xaxis": "x" if axis == "y" else "x2",
                     "yaxis": axis,
                     "marker": {"color": colour},
-                    "customdata": [[KIND_LABELS[kind], int(c)] for c in rows["out_channels"]],
+                    "customdata": rows["out_channels"].to_numpy(),
                     "hovertemplate": (
-                        "<b>%{x}</b> (%{customdata[0]})<br>"
-                        f"{_label(metric)}: %{{y:,}}<br>output channels: %{{customdata[1]}}<extra></extra>"
+                        f"<b>%{{x}}</b> ({KIND_LABELS[kind]})<br>"
+                        f"{_label(metric)}: %{{y:,}}<br>output channels: %{{customdata}}<extra></extra>"
                     ),
                 }
             )
@@ -99,7 +103,16 @@ def make_layer_figure(table: pd.DataFrame, metrics: tuple[str, str] = ("macs", "
         },
         margin={"l": 80, "r": 20, "t": 50, "b": 130},
     )
-    return go.Figure({"data": data, "layout": layout}, skip_invalid=False, _validate=False)
+    return {"data": data, "layout": layout}
+
+
+def make_layer_figure(table: pd.DataFrame, metrics: tuple[str, str] = ("macs", "params")) -> go.Figure:
+    """Per-layer bars of two metrics (MACs above, params below), one trace per layer kind.
+
+    ``table`` has the columns of :attr:`costmodel.Report.table` (``layer``, ``kind``, ``out_channels`` and
+    the metrics).
+    """
+    return go.Figure(layer_figure_spec(table, metrics))
 
 
 METRIC_LABELS: dict[str, str] = {

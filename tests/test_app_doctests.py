@@ -6,7 +6,7 @@ import importlib
 
 import pytest
 
-MODULES = ["app.explorer", "app.figures", "app.server"]
+MODULES = ["app.explorer", "app.figures", "app.formatting", "app.server"]
 
 
 @pytest.mark.parametrize("name", MODULES)

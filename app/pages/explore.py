@@ -13,7 +13,8 @@ import dash
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from app import explorer, ids
-from app.figures import make_layer_figure
+from app.figures import layer_figure_spec
+from app.formatting import markdown_table
 from app.layout import card, field
 
 dash.register_page(
@@ -186,7 +187,7 @@ def _view_skeleton(errors: dict) -> list:
                             "Paper §3.1: separable / standard mult-adds = 1/N + 1/D_K² (D_K = 3).",
                             className="muted",
                         ),
-                        html.Div(id=ids.EXPLORE_REDUCTION),
+                        dcc.Markdown(id=ids.EXPLORE_REDUCTION, className="data-table-md"),
                     ],
                     className="panel",
                 ),
@@ -196,46 +197,23 @@ def _view_skeleton(errors: dict) -> list:
     ]
 
 
-@callback(
-    Output(ids.EXPLORE_URL, "search"),
-    Output(ids.EXPLORE_ALPHA_SLIDER, "value"),
-    Output(ids.EXPLORE_ALPHA_INPUT, "value"),
-    Output(ids.EXPLORE_SIDE_INPUT, "value"),
-    Output(ids.EXPLORE_ALPHA_ERROR, "children"),
-    Output(ids.EXPLORE_SIDE_ERROR, "children"),
-    Output(ids.EXPLORE_CLASSES_ERROR, "children"),
-    Input(ids.EXPLORE_ALPHA_SLIDER, "value"),
-    Input(ids.EXPLORE_ALPHA_INPUT, "value"),
-    Input(ids.EXPLORE_SIDE_MODE, "value"),
-    Input(ids.EXPLORE_SIDE_INPUT, "value"),
-    Input(ids.EXPLORE_ROUNDING, "value"),
-    Input(ids.EXPLORE_PADDING, "value"),
-    Input(ids.EXPLORE_BN, "value"),
-    Input(ids.EXPLORE_CLASSES, "value"),
-    Input(ids.EXPLORE_FLAGS, "value"),
-    State(ids.EXPLORE_URL, "search"),
-    prevent_initial_call=True,
-)
-def controls_to_url(slider, alpha, side_mode, side, rounding, padding, bn, classes, flags, search):
-    update = explorer.controls_update(
-        ctx.triggered_id,
-        {
-            "slider": slider,
-            "alpha": alpha,
-            "side_mode": side_mode,
-            "side": side,
-            "rounding": rounding,
-            "padding": padding,
-            "bn": bn,
-            "classes": classes,
-            "flags": flags,
-        },
-        search,
-    )
-    return tuple(no_update if value is explorer.UNCHANGED else value for value in update)
-
-
-@callback(
+CONTROLS = {
+    "slider": ids.EXPLORE_ALPHA_SLIDER,
+    "alpha": ids.EXPLORE_ALPHA_INPUT,
+    "side_mode": ids.EXPLORE_SIDE_MODE,
+    "side": ids.EXPLORE_SIDE_INPUT,
+    "rounding": ids.EXPLORE_ROUNDING,
+    "padding": ids.EXPLORE_PADDING,
+    "bn": ids.EXPLORE_BN,
+    "classes": ids.EXPLORE_CLASSES,
+    "flags": ids.EXPLORE_FLAGS,
+}
+ERRORS = {
+    "alpha": ids.EXPLORE_ALPHA_ERROR,
+    "side": ids.EXPLORE_SIDE_ERROR,
+    "knobs": ids.EXPLORE_CLASSES_ERROR,
+}
+VIEW = (
     Output(ids.EXPLORE_SUMMARY, "children"),
     Output(ids.EXPLORE_CARDS, "children"),
     Output(ids.EXPLORE_NOTES, "children"),
@@ -244,32 +222,45 @@ def controls_to_url(slider, alpha, side_mode, side, rounding, padding, bn, class
     Output(ids.EXPLORE_REDUCTION, "children"),
     Output(ids.EXPLORE_PERMALINK, "href"),
     Output(ids.SHELL_DESIGN_POINT, "data"),
-    Input(ids.EXPLORE_URL, "search"),
 )
-def url_to_view(search):
-    state, _ = explorer.parse_query(search)
-    r = explorer.report_of(state)
-    query = explorer.to_query(state)
+
+
+@callback(
+    output=[
+        Output(ids.EXPLORE_URL, "search"),
+        [Output(component, "value") for component in CONTROLS.values()],
+        [Output(component, "children") for component in ERRORS.values()],
+        list(VIEW),
+    ],
+    inputs=[Input(ids.EXPLORE_URL, "search"), [Input(component, "value") for component in CONTROLS.values()]],
+)
+def explore(search, controls):
+    """One round trip per change: controls → URL and view; URL (first load, back button) → controls and view."""
+    result = explorer.update(ctx.triggered_id, dict(zip(CONTROLS, controls, strict=True)), search)
+    return [
+        result.search or no_update,
+        [result.controls.get(key, no_update) for key in CONTROLS],
+        [result.errors[key] for key in ERRORS],
+        view(result.report, result.query) if result.report else [no_update] * len(VIEW),
+    ]
+
+
+def view(r, query: str) -> list:
+    """The view's outputs for a report (cards, notes, chart, formulas, reduction table, link)."""
     smooth = explorer.smooth_values(r)
-    return (
+    return [
         explorer.summary(r),
         [
             card(explorer.CARD_TITLES[c["metric"]], c["value"], c["change"], f"card-{c['metric']}")
             for c in explorer.cards(r)
         ],
         [html.Li(note) for note in (*r.notes, explorer.smooth_note(r, smooth))],
-        make_layer_figure(r.table),
+        layer_figure_spec(r.table),
         explorer.formulas_markdown(r.convention),
-        _table(explorer.reduction_rows(r)),
+        markdown_table(explorer.reduction_rows(r)),
         "/explore" + query,
         query,
-    )
-
-
-def _table(frame) -> html.Table:
-    header = html.Thead(html.Tr([html.Th(c) for c in frame.columns]))
-    body = html.Tbody([html.Tr([html.Td(v) for v in row]) for row in frame.itertuples(index=False)])
-    return html.Table([header, body], className="data-table")
+    ]
 
 
 @callback(
