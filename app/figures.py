@@ -50,19 +50,17 @@ def _base_layout(**extra) -> dict:
 def layer_figure_spec(table: pd.DataFrame, metrics: tuple[str, str] = ("macs", "params")) -> dict:
     """The per-layer chart as a plain Plotly dict (what :func:`make_layer_figure` wraps).
 
-    Callbacks return this dict directly: it skips the graph-object copy and validation, and its number
-    arrays stay NumPy arrays for the JSON encoder.
+    Callbacks return this dict directly: it skips the graph-object copy and validation.
     """
     top, bottom = metrics
-    layers = table["layer"].tolist()
-    kinds = table["kind"].to_numpy()
+    columns = table[["layer", "kind", "out_channels", top, bottom]].to_dict("list")
+    layers = columns["layer"]
     data = []
     for kind, colour in KIND_COLOURS.items():
-        mask = kinds == kind
-        if not mask.any():
+        picked = [i for i, k in enumerate(columns["kind"]) if k == kind]
+        if not picked:
             continue
-        rows = table[mask]
-        names = rows["layer"].tolist()
+        names = [layers[i] for i in picked]
         for metric, axis in ((top, "y"), (bottom, "y2")):
             data.append(
                 {
@@ -71,11 +69,11 @@ def layer_figure_spec(table: pd.DataFrame, metrics: tuple[str, str] = ("macs", "
                     "legendgroup": kind,
                     "showlegend": axis == "y",
                     "x": names,
-                    "y": rows[metric].to_numpy(),
+                    "y": [columns[metric][i] for i in picked],
                     "xaxis": "x" if axis == "y" else "x2",
                     "yaxis": axis,
                     "marker": {"color": colour},
-                    "customdata": rows["out_channels"].to_numpy(),
+                    "customdata": [columns["out_channels"][i] for i in picked],
                     "hovertemplate": (
                         f"<b>%{{x}}</b> ({KIND_LABELS[kind]})<br>"
                         f"{_label(metric)}: %{{y:,}}<br>output channels: %{{customdata}}<extra></extra>"

@@ -1,13 +1,14 @@
 """Text formatting for the pages: numbers and Markdown tables (one string instead of many components).
 
->>> import pandas as pd
->>> print(markdown_table(pd.DataFrame({"block": [1], "ratio": ["0.14236"]})))
+>>> print(markdown_table(["block", "ratio"], [(1, "0.14236")]))
 | block | ratio |
 |---:|---:|
 | 1 | 0.14236 |
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
@@ -16,12 +17,14 @@ def _cell(value: object) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def markdown_table(frame: pd.DataFrame, align: str = "right") -> str:
-    """A GitHub-style Markdown table of ``frame`` (every column aligned ``right`` or ``left``)."""
+def markdown_table(columns: Sequence[str], rows: Iterable[Sequence[object]], align: str = "right") -> str:
+    """A GitHub-style Markdown table (every column aligned ``right`` or ``left``)."""
     rule = "---:" if align == "right" else ":---"
-    lines = [
-        "| " + " | ".join(_cell(c) for c in frame.columns) + " |",
-        "|" + "|".join(rule for _ in frame.columns) + "|",
-    ]
-    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    lines = ["| " + " | ".join(_cell(c) for c in columns) + " |", "|" + "|".join(rule for _ in columns) + "|"]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def frame_markdown(frame: pd.DataFrame, align: str = "right") -> str:
+    """:func:`markdown_table` of a DataFrame."""
+    return markdown_table(list(frame.columns), frame.itertuples(index=False), align)

@@ -257,7 +257,7 @@ def view(r, query: str) -> list:
         [html.Li(note) for note in (*r.notes, explorer.smooth_note(r, smooth))],
         layer_figure_spec(r.table),
         explorer.formulas_markdown(r.convention),
-        markdown_table(explorer.reduction_rows(r)),
+        markdown_table(explorer.REDUCTION_COLUMNS, explorer.reduction_rows(r)),
         "/explore" + query,
         query,
     ]
