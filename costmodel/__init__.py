@@ -9,8 +9,24 @@
 from costmodel.arithmetic import alpha, rho
 from costmodel.convention import Convention
 from costmodel.evaluate import evaluate
+from costmodel.presets import PRESETS, Preset
+from costmodel.reconcile import PresetExpressions, preset_expressions, reconcile
 from costmodel.report import Report, report
 from costmodel.symbolic import Expressions, network_expressions
 
-__all__ = ["Convention", "Expressions", "Report", "alpha", "evaluate", "network_expressions", "report", "rho"]
+__all__ = [
+    "PRESETS",
+    "Convention",
+    "Expressions",
+    "Preset",
+    "PresetExpressions",
+    "Report",
+    "alpha",
+    "evaluate",
+    "network_expressions",
+    "preset_expressions",
+    "reconcile",
+    "report",
+    "rho",
+]
 __version__ = "0.1.0"
