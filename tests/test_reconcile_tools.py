@@ -74,10 +74,10 @@ def _fvcore(model, x, side):
     return analysis.total(), parameter_count(model)[""]
 
 
-def _ptflops(backend):
+def _ptflops(**backend):
     def count(model, x, side):
         return get_model_complexity_info(
-            model, (3, side, side), as_strings=False, print_per_layer_stat=False, backend=backend
+            model, (3, side, side), as_strings=False, print_per_layer_stat=False, **backend
         )
 
     return count
@@ -100,8 +100,8 @@ def _torch_flops(model, x, side):
 
 TOOLS = {
     "fvcore": _fvcore,
-    "ptflops": _ptflops("pytorch"),
-    "ptflops-aten": _ptflops("aten"),
+    "ptflops": _ptflops(),  # the default backend, "pytorch" in 0.7.5
+    "ptflops-aten": _ptflops(backend="aten"),
     "thop": _thop,
     "torchinfo": _torchinfo,
     "torch-flops": _torch_flops,
