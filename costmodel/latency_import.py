@@ -67,6 +67,12 @@ class LatencyImportError(ValueError):
             lines.append(f"  ... and {more} more")
         super().__init__("\n".join(lines))
 
+    def one_line(self, limit: int = 5) -> str:
+        """The problems on one line (the first ``limit`` of them), for a command line error."""
+        shown = "; ".join(self.problems[:limit])
+        more = len(self.problems) - limit
+        return f"{len(self.problems)} problem(s): {shown}" + (f"; and {more} more" if more > 0 else "")
+
 
 @dataclass(frozen=True)
 class _Column:
