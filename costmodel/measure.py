@@ -25,6 +25,8 @@ from tqdm import tqdm
 from costmodel.latency_import import _frame
 from costmodel.onnx_model import INPUT_NAME, build_onnx, onnx_filename
 
+DECIMALS = 6
+"""Times are kept to the nanosecond (6 decimals of a millisecond), the clock's resolution."""
 MAX_RUNS = 100_000
 MAX_POINTS = 1_000
 """Most (alpha, resolution) pairs one measurement takes."""
@@ -49,9 +51,8 @@ class Timing:
         3.0
         """
         p10, median, p90 = np.percentile(times_ms, [10, 50, 90])
-        return cls(
-            float(median), float(p10), float(p90), float(times_ms.min()), float(times_ms.std()), times_ms.size
-        )
+        values = (median, p10, p90, times_ms.min(), times_ms.std())
+        return cls(*(round(float(v), DECIMALS) for v in values), runs=times_ms.size)
 
 
 def cpu_model() -> str:
