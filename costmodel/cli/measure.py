@@ -31,6 +31,13 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--bn", choices=BN_MODES, default="folded", help="batch norm folded into conv bias, or as nodes"
     )
+    parser.add_argument(
+        "--clock",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="wall: elapsed time; cpu: the calling thread's CPU time (needs --threads 1), "
+        "for a machine busy with other work",
+    )
     parser.add_argument("-o", "--output", help="CSV file to write (default: standard output)")
     parser.add_argument(
         "--export-onnx", metavar="DIR", help="also save each model as DIR/mobilenet_v1_A_R.onnx"
@@ -60,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         bn=args.bn,
         export_onnx=args.export_onnx,
         progress=not args.no_progress,
+        clock=args.clock,
     )
     write_output(frame.to_csv(index=False, lineterminator="\n"), args.output)
     if store is not None:
