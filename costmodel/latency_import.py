@@ -268,7 +268,8 @@ def _frame(records: list[dict]) -> pd.DataFrame:
     for name in ("alpha", "latency_ms", *SPREAD_COLUMNS):
         frame[name] = frame[name].astype("float64")
     for name in TEXT_COLUMNS:
-        frame[name] = frame[name].astype("object")
+        column = frame[name].astype("object")
+        frame[name] = column.where(column.notna(), None)
     return frame
 
 

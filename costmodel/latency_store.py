@@ -349,14 +349,16 @@ class LatencyStore:
         return count
 
     def export_csv(self, name: str) -> str:
-        """The dataset as CSV in the import schema; text cells that look like formulas get a leading '."""
+        """The dataset as CSV (RFC 4180, CRLF) in the import schema; text cells that look like formulas get
+        a leading '."""
         frame = self.load(name)
         keep = [c for c in COLUMNS if c in ("alpha", "resolution", "latency_ms") or frame[c].notna().any()]
         frame = frame[keep].copy()
         for column in TEXT_COLUMNS:
             if column in frame:
                 frame[column] = frame[column].map(spreadsheet_safe)
-        return frame.to_csv(index=False, lineterminator="\n")
+        # CRLF line ends (RFC 4180) make the csv writer quote any cell holding a CR or LF
+        return frame.to_csv(index=False, lineterminator="\r\n")
 
     @staticmethod
     def _id(connection: sqlite3.Connection, name: str) -> int:
