@@ -35,7 +35,6 @@ from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import nnls
 
 from costmodel.report import report
 
@@ -95,6 +94,8 @@ def _pixels(value) -> int:
 
 def _solve(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Non-negative c minimising sum(((x @ c - y) / y)²); columns scaled to unit norm for conditioning."""
+    from scipy.optimize import nnls  # imported here: scipy takes half a second to load, only fitting needs it
+
     relative = x / y[:, None]
     scale = np.linalg.norm(relative, axis=0)
     scale[scale == 0] = 1.0

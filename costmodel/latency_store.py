@@ -6,7 +6,7 @@ processes (server workers, CLI runs) can import at once without losing rows. Its
 ``PRAGMA user_version`` and upgraded in place by :data:`MIGRATIONS`.
 
 The TF Lite hosted-model tables ship as read-only built-in datasets (:data:`BUILTIN_DATASETS`); they are read
-from the package's ``tables/`` and are never written to the database, so they cannot be renamed or deleted.
+with :func:`costmodel.reference_tables.load_table` and are never written to the database, so they cannot be renamed or deleted.
 
 >>> import tempfile, os
 >>> store = LatencyStore(os.path.join(tempfile.mkdtemp(), "doc.sqlite3"))
@@ -23,19 +23,17 @@ costmodel.latency_store.DatasetError: dataset 'tflite-pixel2-cpu-float' is built
 from __future__ import annotations
 
 import contextlib
-import importlib.resources
-import io
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
 from costmodel.latency_import import COLUMNS, KEY_COLUMNS, TEXT_COLUMNS, _frame
+from costmodel.reference_tables import load_table
 
 DB_ENV = "MOBILENET_COST_DB"
 """Environment variable naming the database file."""
@@ -168,33 +166,23 @@ def check_name(name: object) -> str:
     return trimmed
 
 
-@cache
-def _hosted_table() -> pd.DataFrame:
-    name = "tflite_hosted_latency.csv"
-    try:
-        text = importlib.resources.files("costmodel.tables").joinpath(name).read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
-        text = (Path(__file__).parents[1] / "tables" / name).read_text(encoding="utf-8")
-    return pd.read_csv(io.StringIO(text))
-
-
 def builtin_frame(name: str) -> pd.DataFrame:
     """The rows of a built-in dataset in the import schema."""
     spec = BUILTIN_DATASETS[name]
-    table = _hosted_table()
-    rows = table[(table.table_version == spec.table_version) & (table.type == spec.dtype)]
+    table = load_table("tflite_hosted_latency")
+    rows = table[(table.table_version == spec.table_version) & (table["dtype"] == spec.dtype)]
     rows = rows[rows[spec.column].notna()]
     records = [
         {
             "alpha": float(row.alpha),
             "resolution": int(row.resolution),
             "latency_ms": float(row[spec.column]),
-            "device": row.device,
+            "device": str(row.device),
             "runtime": spec.runtime,
-            "threads": 1 if str(row.cpu_threads).startswith("1") else int(row.cpu_threads),
+            "threads": int(str(row.cpu_threads).split()[0]),
             "batch": 1,
             "dtype": spec.dtype,
-            "source": row.source,
+            "source": str(row.source),
             "notes": f"{row.model}; threads as hosted: {row.cpu_threads}",
         }
         for _, row in rows.iterrows()

@@ -23,7 +23,8 @@ HTML_MAX_ROWS = 40
 """Longer tables are truncated in HTML with a note (never in exports)."""
 
 
-def _number(value) -> str:
+def format_number(value) -> str:
+    """Thousands separators; non-integers with two decimals."""
     if isinstance(value, Fraction):
         value = float(value)
     if isinstance(value, float):
@@ -40,9 +41,9 @@ def _title(r: Report) -> str:
 def _totals_line(r: Report) -> str:
     t = r.totals
     return (
-        f"Total: {_number(t['macs'])} MACs ({float(t['macs']) / 1e6:.2f} M), "
-        f"{_number(t['params'])} params ({float(t['params']) / 1e6:.3f} M), "
-        f"{_number(t['flops'])} FLOPs, {_number(t['activations'])} activations"
+        f"Total: {format_number(t['macs'])} MACs ({float(t['macs']) / 1e6:.2f} M), "
+        f"{format_number(t['params'])} params ({float(t['params']) / 1e6:.3f} M), "
+        f"{format_number(t['flops'])} FLOPs, {format_number(t['activations'])} activations"
     )
 
 
@@ -53,7 +54,9 @@ def _share(part, whole) -> str:
 def _display_rows(r: Report) -> list[list[str]]:
     rows = []
     for record in r.table.to_dict("records"):
-        cells = [_number(record[c]) if not isinstance(record[c], str) else record[c] for c in SHOWN_COLUMNS]
+        cells = [
+            format_number(record[c]) if not isinstance(record[c], str) else record[c] for c in SHOWN_COLUMNS
+        ]
         cells.append(_share(record["macs"], r.totals["macs"]))
         rows.append(cells)
     return rows
@@ -82,16 +85,25 @@ def report_csv(r: Report) -> str:
     return r.table.to_csv(index=False, lineterminator="\n")
 
 
+def markdown_table(headers: list[str], rows: list[list[str]], left: int = 1) -> str:
+    """A pipe table; the first ``left`` columns are left-aligned, the rest right-aligned.
+
+    >>> print(markdown_table(["a", "b"], [["x", "1"]]))
+    | a | b |
+    |---|---:|
+    | x | 1 |
+    """
+    head = "| " + " | ".join(headers) + " |"
+    rule = "|" + "|".join("---" if i < left else "---:" for i in range(len(headers))) + "|"
+    return "\n".join([head, rule, *("| " + " | ".join(row) + " |" for row in rows)])
+
+
 def report_markdown(r: Report) -> str:
     """A pipe table with a title, totals and the convention."""
-    rows = _display_rows(r)
-    head = "| " + " | ".join(HEADERS) + " |"
-    rule = "|" + "|".join("---" if i < 2 else "---:" for i in range(len(HEADERS))) + "|"
-    body = ["| " + " | ".join(row) + " |" for row in rows]
     notes = [f"> {n}" for n in r.notes]
     return "\n".join(
-        [f"**{_title(r)}**", "", *notes, *([""] if notes else []), head, rule, *body, "",
-         _totals_line(r), "", f"*Convention:* {r.convention.describe()}"]
+        [f"**{_title(r)}**", "", *notes, *([""] if notes else []), markdown_table(HEADERS, _display_rows(r), 2),
+         "", _totals_line(r), "", f"*Convention:* {r.convention.describe()}"]
     )  # fmt: skip
 
 
@@ -111,7 +123,7 @@ def latex_escape(text: str) -> str:
 
 
 def _latex_number(value) -> str:
-    return _number(value).replace(",", "\\,")
+    return format_number(value).replace(",", "\\,")
 
 
 def report_latex(r: Report, caption: str | None = None, label: str | None = None) -> str:
