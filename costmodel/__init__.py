@@ -11,6 +11,9 @@ from costmodel.arithmetic import alpha, rho
 from costmodel.budget import best_estimate, best_reference, iso_cost_curve, max_resolution, with_costs
 from costmodel.convention import Convention
 from costmodel.evaluate import evaluate
+from costmodel.latency_import import LatencyImportError, import_latency, parse_latency
+from costmodel.latency_model import LatencyModel
+from costmodel.latency_store import LatencyStore
 from costmodel.pareto import pareto_front, pareto_mask
 from costmodel.presets import PRESETS, Preset
 from costmodel.reconcile import PresetExpressions, preset_expressions, reconcile
@@ -23,6 +26,9 @@ __all__ = [
     "AccuracyModel",
     "Convention",
     "Expressions",
+    "LatencyImportError",
+    "LatencyModel",
+    "LatencyStore",
     "Preset",
     "PresetExpressions",
     "Report",
@@ -30,12 +36,14 @@ __all__ = [
     "best_estimate",
     "best_reference",
     "evaluate",
+    "import_latency",
     "iso_cost_curve",
     "load_table",
     "max_resolution",
     "network_expressions",
     "pareto_front",
     "pareto_mask",
+    "parse_latency",
     "preset_expressions",
     "reconcile",
     "report",
