@@ -1,0 +1,118 @@
+"""Helpers for the dashboard tests (imported by tests/test_app_*.py; not a conftest).
+
+``running_server()`` starts the real gunicorn server in a subprocess on a free loopback port and stops it;
+``chromium()`` starts Debian's headless Chromium through chromedriver with a fresh profile.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client as http_client
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PORTS = range(8053, 8060)
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+CHROMIUM_FLAGS = (
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run", "--window-size=1400,1000",
+)  # fmt: skip
+
+
+def free_port() -> int:
+    """A free loopback port in 8053-8059, else one the OS picks."""
+    for port in [*PORTS, 0]:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return probe.getsockname()[1]
+    raise RuntimeError("no free port")
+
+
+def request(
+    method: str, port: int, path: str, body: bytes | None = None, content_type: str = "application/json"
+):
+    """``(status, body bytes)`` of one request to the test server."""
+    connection = http_client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, path, body=body, headers={"Content-Type": content_type} if body else {})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def dependencies(port: int) -> list[dict]:
+    status, body = request("GET", port, "/_dash-dependencies")
+    assert status == 200
+    return json.loads(body)
+
+
+@contextlib.contextmanager
+def running_server(workers: int = 1):
+    """Yield the port of a gunicorn server (``python -m app.server``) started for the test."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app.server", "--port", str(port), "--workers", str(workers)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited with {process.returncode}: {process.stderr.read()}")
+            try:
+                if request("GET", port, "/_dash-layout")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not answer within 90 s")
+            time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextlib.contextmanager
+def chromium():
+    """A headless Chromium WebDriver with a fresh profile and the browser console log enabled."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="test-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def severe_console_entries(driver) -> list[dict]:
+    """Browser console entries at level SEVERE (errors), read once."""
+    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]

@@ -1,0 +1,153 @@
+"""Serving: the gunicorn server, its options, the root redirect, and malformed callback requests."""
+
+import http.client
+import json
+
+import pytest
+from app_testing import dependencies, request, running_server
+
+from app import explorer, ids
+from app.server import exposure_warning, gunicorn_options, is_loopback
+from costmodel.cli import main
+
+
+@pytest.fixture(scope="module")
+def port():
+    with running_server() as server_port:
+        yield server_port
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("127.0.0.2", True), ("localhost", True), ("::1", True), ("0.0.0.0", False),
+     ("192.168.1.5", False), ("::", False), ("example.org", False)],
+)  # fmt: skip
+def test_loopback_detection_and_warning(host, loopback):
+    assert is_loopback(host) is loopback
+    warning = exposure_warning(host)
+    assert (warning is None) is loopback
+    if warning:
+        assert host in warning and "WARNING" in warning and "127.0.0.1" in warning
+
+
+def test_gunicorn_options():
+    options = gunicorn_options("127.0.0.1", 8050, 3)
+    assert options["bind"] == "127.0.0.1:8050" and options["workers"] == 3 and options["preload_app"]
+    assert gunicorn_options("::1", 8051, 1)["bind"] == "[::1]:8051"
+
+
+@pytest.mark.parametrize(
+    "argv", [["serve", "--port", "0"], ["serve", "--port", "70000"], ["serve", "--workers", "0"]]
+)
+def test_serve_rejects_bad_options(argv, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "out of range" in err
+
+
+def test_serve_help_has_an_example(capsys):
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    out = capsys.readouterr().out
+    assert "Example: mobilenet-cost serve" in out and "--host" in out and "--workers" in out
+
+
+def test_pages_are_served(port):
+    for path in ("/explore", "/explore?alpha=0.5&rho=0.714"):
+        status, body = request("GET", port, path)
+        assert status == 200 and b"dash_renderer" in body
+
+
+def test_root_redirects_to_the_explorer_with_its_query(port):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/?alpha=0.5&rho=0.714")
+    response = connection.getresponse()
+    assert response.status == 302
+    assert response.getheader("Location").endswith("/explore?alpha=0.5&rho=0.714")
+    connection.close()
+
+
+def _explorer_spec(port):
+    return next(d for d in dependencies(port) if d["output"].startswith(f"..{ids.EXPLORE_URL}.search..."))
+
+
+def _payload(spec, values, changed):
+    outputs = [
+        dict(zip(("id", "property"), o.rsplit(".", 1), strict=True))
+        for o in spec["output"].strip(".").split("...")
+    ]
+    return {
+        "output": spec["output"],
+        "outputs": outputs,
+        "inputs": [{**i, "value": values.get(i["id"])} for i in spec["inputs"]],
+        "changedPropIds": [changed],
+    }
+
+
+def test_a_well_formed_update(port):
+    spec = _explorer_spec(port)
+    values = {
+        ids.EXPLORE_URL: "",
+        ids.EXPLORE_ALPHA_SLIDER: 0.5,
+        ids.EXPLORE_ALPHA_INPUT: "1.0",
+        ids.EXPLORE_SIDE_MODE: "rho",
+        ids.EXPLORE_SIDE_INPUT: "0.714",
+        ids.EXPLORE_ROUNDING: "slim",
+        ids.EXPLORE_PADDING: "same",
+        ids.EXPLORE_BN: "none",
+        ids.EXPLORE_CLASSES: "1000",
+        ids.EXPLORE_FLAGS: ["scale_first_layer", "fc_bias"],
+    }
+    status, body = request(
+        "POST",
+        port,
+        "/_dash-update-component",
+        json.dumps(_payload(spec, values, f"{ids.EXPLORE_ALPHA_SLIDER}.value")).encode(),
+    )
+    assert status == 200
+    response = json.loads(body)["response"]
+    assert response[ids.EXPLORE_URL]["search"] == "?alpha=0.5&rho=0.714"
+    cards = json.dumps(response[ids.EXPLORE_CARDS]["children"])
+    assert "76,524,800" in cards
+
+
+MALFORMED_BODIES = [
+    b"",
+    b"not json at all",
+    b"{",
+    b"[]",
+    b"null",
+    b'{"output": 5}',
+    b'{"output": "explore-url.search", "outputs": {"id": "explore-url", "property": "search"}}',
+    b'{"output": "nope.children", "outputs": {"id": "nope", "property": "children"}, "inputs": [], "changedPropIds": []}',
+    b"\xff\xfe\x00garbage",
+]
+
+
+@pytest.mark.parametrize("body", MALFORMED_BODIES)
+def test_malformed_callback_bodies_get_a_client_error(port, body):
+    status, _ = request("POST", port, "/_dash-update-component", body)
+    assert 400 <= status < 500
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {ids.EXPLORE_ALPHA_SLIDER: "abc"},
+        {ids.EXPLORE_ALPHA_SLIDER: None, ids.EXPLORE_ALPHA_INPUT: {"x": 1}},
+        {ids.EXPLORE_ALPHA_INPUT: "1e400"},
+        {ids.EXPLORE_SIDE_MODE: 5, ids.EXPLORE_SIDE_INPUT: [1, 2]},
+        {ids.EXPLORE_FLAGS: "scale_first_layer", ids.EXPLORE_CLASSES: "9" * 50},
+        {ids.EXPLORE_URL: "?alpha=%ff%fe&rho=nan&resolution=-3&&&="},
+    ],
+)
+def test_garbage_control_values_get_a_handled_answer(port, values):
+    spec = _explorer_spec(port)
+    body = json.dumps(_payload(spec, values, f"{next(iter(values))}.value")).encode()
+    status, answer = request("POST", port, "/_dash-update-component", body)
+    assert status in (200, 204) or 400 <= status < 500
+    if status == 200:  # a handled answer: any new URL it sets is a valid design point
+        search = json.loads(answer)["response"].get(ids.EXPLORE_URL, {}).get("search")
+        assert search is None or explorer.parse_query(search)[1] == {}
+    # and the server still answers a good request afterwards
+    assert request("GET", port, "/_dash-layout")[0] == 200
