@@ -120,8 +120,8 @@ def checked(raw: Mapping[str, object]) -> tuple[dict[str, object], dict[str, str
             side = _number_text(str(state["side_mode"]), state["side"])
             if state["side_mode"] == "resolution" and side != side.to_integral_value():
                 raise ValueError(f"resolution: {state['side']!r} is not a whole number of pixels")
-            if alpha is not None and convention is not None:
-                _point(alpha, str(state["side_mode"]), side, convention)
+            # The side is checked on its own (with α = 1 when α is bad), so each control gets its message.
+            _point(alpha or Fraction(1), str(state["side_mode"]), side, convention or Convention())
         except (ValueError, TypeError) as error:
             errors["side"] = str(error)
     return state, errors

@@ -59,9 +59,11 @@ CONVENTIONS_GRAPH = "conventions-graph"
 CONVENTIONS_METRIC = "conventions-metric"
 
 # Tables.
+TABLES_URL = "tables-url"
 TABLES_CHOICE = "tables-choice"
 TABLES_SOURCE = "tables-source"
 TABLES_TABLE = "tables-table"
 TABLES_ERRATA = "tables-errata"
+TABLES_ERRATA_TABLE = "tables-errata-table"
 TABLES_DOWNLOAD_BUTTON = "tables-download-button"
 TABLES_DOWNLOAD = "tables-download"

@@ -1,0 +1,105 @@
+"""Real-browser tests: every page in headless Chromium (Debian's chromium + chromedriver) against the real
+gunicorn server. Each test interacts, checks a rendered value and a clean browser console."""
+
+import pytest
+from app_testing import chromium, running_server, severe_console_entries
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from app import ids
+from costmodel import report
+
+WAIT_S = 30
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    with running_server() as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def browser():
+    with chromium() as driver:
+        yield driver
+
+
+def text_of(driver, selector: str) -> str:
+    return driver.find_element(By.CSS_SELECTOR, selector).text
+
+
+def wait_for_text(driver, selector: str, expected: str) -> None:
+    WebDriverWait(driver, WAIT_S).until(
+        lambda d: any(expected in e.text for e in d.find_elements(By.CSS_SELECTOR, selector)),
+        message=f"{selector} never showed {expected!r}",
+    )
+
+
+def type_into(driver, element_id: str, text: str) -> None:
+    field = driver.find_element(By.ID, element_id)
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(text, Keys.ENTER)
+
+
+def macs(alpha, **side) -> str:
+    return f"{report(alpha=alpha, **side).totals['macs']:,}"
+
+
+def test_explorer_typing_alpha_updates_cards_url_and_back_button(base_url, browser):
+    browser.get(f"{base_url}/explore?alpha=0.5&rho=0.714")
+    wait_for_text(browser, "#card-macs .card-value", "76,524,800")
+    bars = browser.find_elements(By.CSS_SELECTOR, f"#{ids.EXPLORE_LAYER_GRAPH} .barlayer .point")
+    assert len(bars) == 2 * 29  # one MACs and one params bar per layer (the pool layer's are empty)
+
+    type_into(browser, ids.EXPLORE_ALPHA_INPUT, "0.75")
+    wait_for_text(browser, "#card-macs .card-value", macs(0.75, resolution=160))
+    assert browser.current_url.endswith("/explore?alpha=0.75&rho=0.714")
+
+    browser.back()
+    wait_for_text(browser, "#card-macs .card-value", "76,524,800")
+    assert browser.current_url.endswith("/explore?alpha=0.5&rho=0.714")
+    WebDriverWait(browser, WAIT_S).until(
+        lambda d: d.find_element(By.ID, ids.EXPLORE_ALPHA_INPUT).get_attribute("value") == "0.5"
+    )
+    assert severe_console_entries(browser) == []
+
+
+def test_explorer_invalid_value_shows_a_message_and_keeps_the_view(base_url, browser):
+    browser.get(f"{base_url}/explore?alpha=0.25&resolution=128")
+    wait_for_text(browser, "#card-macs .card-value", macs(0.25, resolution=128))
+    type_into(browser, ids.EXPLORE_ALPHA_INPUT, "abc")
+    wait_for_text(browser, f"#{ids.EXPLORE_ALPHA_ERROR}", "not a number")
+    assert text_of(browser, "#card-macs .card-value") == macs(0.25, resolution=128)
+    assert browser.current_url.endswith("?alpha=0.25&resolution=128")
+    type_into(browser, ids.EXPLORE_SIDE_INPUT, "99999")
+    wait_for_text(browser, f"#{ids.EXPLORE_SIDE_ERROR}", "out of range")
+    type_into(browser, ids.EXPLORE_ALPHA_INPUT, "1")
+    type_into(browser, ids.EXPLORE_SIDE_INPUT, "192")
+    wait_for_text(browser, "#card-macs .card-value", macs(1, resolution=192))
+    assert text_of(browser, f"#{ids.EXPLORE_ALPHA_ERROR}") == ""
+    assert severe_console_entries(browser) == []
+
+
+def test_explorer_link_reproduces_the_view(base_url, browser):
+    browser.get(f"{base_url}/?alpha=0.5&resolution=160&rounding=keras&bn=all")  # / redirects to /explore
+    expected = f"{report(alpha=0.5, resolution=160, rounding='keras', bn='all').totals['params']:,}"
+    wait_for_text(browser, "#card-params .card-value", expected)
+    link = browser.find_element(By.ID, ids.EXPLORE_PERMALINK).get_attribute("href")
+    assert link.endswith("/explore?alpha=0.5&resolution=160&rounding=keras&bn=all")
+    with chromium() as other:
+        other.get(link)
+        wait_for_text(other, "#card-params .card-value", expected)
+        assert other.find_element(By.ID, ids.EXPLORE_ALPHA_INPUT).get_attribute("value") == "0.5"
+        assert severe_console_entries(other) == []
+    assert severe_console_entries(browser) == []
+
+
+def test_explorer_formulas_render_as_math(base_url, browser):
+    browser.get(f"{base_url}/explore")
+    WebDriverWait(browser, WAIT_S).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, f"#{ids.EXPLORE_FORMULAS} mjx-container"),
+        message="MathJax never rendered the closed forms",
+    )
+    wait_for_text(browser, f"#{ids.EXPLORE_REDUCTION}", "0.11306")  # block 13: 1/1024 + 1/9
+    assert severe_console_entries(browser) == []
