@@ -1,0 +1,93 @@
+"""The Conventions page's logic: the reconciliation table for the URL's design point, ready to show.
+
+>>> view = conventions_view("?alpha=0.5&resolution=160")
+>>> view.error, view.table.loc[view.table.convention == "paper", "total"].item()
+('', 76524800)
+>>> conventions_view("?alpha=0.5&resolution=160&padding=floor").error
+"padding='floor' has no reference PyTorch model; the reference model uses Conv2d(padding=k//2), which is padding='same'"
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from app.explorer import convention_of, parse_query, report_of
+from costmodel.presets import TERMS
+from costmodel.reconcile import reconcile
+
+KNOBS = ("rounding", "scale_first_layer", "classes", "fc_bias", "bn")
+
+
+@dataclass(frozen=True)
+class ConventionsView:
+    """``table``: :func:`costmodel.reconcile` plus ``total_macs`` (FLOP counts halved), ``vs_paper``
+    (MACs beyond the paper's) and ``vs_paper_pct``; ``title`` names the design point; ``error`` is "" or why there is no table."""
+
+    table: pd.DataFrame | None
+    title: str
+    error: str
+    notes: tuple[str, ...]
+
+
+def conventions_view(search: str | None) -> ConventionsView:
+    """The reconciliation for the design point of a query string (the Explorer's format)."""
+    state, errors = parse_query(search)
+    r = report_of(state)
+    title = f"MobileNet-{r.alpha:g}-{r.resolution}"
+    notes = tuple(f"URL parameter {key}: {message}" for key, message in errors.items())
+    convention = convention_of(state)
+    knobs = {k: getattr(convention, k) for k in KNOBS}
+    try:
+        table = reconcile(
+            float(r.point.alpha), resolution=r.point.resolution, padding=convention.padding, **knobs
+        )
+    except ValueError as error:
+        return ConventionsView(None, title, str(error), notes)
+    table = table.copy()
+    per_mac = table["unit"].map({"MAC": 1, "FLOP": 2})
+    table["total_macs"] = table["total"] // per_mac
+    paper = int(table.loc[table.convention == "paper", "total"].iloc[0])
+    table["vs_paper"] = table["total_macs"] - paper
+    table["vs_paper_pct"] = table["vs_paper"] / paper * 100
+    return ConventionsView(table, title, "", notes)
+
+
+def breakdown(table: pd.DataFrame) -> pd.DataFrame:
+    """Long format for the term chart: convention, term, MACs (FLOP presets halved) and ``extra``, the
+    term's MACs minus the paper's for the same term (what a tool counts beyond the paper).
+
+    >>> b = breakdown(conventions_view("").table)
+    >>> int(b[b.convention == "paper"].macs.sum()), int(b[b.convention == "torch-flops"].extra.abs().sum())
+    (568740352, 0)
+    """
+    per_mac = table["unit"].map({"MAC": 1, "FLOP": 2})
+    rows = [
+        {"convention": row.convention, "term": term, "macs": int(getattr(row, term)) // int(unit)}
+        for row, unit in zip(table.itertuples(index=False), per_mac, strict=True)
+        for term in TERMS
+    ]
+    frame = pd.DataFrame(rows)
+    paper = frame[frame.convention == "paper"].set_index("term")["macs"]
+    frame["extra"] = frame["macs"] - frame["term"].map(paper)
+    return frame
+
+
+def display_rows(table: pd.DataFrame) -> list[dict[str, str]]:
+    """Rows for the page's table: formatted counts and the departure from the paper."""
+    return [
+        {
+            "convention": row.convention,
+            "tool": row.tool,
+            "unit": row.unit,
+            "total": f"{int(row.total):,}",
+            "as MACs": f"{int(row.total_macs):,}",
+            "vs paper": "reference"
+            if row.convention == "paper"
+            else f"{int(row.vs_paper):+,} ({row.vs_paper_pct:+.3g} %)",
+            "params": f"{int(row.params):,}",
+            "why": row.why,
+        }
+        for row in table.itertuples(index=False)
+    ]
