@@ -11,6 +11,7 @@ documented columns and returns a Plotly figure; nothing is computed here beyond 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -161,6 +162,106 @@ def make_breakdown_figure(breakdown: pd.DataFrame, title: str = "", value: str =
             },
             yaxis={"categoryorder": "array", "categoryarray": conventions[::-1], "gridcolor": GRID},
             margin={"l": 110, "r": 20, "t": 40, "b": 60},
+        )
+    )
+    return figure
+
+
+SOURCE_SYMBOLS = (
+    "circle",
+    "square",
+    "diamond",
+    "triangle-up",
+    "triangle-down",
+    "cross",
+    "x",
+    "star",
+    "pentagon",
+)
+DTYPE_COLOURS = {"float": "#2c5fa8", "quant": "#d1495b"}
+
+
+def make_frontier_figure(
+    points: pd.DataFrame,
+    front: pd.DataFrame,
+    x: str = "macs",
+    *,
+    log_x: bool = False,
+    design: dict | None = None,
+    budget: float | None = None,
+    best: dict | None = None,
+) -> go.Figure:
+    """Top-1 against a cost for published points, with each precision's Pareto front.
+
+    ``points`` and ``front`` have columns ``source``, ``model``, ``alpha``, ``resolution``, ``dtype``,
+    ``top1_pct`` and the cost ``x`` (``macs``, ``params`` or ``latency_ms``). ``design`` (keys ``label``,
+    ``x``, ``top1``) marks an estimated design point, ``budget`` draws a vertical budget line, and
+    ``best`` (keys ``label``, ``x``, ``top1``) rings the best configuration under it.
+    """
+    label = _label(x)
+    figure = go.Figure()
+    symbols = {
+        source: SOURCE_SYMBOLS[i % len(SOURCE_SYMBOLS)]
+        for i, source in enumerate(dict.fromkeys(points["source"]))
+    }
+    for (source, dtype), rows in points.groupby(["source", "dtype"], sort=False):
+        figure.add_trace(
+            go.Scatter(
+                x=rows[x],
+                y=rows["top1_pct"],
+                mode="markers",
+                name=f"{source} ({dtype})",
+                marker={
+                    "symbol": symbols[source],
+                    "size": 9,
+                    "color": DTYPE_COLOURS.get(dtype, "#555"),
+                    "line": {"width": 1, "color": "white"},
+                    "opacity": 0.85,
+                },
+                customdata=np.column_stack(
+                    [rows["model"], rows["alpha"], rows["resolution"], rows["source"], rows["dtype"]]
+                ),
+                hovertemplate=(
+                    "<b>%{customdata[0]}</b><br>α = %{customdata[1]}, resolution %{customdata[2]} px, %{customdata[4]}"
+                    f"<br>{label}: %{{x:,}}<br>top-1: %{{y:.1f}} %<br>source: %{{customdata[3]}}<extra></extra>"
+                ),
+            )
+        )
+    for dtype, rows in front.groupby("dtype", sort=False):
+        rows = rows.sort_values(x)
+        figure.add_trace(
+            go.Scatter(
+                x=rows[x], y=rows["top1_pct"], mode="lines", name=f"Pareto front ({dtype})",
+                line={"color": DTYPE_COLOURS.get(dtype, "#555"), "width": 2, "shape": "hv"}, hoverinfo="skip",
+            )
+        )  # fmt: skip
+    if design:
+        figure.add_trace(
+            go.Scatter(
+                x=[design["x"]], y=[design["top1"]], mode="markers+text", name="design point (estimated)",
+                text=[design["label"]], textposition="bottom right",
+                marker={"symbol": "star", "size": 16, "color": "#f2b134", "line": {"width": 1, "color": "#7a5200"}},
+                hovertemplate=f"<b>{design['label']}</b> (estimate)<br>{label}: %{{x:,}}<br>top-1 ≈ %{{y:.1f}} %<extra></extra>",
+            )
+        )  # fmt: skip
+    if budget:
+        figure.add_vline(x=budget, line={"color": "#444", "dash": "dash", "width": 1.5},
+                         annotation_text="budget", annotation_position="top left")  # fmt: skip
+    if best:
+        figure.add_trace(
+            go.Scatter(
+                x=[best["x"]], y=[best["top1"]], mode="markers", name="best under budget",
+                marker={"symbol": "circle-open", "size": 22, "color": "#222", "line": {"width": 2.5}},
+                hovertemplate=f"<b>best under budget: {best['label']}</b><br>{label}: %{{x:,}}<br>top-1: %{{y:.1f}} %<extra></extra>",
+            )
+        )  # fmt: skip
+    figure.update_layout(
+        **_base_layout(
+            height=560,
+            xaxis={"title": {"text": label}, "type": "log" if log_x else "linear", "gridcolor": GRID},
+            yaxis={"title": {"text": _label("top1")}, "gridcolor": GRID},
+            legend={"font": {"size": 11}},
+            margin={"l": 70, "r": 20, "t": 30, "b": 60},
         )
     )
     return figure

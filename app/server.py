@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
-import os
 import sys
 
 DEFAULT_HOST = "127.0.0.1"
@@ -106,7 +105,6 @@ def serve(
         f"Serving the dashboard on http://{host}:{port}/ with {workers} worker(s) (Ctrl+C stops)",
         file=sys.stderr,
     )
-    os.environ.setdefault("BROWSER_PATH", "/usr/bin/chromium")
     DashboardApplication().run()
 
 

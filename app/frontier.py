@@ -1,0 +1,251 @@
+"""The Frontier page's logic: published accuracy points with exact costs, Pareto fronts, the current
+design point's estimated accuracy, and the best configuration under a budget.
+
+Costs of every point come from the exact cost model at its (α, resolution) under the paper's
+convention, never from a table's printed mult-adds (those carry errata).
+
+>>> points = frontier_points()
+>>> row = points[(points.source == "TF-slim 2018_02_22") & (points.model == "MobileNet_v1_1.0_224")].iloc[0]
+>>> int(row.macs), float(row.top1_pct), str(row.dtype)
+(568740352, 70.9, 'float')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from app.explorer import parse_query, report_of
+from costmodel.accuracy_model import AccuracyModel
+from costmodel.budget import best_estimate, best_reference, check_budget, with_costs
+from costmodel.pareto import pareto_front
+from costmodel.reference_tables import load_table
+
+X_METRICS = {"macs": "MACs", "params": "parameters", "latency_ms": "latency (ms)"}
+BUDGET_UNITS = {"macs": 1e6, "params": 1e6, "latency_ms": 1.0}
+"""Budgets are typed in millions of MACs, millions of params, or milliseconds."""
+DTYPES = ("float", "quant")
+DEFAULT_SOURCES = ("paper", "TF-slim 2018_02_22")
+ESTIMATE_SOURCES = {"float": ("TF-slim 2018_02_22", "float"), "quant": ("TF-slim 2018_08_02", "quant")}
+"""The accuracy trend for each precision is fitted to the most complete grid published for it."""
+COLUMNS = ("source", "model", "alpha", "resolution", "dtype", "top1_pct", "latency_ms", "device", "reference")
+
+
+def _paper() -> pd.DataFrame:
+    t = load_table("paper_models")
+    t = t[(t.task == "imagenet") & (t.variant == "standard") & t.alpha.notna() & t.top1_pct.notna()]
+    t = t.drop_duplicates(["alpha", "resolution"])
+    return pd.DataFrame(
+        {"source": "paper", "model": t.row_label, "alpha": t.alpha, "resolution": t.resolution, "dtype": "float",
+         "top1_pct": t.top1_pct, "latency_ms": np.nan, "device": "", "reference": t.source}
+    )  # fmt: skip
+
+
+def _slim() -> pd.DataFrame:
+    t = load_table("slim_checkpoints")
+    return pd.DataFrame(
+        {"source": "TF-slim " + t.release, "model": t.model, "alpha": t.alpha, "resolution": t.resolution,
+         "dtype": t.dtype, "top1_pct": t.top1_pct, "latency_ms": np.nan, "device": "", "reference": t.source}
+    )  # fmt: skip
+
+
+def _tflite() -> pd.DataFrame:
+    t = load_table("tflite_hosted_latency")
+    t = t[t.table_version.str.startswith("hosted_") & t.top1_pct.notna()]
+    return pd.DataFrame(
+        {"source": "TF Lite hosted, " + t.device.str.replace(r" \(.*\)", "", regex=True), "model": t.model,
+         "alpha": t.alpha, "resolution": t.resolution, "dtype": t.dtype, "top1_pct": t.top1_pct,
+         "latency_ms": t.tflite_cpu_ms, "device": t.device + ", " + t.cpu_threads, "reference": t.source}
+    )  # fmt: skip
+
+
+def _others() -> pd.DataFrame:
+    t = load_table("other_references")
+    t = t[t.alpha.notna() & t.resolution.notna() & t.top1_pct.notna()]
+    return pd.DataFrame(
+        {"source": "timm, keras.io, OpenVINO", "model": t.source_name + ": " + t.model, "alpha": t.alpha,
+         "resolution": t.resolution, "dtype": t.dtype, "top1_pct": t.top1_pct, "latency_ms": t.latency_ms,
+         "device": t.latency_setting.fillna(""), "reference": t.source}
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def frontier_points() -> pd.DataFrame:
+    """Every published ImageNet top-1 point of MobileNet v1 with exact ``macs`` and ``params``."""
+    frame = pd.concat([_paper(), _slim(), _tflite(), _others()], ignore_index=True)
+    frame = frame.astype({"alpha": float, "resolution": "int64", "top1_pct": float, "latency_ms": float})
+    for column in ("source", "model", "dtype", "device", "reference"):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), "")
+    return with_costs(frame)
+
+
+def sources() -> list[str]:
+    """The source names, in the order they are offered."""
+    return list(dict.fromkeys(frontier_points()["source"]))
+
+
+def selected(chosen_sources: object, dtypes: object, x: str) -> pd.DataFrame:
+    """The points of the chosen sources and precisions that have a value on the x axis."""
+    points = frontier_points()
+    chosen_sources = chosen_sources if isinstance(chosen_sources, list) else []
+    dtypes = dtypes if isinstance(dtypes, list) else []
+    rows = points[points.source.isin(chosen_sources) & points.dtype.isin(dtypes)]
+    return rows[rows[check_x(x)].notna()].reset_index(drop=True)
+
+
+def check_x(x: object) -> str:
+    """The x metric, or ``macs`` for anything that is not one of :data:`X_METRICS`."""
+    return x if isinstance(x, str) and x in X_METRICS else "macs"
+
+
+def front(points: pd.DataFrame, x: str) -> pd.DataFrame:
+    """The Pareto front of each precision in ``points`` (cost ``x`` lower, top-1 higher)."""
+    fronts = [pareto_front(group, cost=x, accuracy="top1_pct") for _, group in points.groupby("dtype")]
+    return pd.concat(fronts, ignore_index=True) if fronts else points.iloc[:0]
+
+
+@lru_cache(maxsize=2)
+def accuracy_model(dtype: str) -> AccuracyModel:
+    """The fitted accuracy trend for ``float`` or ``quant`` (see :data:`ESTIMATE_SOURCES`)."""
+    source, precision = ESTIMATE_SOURCES[dtype]
+    points = frontier_points()
+    return AccuracyModel.fit(points[(points.source == source) & (points.dtype == precision)])
+
+
+@dataclass(frozen=True)
+class DesignEstimate:
+    """The URL's design point: its exact costs and the estimated top-1 per precision."""
+
+    alpha: float
+    resolution: int
+    macs: int
+    params: int
+    estimates: dict[str, float]
+    extrapolated: bool
+
+    @property
+    def label(self) -> str:
+        return f"MobileNet-{self.alpha:g}-{self.resolution}"
+
+
+def design_estimate(search: str | None, dtypes: object) -> DesignEstimate:
+    """The design point of an Explorer-style query string with its estimated top-1 (paper convention)."""
+    state, _ = parse_query(search)
+    r = report_of({**state, "rounding": "slim" if state["rounding"] == "smooth" else state["rounding"]})
+    resolution = int(r.point.resolution)
+    estimates, extrapolated = {}, False
+    for dtype in [d for d in DTYPES if isinstance(dtypes, list) and d in dtypes] or ["float"]:
+        prediction = accuracy_model(dtype).predict(r.alpha, resolution).iloc[0]
+        estimates[dtype] = float(prediction.top1_pct_estimate)
+        extrapolated |= bool(prediction.extrapolated)
+    return DesignEstimate(
+        r.alpha, resolution, int(r.totals["macs"]), int(r.totals["params"]), estimates, extrapolated
+    )
+
+
+def parse_budget(text: object, x: str) -> tuple[float | None, str]:
+    """A typed budget (millions of MACs or params, or ms) in base units, or None and a message.
+
+    >>> parse_budget("300", "macs")
+    (300000000.0, '')
+    >>> parse_budget("-1", "macs")[1]
+    'budget: -1 is not allowed; type a positive number of millions of MACs'
+    >>> parse_budget("", "macs")
+    (None, '')
+    """
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return None, ""
+    unit = {"macs": "millions of MACs", "params": "millions of parameters", "latency_ms": "milliseconds"}[x]
+    try:
+        value = check_budget("budget", float(str(text).strip()) * BUDGET_UNITS[x])
+    except (TypeError, ValueError):
+        return None, f"budget: {str(text)[:40]} is not allowed; type a positive number of {unit}"
+    return value, ""
+
+
+def best_under_budget(points: pd.DataFrame, x: str, budget: float) -> tuple[pd.Series | None, str]:
+    """The most accurate shown point within the budget, or None and why not."""
+    if points.empty:
+        return None, "no points are shown; choose a source and a precision"
+    keyword = {"macs": "macs", "params": "params", "latency_ms": "latency"}[x]
+    try:
+        best = best_reference(points, **{keyword: budget}, latency_column="latency_ms")
+    except ValueError as error:
+        return None, str(error)
+    return best, ""
+
+
+def best_estimated_design(dtype: str, x: str, budget: float) -> tuple[pd.Series | None, str]:
+    """The (α, resolution) with the best *estimated* top-1 within a MACs or params budget."""
+    if x == "latency_ms":
+        return None, "estimates under a latency budget need a latency model (see the Latency page)"
+    try:
+        return best_estimate(accuracy_model(dtype), **{x: budget}, alpha_step=0.01), ""
+    except ValueError as error:
+        return None, str(error)
+
+
+@dataclass(frozen=True)
+class FrontierView:
+    """What the Frontier page shows: the figure, the points behind it, and the texts beside it."""
+
+    figure: object
+    points: pd.DataFrame
+    point_text: str
+    best_text: str
+    budget_error: str
+
+
+def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text) -> FrontierView:
+    """The Frontier page's one callback as a plain function; bad control values fall back or explain."""
+    from app.figures import make_frontier_figure
+
+    x = check_x(x)
+    points = selected(chosen_sources, dtypes, x)
+    estimate = design_estimate(search, dtypes)
+    budget, budget_error = parse_budget(budget_text, x)
+    design = None
+    dtype = next(iter(estimate.estimates))
+    if x in ("macs", "params"):
+        design = {"label": estimate.label, "x": getattr(estimate, x), "top1": estimate.estimates[dtype]}
+    point_text = (
+        f"Design point {estimate.label}: {estimate.macs:,} MACs, {estimate.params:,} params; estimated top-1 "
+        + ", ".join(f"{v:.1f} % ({d})" for d, v in estimate.estimates.items())
+        + (" (outside the fitted range: extrapolated)" if estimate.extrapolated else "")
+        + ". Estimates come from a trend fitted to the TF-slim grid, not from a trained network."
+    )
+    if x == "latency_ms":
+        point_text += " Latency of the design point needs a latency model (Latency page); it is not drawn."
+    best, best_text = None, "Type a budget to see the best configuration under it."
+    if budget is not None:
+        row, why = best_under_budget(points, x, budget)
+        if row is None:
+            best_text = f"No shown configuration fits: {why}"
+        else:
+            best = {"label": str(row["model"]), "x": float(row[x]), "top1": float(row["top1_pct"])}
+            best_text = (
+                f"Best published configuration within the budget: {row['model']} ({row['source']}, {row['dtype']}), "
+                f"α = {row['alpha']:g}, {int(row['resolution'])} px: top-1 {row['top1_pct']:.1f} % at "
+                f"{float(row[x]):,.{0 if x != 'latency_ms' else 1}f} {X_METRICS[x]}."
+            )
+        estimated, why = best_estimated_design(dtype, x, budget)
+        if estimated is not None:
+            best_text += (
+                f" Best estimated design ({dtype}): α = {estimated['alpha']:g}, {int(estimated['resolution'])} px, "
+                f"{int(estimated[x]):,} {X_METRICS[x]}, top-1 ≈ {estimated['top1_pct_estimate']:.1f} %."
+            )
+        elif why:
+            best_text += f" {why[0].upper()}{why[1:]}."
+    figure = make_frontier_figure(
+        points,
+        front(points, x),
+        x,
+        log_x=isinstance(log_x, list) and "log" in log_x,
+        design=design,
+        budget=budget,
+        best=best,
+    )
+    return FrontierView(figure, points, point_text, best_text, budget_error)

@@ -1,0 +1,160 @@
+"""Frontier page: published top-1 against exact MACs, params or measured latency, the Pareto fronts, the
+current design point's estimated accuracy, and the best configuration under a budget.
+
+The design point comes from the URL in the Explorer's format (``/frontier?alpha=0.5&resolution=160``).
+"""
+
+from __future__ import annotations
+
+import base64
+
+import dash
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+
+from app import frontier, ids
+from app.export import FORMATS, figure_bytes
+from app.layout import field
+
+dash.register_page(
+    __name__, path="/frontier", name="Frontier", title="Accuracy frontier · MobileNet v1 cost model", order=10
+)
+
+
+def layout(**_query) -> html.Div:
+    return html.Div(
+        [
+            dcc.Location(id=ids.FRONTIER_URL, refresh=False),
+            html.Aside(
+                [
+                    html.H2("Axes"),
+                    field(
+                        "Cost on the x axis",
+                        dcc.RadioItems(
+                            id=ids.FRONTIER_X_METRIC,
+                            options=[
+                                {"label": label, "value": key} for key, label in frontier.X_METRICS.items()
+                            ],
+                            value="macs",
+                            className="radio-column",
+                        ),
+                    ),
+                    dcc.Checklist(
+                        id=ids.FRONTIER_LOG_X,
+                        options=[{"label": "logarithmic x axis", "value": "log"}],
+                        value=["log"],
+                        className="checklist",
+                    ),
+                    html.H2("Points"),
+                    field(
+                        "Sources",
+                        dcc.Checklist(
+                            id=ids.FRONTIER_SOURCES,
+                            options=[{"label": s, "value": s} for s in frontier.sources()],
+                            value=list(frontier.DEFAULT_SOURCES),
+                            className="checklist",
+                        ),
+                    ),
+                    field(
+                        "Precision",
+                        dcc.Checklist(
+                            id=ids.FRONTIER_PRECISION,
+                            options=[{"label": d, "value": d} for d in frontier.DTYPES],
+                            value=["float"],
+                            inline=True,
+                            className="checklist-inline",
+                        ),
+                    ),
+                    html.H2("Budget"),
+                    field(
+                        "Budget (millions of MACs or params, or ms)",
+                        dcc.Input(
+                            id=ids.FRONTIER_BUDGET,
+                            type="text",
+                            inputMode="decimal",
+                            value="300",
+                            debounce=True,
+                            className="text-input",
+                        ),
+                        ids.FRONTIER_BUDGET_ERROR,
+                    ),
+                ],
+                className="sidebar",
+            ),
+            html.Section(
+                [
+                    html.Div(id=ids.FRONTIER_POINT, className="callout"),
+                    dcc.Graph(id=ids.FRONTIER_GRAPH, config={"displaylogo": False}, className="graph"),
+                    html.Div(id=ids.FRONTIER_BEST, className="callout"),
+                    html.Div(
+                        [
+                            html.Button(
+                                "Download figure (PNG)", id=ids.FRONTIER_DOWNLOAD_PNG, className="button"
+                            ),
+                            html.Button(
+                                "Download figure (SVG)", id=ids.FRONTIER_DOWNLOAD_SVG, className="button"
+                            ),
+                            html.Button(
+                                "Download data (CSV)", id=ids.FRONTIER_DOWNLOAD_CSV, className="button"
+                            ),
+                            html.Span(id=ids.FRONTIER_DOWNLOAD_ERROR, className="field-error"),
+                            dcc.Download(id=ids.FRONTIER_DOWNLOAD),
+                        ],
+                        className="actions",
+                    ),
+                ],
+                className="content",
+            ),
+        ],
+        className="two-column",
+    )
+
+
+CONTROLS = (
+    Input(ids.FRONTIER_URL, "search"),
+    Input(ids.FRONTIER_X_METRIC, "value"),
+    Input(ids.FRONTIER_LOG_X, "value"),
+    Input(ids.FRONTIER_SOURCES, "value"),
+    Input(ids.FRONTIER_PRECISION, "value"),
+    Input(ids.FRONTIER_BUDGET, "value"),
+)
+
+
+@callback(
+    Output(ids.FRONTIER_GRAPH, "figure"),
+    Output(ids.FRONTIER_POINT, "children"),
+    Output(ids.FRONTIER_BEST, "children"),
+    Output(ids.FRONTIER_BUDGET_ERROR, "children"),
+    *CONTROLS,
+)
+def show_frontier(search, x, log_x, sources, dtypes, budget):
+    view = frontier.frontier_view(search, x, log_x, sources, dtypes, budget)
+    return view.figure, view.point_text, view.best_text, view.budget_error
+
+
+@callback(
+    Output(ids.FRONTIER_DOWNLOAD, "data"),
+    Output(ids.FRONTIER_DOWNLOAD_ERROR, "children"),
+    Input(ids.FRONTIER_DOWNLOAD_PNG, "n_clicks"),
+    Input(ids.FRONTIER_DOWNLOAD_SVG, "n_clicks"),
+    Input(ids.FRONTIER_DOWNLOAD_CSV, "n_clicks"),
+    *(State(c.component_id, c.component_property) for c in CONTROLS),
+    prevent_initial_call=True,
+)
+def download(_png, _svg, _csv, search, x, log_x, sources, dtypes, budget):
+    view = frontier.frontier_view(search, x, log_x, sources, dtypes, budget)
+    if ctx.triggered_id == ids.FRONTIER_DOWNLOAD_CSV:
+        return {"content": view.points.to_csv(index=False), "filename": "mobilenet_v1_frontier.csv"}, ""
+    fmt = "png" if ctx.triggered_id == ids.FRONTIER_DOWNLOAD_PNG else "svg"
+    try:
+        content = figure_bytes(view.figure, fmt)
+    except Exception as error:  # kaleido needs a Chromium; say so next to the button
+        return (
+            no_update,
+            f"figure export failed ({type(error).__name__}: {error}); set BROWSER_PATH to a Chromium",
+        )
+    return {
+        "content": base64.b64encode(content).decode(),
+        "filename": f"mobilenet_v1_frontier.{fmt}",
+        "type": FORMATS[fmt],
+        "base64": True,
+    }, ""
