@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash
-from dash import dcc, html
+from dash import Input, Output, dcc, html
 
 from app import ids
 
@@ -13,9 +13,7 @@ TITLE = "MobileNet v1 cost model"
 def navbar() -> html.Nav:
     """Links to every registered page, in their ``order``; pages added later appear by themselves."""
     links = [
-        dcc.Link(
-            page["name"], href=page["relative_path"], className="nav-link", id=f"nav-{page['name'].lower()}"
-        )
+        dcc.Link(page["name"], href=page["relative_path"], className="nav-link", id=nav_id(page["path"]))
         for page in dash.page_registry.values()
         if not page.get("hidden")
     ]
@@ -23,6 +21,29 @@ def navbar() -> html.Nav:
         [html.Span(TITLE, className="brand"), html.Div(links, className="nav-links")],
         className="navbar",
         id=ids.SHELL_NAVBAR,
+    )
+
+
+DESIGN_POINT_PATHS = ("/explore", "/frontier", "/conventions")
+"""Pages that read the design point from their URL: their navbar links carry the Explorer's current one."""
+
+
+def nav_id(path: str) -> str:
+    """The navbar link's id for a page path: ``/explore`` → ``nav-explore``."""
+    return "nav-" + path.strip("/").replace("/", "-")
+
+
+def link_design_point(app: dash.Dash) -> None:
+    """Keep the navbar links of :data:`DESIGN_POINT_PATHS` pointing at the Explorer's current design point
+    (a clientside callback on the session store the Explorer writes; no server round trip)."""
+    paths = [p["path"] for p in dash.page_registry.values() if p["path"] in DESIGN_POINT_PATHS]
+    if not paths:
+        return
+    app.clientside_callback(
+        "function(query) { const q = (typeof query === 'string' && query.startsWith('?')) ? query : '';"
+        f" return {paths!r}.map(p => p + q); }}",
+        [Output(nav_id(path), "href") for path in paths],
+        Input(ids.SHELL_DESIGN_POINT, "data"),
     )
 
 

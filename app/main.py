@@ -11,7 +11,7 @@ import dash
 import flask
 from werkzeug.exceptions import HTTPException
 
-from app.layout import TITLE, shell
+from app.layout import TITLE, link_design_point, shell
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -31,6 +31,7 @@ def create_app() -> dash.Dash:
         update_title=None,
     )
     app.layout = shell
+    link_design_point(app)
     add_root_redirect(app.server)
     handle_malformed_callbacks(app.server)
     warm_caches()
