@@ -7,8 +7,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from app import ids
-from costmodel import report
+from app import frontier, ids
+from costmodel import reconcile, report
 
 WAIT_S = 30
 
@@ -102,4 +102,65 @@ def test_explorer_formulas_render_as_math(base_url, browser):
         message="MathJax never rendered the closed forms",
     )
     wait_for_text(browser, f"#{ids.EXPLORE_REDUCTION}", "0.11306")  # block 13: 1/1024 + 1/9
+    assert severe_console_entries(browser) == []
+
+
+def test_frontier_budget_and_axis(base_url, browser):
+    browser.get(f"{base_url}/frontier?alpha=0.5&resolution=160")
+    estimate = frontier.design_estimate("?alpha=0.5&resolution=160", ["float"])
+    wait_for_text(
+        browser, f"#{ids.FRONTIER_POINT}", f"estimated top-1 {estimate.estimates['float']:.1f} % (float)"
+    )
+    WebDriverWait(browser, WAIT_S).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, f"#{ids.FRONTIER_GRAPH} .scatterlayer .point")
+    )
+    type_into(browser, ids.FRONTIER_BUDGET, "100")
+    points = frontier.selected(list(frontier.DEFAULT_SOURCES), ["float"], "macs")
+    best, _ = frontier.best_under_budget(points, "macs", 100e6)
+    wait_for_text(browser, f"#{ids.FRONTIER_BEST}", f"{best['model']} ({best['source']}, float)")
+    type_into(browser, ids.FRONTIER_BUDGET, "many")
+    wait_for_text(browser, f"#{ids.FRONTIER_BUDGET_ERROR}", "type a positive number")
+    browser.find_element(By.CSS_SELECTOR, f"#{ids.FRONTIER_X_METRIC} input[value='params']").click()
+    wait_for_text(browser, f"#{ids.FRONTIER_GRAPH} .xtitle", "parameters")
+    assert severe_console_entries(browser) == []
+
+
+def test_conventions_follow_the_explorer(base_url, browser):
+    browser.get(f"{base_url}/conventions?alpha=0.5&resolution=160")
+    wait_for_text(browser, f"#{ids.CONVENTIONS_TABLE}", "76,524,800")
+    wait_for_text(browser, f"#{ids.CONVENTIONS_POINT}", "MOBILENET-0.5-160")  # h2 is upper-cased by CSS
+    browser.find_element(By.ID, ids.CONVENTIONS_EXPLORER_LINK).click()
+    wait_for_text(browser, "#card-macs .card-value", "76,524,800")
+    type_into(browser, ids.EXPLORE_ALPHA_INPUT, "0.75")
+    wait_for_text(browser, "#card-macs .card-value", macs(0.75, resolution=160))
+    browser.find_element(By.ID, "nav-conventions").click()
+    expected = reconcile(0.75, resolution=160).set_index("convention")
+    wait_for_text(browser, f"#{ids.CONVENTIONS_TABLE}", f"{int(expected.loc['thop', 'total']):,}")
+    assert browser.current_url.endswith("/conventions?alpha=0.75&resolution=160")
+    assert browser.find_elements(By.CSS_SELECTOR, f"#{ids.CONVENTIONS_GRAPH} .barlayer .point")
+    assert severe_console_entries(browser) == []
+
+
+def test_tables_choose_a_table_and_see_its_errata(base_url, browser):
+    browser.get(f"{base_url}/tables")
+    wait_for_text(browser, f"#{ids.TABLES_ERRATA}", "8 cell(s) highlighted")  # paper_models by default
+    browser.find_element(By.ID, ids.TABLES_CHOICE).click()
+    WebDriverWait(browser, WAIT_S).until(
+        lambda d: (
+            d.find_elements(
+                By.XPATH,
+                "//*[@role='option' or @role='listbox']//*[normalize-space(text())='slim_checkpoints']",
+            )
+            or d.find_elements(By.XPATH, "//*[normalize-space(text())='slim_checkpoints']")
+        )
+    )
+    browser.find_elements(By.XPATH, "//*[normalize-space(text())='slim_checkpoints']")[-1].click()
+    wait_for_text(browser, f"#{ids.TABLES_ERRATA}", "30 cell(s) highlighted")
+    assert browser.current_url.endswith("/tables?table=slim_checkpoints")
+    highlighted = browser.find_elements(
+        By.CSS_SELECTOR, f"#{ids.TABLES_TABLE} td[data-dash-column='macs_millions']"
+    )
+    erratum = [cell for cell in highlighted if cell.text == "317"]
+    assert erratum and "255, 241, 214" in erratum[0].value_of_css_property("background-color")
+    wait_for_text(browser, f"#{ids.TABLES_SOURCE}", "mobilenet_v1.md")
     assert severe_console_entries(browser) == []

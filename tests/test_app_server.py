@@ -1,5 +1,6 @@
 """Serving: the gunicorn server, its options, the root redirect, and malformed callback requests."""
 
+import base64
 import http.client
 import json
 
@@ -151,3 +152,40 @@ def test_garbage_control_values_get_a_handled_answer(port, values):
         assert search is None or explorer.parse_query(search)[1] == {}
     # and the server still answers a good request afterwards
     assert request("GET", port, "/_dash-layout")[0] == 200
+
+
+@pytest.mark.parametrize(
+    ("button", "magic"), [(ids.FRONTIER_DOWNLOAD_PNG, b"\x89PNG"), (ids.FRONTIER_DOWNLOAD_SVG, b"<svg")]
+)
+def test_frontier_figure_downloads_through_kaleido(port, button, magic):
+    spec = next(d for d in dependencies(port) if d["output"].startswith(f"..{ids.FRONTIER_DOWNLOAD}.data"))
+    values = {
+        ids.FRONTIER_URL: "?alpha=0.5&resolution=160",
+        ids.FRONTIER_X_METRIC: "macs",
+        ids.FRONTIER_LOG_X: ["log"],
+        ids.FRONTIER_SOURCES: ["paper"],
+        ids.FRONTIER_PRECISION: ["float"],
+        ids.FRONTIER_BUDGET: "300",
+        button: 1,
+    }
+    outputs = [
+        dict(zip(("id", "property"), o.rsplit(".", 1), strict=True))
+        for o in spec["output"].strip(".").split("...")
+    ]
+    body = {
+        "output": spec["output"],
+        "outputs": outputs,
+        "inputs": [{**i, "value": values.get(i["id"])} for i in spec["inputs"]],
+        "state": [{**s, "value": values[s["id"]]} for s in spec["state"]],
+        "changedPropIds": [f"{button}.n_clicks"],
+    }
+    status, answer = request("POST", port, "/_dash-update-component", json.dumps(body).encode())
+    assert status == 200
+    response = json.loads(answer)["response"]
+    assert response[ids.FRONTIER_DOWNLOAD_ERROR]["children"] == ""
+    data = response[ids.FRONTIER_DOWNLOAD]["data"]
+    assert (
+        base64.b64decode(data["content"]).lstrip()[:16].find(magic) != -1
+        or magic in base64.b64decode(data["content"])[:400]
+    )
+    assert data["filename"].startswith("mobilenet_v1_frontier.")

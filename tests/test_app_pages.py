@@ -1,0 +1,184 @@
+"""Frontier, Conventions and Tables pages: their plain functions and figure builders."""
+
+import pandas as pd
+import pytest
+
+from app import conventions, frontier, references
+from app.figures import make_breakdown_figure, make_frontier_figure
+from costmodel.reference_tables import load_table
+
+# --- Frontier ----------------------------------------------------------------------------------------
+
+
+def test_frontier_points_carry_exact_costs_not_printed_ones():
+    points = frontier.frontier_points()
+    slim = points[(points.source == "TF-slim 2017_06_14") & (points.model == "MobileNet_v1_0.75_224")].iloc[0]
+    # the slim table prints 317 M (an erratum); errata.csv gives 325,401,216 for its 1001 classes. The
+    # frontier counts every point under the paper's convention (1000 classes): 768 fewer (768 features).
+    assert int(slim.macs) == 325_401_216 - 768
+    assert set(points.dtype) == {"float", "quant"}
+    assert points.top1_pct.notna().all()
+
+
+def test_selected_respects_sources_precisions_and_the_x_axis():
+    rows = frontier.selected(["TF Lite hosted, Pixel 2"], ["quant"], "latency_ms")
+    assert len(rows) == 16 and set(rows.dtype) == {"quant"} and rows.latency_ms.notna().all()
+    assert frontier.selected(["paper"], ["float"], "latency_ms").empty  # the paper gives no latency
+    assert frontier.selected("garbage", None, "nonsense").empty
+
+
+def test_front_is_pareto_optimal_per_precision():
+    points = frontier.selected(["TF-slim 2018_02_22"], ["float", "quant"], "macs")
+    front = frontier.front(points, "macs")
+    for dtype, rows in front.groupby("dtype"):
+        rows = rows.sort_values("macs")
+        assert rows.top1_pct.is_monotonic_increasing  # more MACs on the front means more accuracy
+        others = points[points.dtype == dtype]
+        for row in rows.itertuples():
+            assert not ((others.macs <= row.macs) & (others.top1_pct > row.top1_pct)).any()
+
+
+def test_design_estimate_of_a_published_point_is_close_to_it():
+    estimate = frontier.design_estimate("?alpha=1.0&resolution=224", ["float"])
+    assert (estimate.macs, estimate.params) == (568_740_352, 4_210_088)
+    assert estimate.estimates["float"] == pytest.approx(70.9, abs=1.0)  # TF-slim 2018_02_22 prints 70.9
+    assert not estimate.extrapolated
+    assert frontier.design_estimate("?alpha=1.4&resolution=300", ["float"]).extrapolated
+
+
+@pytest.mark.parametrize(
+    ("text", "x", "value", "error"),
+    [
+        ("300", "macs", 300e6, ""),
+        ("2.5", "params", 2.5e6, ""),
+        ("12", "latency_ms", 12.0, ""),
+        (" ", "macs", None, ""),
+    ],
+)
+def test_parse_budget(text, x, value, error):
+    assert frontier.parse_budget(text, x) == (value, error)
+
+
+@pytest.mark.parametrize("text", ["abc", "0", "-5", "nan", "inf"])
+def test_bad_budget_is_explained(text):
+    value, error = frontier.parse_budget(text, "macs")
+    assert value is None and "budget" in error and "millions of MACs" in error
+
+
+def test_best_under_budget_is_the_most_accurate_that_fits():
+    points = frontier.selected(["TF-slim 2018_02_22"], ["float"], "macs")
+    best, why = frontier.best_under_budget(points, "macs", 300e6)
+    fits = points[points.macs <= 300e6]
+    assert why == "" and best["top1_pct"] == fits.top1_pct.max() and best["macs"] <= 300e6
+    none, why = frontier.best_under_budget(points, "macs", 1e6)
+    assert none is None and "below the smallest configuration" in why
+
+
+def test_frontier_view_with_a_bad_budget_keeps_the_figure():
+    view = frontier.frontier_view("?alpha=0.5&resolution=160", "macs", ["log"], ["paper"], ["float"], "lots")
+    assert "budget" in view.budget_error
+    assert view.figure.layout.xaxis.type == "log"
+    names = [trace.name for trace in view.figure.data]
+    assert (
+        "paper (float)" in names and "Pareto front (float)" in names and "design point (estimated)" in names
+    )
+
+
+def test_frontier_figure_marks_budget_and_best():
+    points = frontier.selected(["paper"], ["float"], "params")
+    figure = make_frontier_figure(
+        points,
+        frontier.front(points, "params"),
+        "params",
+        budget=3e6,
+        best={"label": "b", "x": 2.6e6, "top1": 68.4},
+        design={"label": "d", "x": 1.3e6, "top1": 59.0},
+    )
+    assert figure.layout.shapes[0].x0 == 3e6  # the budget line
+    assert figure.layout.xaxis.type == "linear"
+    assert [t.name for t in figure.data][-2:] == ["design point (estimated)", "best under budget"]
+    scatter = figure.data[0]
+    assert list(scatter.y) == points.top1_pct.tolist()
+
+
+# --- Conventions -------------------------------------------------------------------------------------
+
+
+def test_conventions_view_of_the_paper_network():
+    view = conventions.conventions_view("")
+    table = view.table.set_index("convention")
+    assert view.error == "" and view.title == "MobileNet-1-224"
+    assert table.loc["paper", "total"] == 568_740_352
+    assert table.loc["torch-flops", "total"] == 2 * 568_740_352
+    assert table.loc["torch-flops", "total_macs"] == 568_740_352 and table.loc["torch-flops", "vs_paper"] == 0
+    assert table.loc["ptflops-aten", "vs_paper"] == 1000  # the classifier's 1000 bias adds
+
+
+def test_conventions_breakdown_terms_add_up():
+    view = conventions.conventions_view("?alpha=0.75&resolution=192")
+    parts = conventions.breakdown(view.table)
+    for row in view.table.itertuples():
+        assert parts[parts.convention == row.convention].macs.sum() == row.total_macs
+    assert (parts[parts.convention == "paper"].extra == 0).all()
+    figure = make_breakdown_figure(parts)
+    assert {trace.name for trace in figure.data} <= {"conv", "fc", "bias", "bn", "activation", "pool"}
+    assert "bn" in {trace.name for trace in figure.data}
+
+
+def test_conventions_rows_are_formatted():
+    rows = conventions.display_rows(conventions.conventions_view("?alpha=0.5&resolution=160").table)
+    paper = next(r for r in rows if r["convention"] == "paper")
+    assert paper["total"] == "76,524,800" and paper["vs paper"] == "reference"
+
+
+def test_conventions_without_a_reference_model_explain_why():
+    view = conventions.conventions_view("?alpha=0.5&resolution=160&rounding=smooth")
+    assert view.table is None and "smooth" in view.error
+
+
+# --- Tables ------------------------------------------------------------------------------------------
+
+
+def test_every_table_loads_for_display_with_its_sources():
+    for name in [
+        "paper_tables",
+        "slim_checkpoints",
+        "paper_models",
+        "tflite_hosted_latency",
+        "other_references",
+    ]:
+        frame = references.load_for_display(name)
+        assert len(frame) == len(load_table(name))
+        assert references.sources(name)
+
+
+def test_errata_cells_point_at_the_printed_values():
+    frame = references.load_for_display("paper_tables")
+    cells = references.errata_cells("paper_tables", frame)
+    errata = load_table("errata")
+    printed = {(row, column): frame.loc[row, column] for row, column, _ in cells}
+    # each highlighted cell shows exactly what the erratum says was printed
+    assert set(printed.values()) <= set(errata.printed)
+    table2 = frame[(frame.table_no == "2") & (frame.row_index == "3") & (frame.column == "mult_adds_pct")]
+    assert (int(table2.index[0]), "value") in printed
+
+
+def test_slim_errata_cells():
+    frame = references.load_for_display("slim_checkpoints")
+    cells = {(r, c) for r, c, _ in references.errata_cells("slim_checkpoints", frame)}
+    assert len(cells) == (load_table("errata").table == "slim_checkpoints").sum()
+    flagged = frame.loc[[r for r, _ in cells]]
+    assert set(flagged.macs_millions) == {"317", "233", "162", "104", "34", "150"}
+
+
+def test_table_download_is_the_stored_file():
+    content, name = references.download("slim_checkpoints")
+    assert name == "slim_checkpoints.csv"
+    assert pd.read_csv(pd.io.common.StringIO(content)).shape[0] == len(load_table("slim_checkpoints"))
+    derived, _ = references.download("paper_models")
+    assert "macs_millions" in derived.splitlines()[0]
+
+
+def test_unknown_table_name_falls_back():
+    assert references.check_name("nope") == references.DEFAULT_TABLE
+    assert references.check_name(["x"]) == references.DEFAULT_TABLE
