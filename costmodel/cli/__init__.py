@@ -10,7 +10,17 @@ import argparse
 import importlib
 import sys
 
-COMMANDS: tuple[str, ...] = ("report", "sweep", "check_reduction", "reconcile", "latency", "measure")
+COMMANDS: tuple[str, ...] = (
+    "report",
+    "sweep",
+    "check_reduction",
+    "reconcile",
+    "latency",
+    "measure",
+    "tables",
+    "frontier",
+    "best",
+)
 """Modules of ``costmodel.cli`` that each add one subcommand."""
 
 USAGE_ERROR = 2
