@@ -10,17 +10,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS: tuple[str, ...] = (
-    "report",
-    "sweep",
-    "check_reduction",
-    "reconcile",
-    "latency",
-    "measure",
-    "tables",
-    "frontier",
-    "best",
-)
+COMMANDS: tuple[str, ...] = ("report", "sweep", "check_reduction", "reconcile", "latency", "measure", "tables", "frontier", "best", "serve")
 """Modules of ``costmodel.cli`` that each add one subcommand."""
 
 USAGE_ERROR = 2
