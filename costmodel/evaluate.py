@@ -40,7 +40,7 @@ def _real_array(name: str, values: object) -> np.ndarray:
 def _first_bad(name: str, array: np.ndarray, bad: np.ndarray, allowed: str) -> None:
     if bad.any():
         index = np.unravel_index(np.argmax(bad), bad.shape) if array.ndim else ()
-        value = array[index] if array.ndim else array.item()
+        value = (array[index] if array.ndim else array).item()
         where = f"{name}[{', '.join(map(str, index))}]" if array.ndim else name
         raise ValueError(f"{where}={value!r} is out of range; allowed {allowed}")
 

@@ -82,16 +82,25 @@ def report_csv(r: Report) -> str:
     return r.table.to_csv(index=False, lineterminator="\n")
 
 
+def markdown_table(headers: list[str], rows: list[list[str]], left: int = 1) -> str:
+    """A pipe table; the first ``left`` columns are left-aligned, the rest right-aligned.
+
+    >>> print(markdown_table(["a", "b"], [["x", "1"]]))
+    | a | b |
+    |---|---:|
+    | x | 1 |
+    """
+    head = "| " + " | ".join(headers) + " |"
+    rule = "|" + "|".join("---" if i < left else "---:" for i in range(len(headers))) + "|"
+    return "\n".join([head, rule, *("| " + " | ".join(row) + " |" for row in rows)])
+
+
 def report_markdown(r: Report) -> str:
     """A pipe table with a title, totals and the convention."""
-    rows = _display_rows(r)
-    head = "| " + " | ".join(HEADERS) + " |"
-    rule = "|" + "|".join("---" if i < 2 else "---:" for i in range(len(HEADERS))) + "|"
-    body = ["| " + " | ".join(row) + " |" for row in rows]
     notes = [f"> {n}" for n in r.notes]
     return "\n".join(
-        [f"**{_title(r)}**", "", *notes, *([""] if notes else []), head, rule, *body, "",
-         _totals_line(r), "", f"*Convention:* {r.convention.describe()}"]
+        [f"**{_title(r)}**", "", *notes, *([""] if notes else []), markdown_table(HEADERS, _display_rows(r), 2),
+         "", _totals_line(r), "", f"*Convention:* {r.convention.describe()}"]
     )  # fmt: skip
 
 

@@ -1,0 +1,52 @@
+"""An independent restatement of MobileNet v1's costs, written from the paper and the TF-slim/Keras sources
+without using costmodel, for the tests to compare against."""
+
+import math
+
+# (kind, stride, output channels at alpha=1) in the order of paper Table 1, last depthwise stride 1.
+BODY = [("conv", 2, 32)]
+for stride, out in [(1, 64), (2, 128), (1, 128), (2, 256), (1, 256), (2, 512), (1, 512), (1, 512), (1, 512),
+                    (1, 512), (1, 512), (2, 1024), (1, 1024)]:  # fmt: skip
+    BODY += [("dw", stride, None), ("pw", 1, out)]
+
+
+def width(d, alpha, rounding):
+    if rounding == "keras":
+        return int(d * alpha)
+    if rounding == "slim":
+        return max(int(d * alpha), 8)
+    if rounding == "divisible8":  # timm make_divisible(v, 8)
+        v = d * alpha
+        new_v = max(8, int(v + 4) // 8 * 8)
+        return new_v + 8 if new_v < 0.9 * v else new_v
+    raise AssertionError(rounding)
+
+
+def costs(alpha, resolution, rounding="slim", padding="same", scale_first_layer=True, classes=1000,
+          fc_bias=True, bn="none"):  # fmt: skip
+    """Return dict(macs, params, activations) for the network."""
+    side, c_in = resolution, 3
+    macs = params = activations = bn_channels = 0
+    for kind, stride, out in BODY:
+        if stride == 2:
+            side = math.ceil(side / 2) if padding == "same" else side // 2
+        if kind == "conv":
+            c_out = width(out, alpha, rounding) if scale_first_layer else out
+            w = 3 * 3 * c_in * c_out
+        elif kind == "dw":
+            c_out = c_in
+            w = 3 * 3 * c_in
+        else:
+            c_out = width(out, alpha, rounding)
+            w = c_in * c_out
+        params += w
+        macs += w * side * side
+        activations += side * side * c_out
+        bn_channels += c_out
+        c_in = c_out
+    activations += c_in  # global average pool output
+    macs += c_in * classes
+    params += c_in * classes + (classes if fc_bias else 0)
+    activations += classes
+    params += {"none": 0, "trainable": 2, "all": 4}[bn] * bn_channels
+    return {"macs": macs, "params": params, "activations": activations}
