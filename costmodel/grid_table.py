@@ -96,7 +96,9 @@ def grid_table(
                    description=f"{header}, exact count, {convention.describe()}")
         )  # fmt: skip
     rows, marks, missing = [], {}, False
-    for i, (point, (a, r)) in enumerate(zip(values, ((a, r) for a in alphas for r in resolutions), strict=True)):
+    for i, (point, (a, r)) in enumerate(
+        zip(values, ((a, r) for a in alphas for r in resolutions), strict=True)
+    ):
         row: dict[str, object] = {"alpha": a, "resolution": int(r), **{m: int(point[m]) for m in costs}}
         if "top1" in metrics:
             row["top1_pct"] = slim_top1().get((Decimal(a).normalize(), int(r)))
@@ -104,7 +106,9 @@ def grid_table(
                 marks[(i, "top1_pct")] = "a"
                 missing = True
         rows.append(row)
-    footnotes = (("a", f"No TF-slim {TOP1_RELEASE} float checkpoint at this point; left empty."),) if missing else ()
+    footnotes = (
+        (("a", f"No TF-slim {TOP1_RELEASE} float checkpoint at this point; left empty."),) if missing else ()
+    )
     notes = [f"Convention: {convention.describe()}."]
     if "top1" in metrics:
         notes.append(TOP1_SOURCE + ".")
@@ -128,5 +132,7 @@ def grid_metadata(table: ExportTable, **knobs) -> dict[str, object]:
         "columns": {c.key: c.description or c.header for c in table.columns},
         "notes": list(table.notes),
         "footnotes": dict(table.footnotes),
-        "empty_cells": [{"row": i, "column": key, "footnote": mark} for (i, key), mark in table.marks.items()],
+        "empty_cells": [
+            {"row": i, "column": key, "footnote": mark} for (i, key), mark in table.marks.items()
+        ],
     }

@@ -10,7 +10,7 @@ never fitted away). Accuracy columns are the paper's, shown for context; the mod
 >>> sorted(tables)
 [2, 3, 4, 5, 6, 7, 8, 9, 10]
 >>> t2 = tables[2].table
->>> [(r["layer_type"], r["macs_share_printed_pct"], r["macs_share_status"]) for r in t2.rows][2]
+>>> [(r["layer_type"], r["macs_share_printed"], r["macs_share_status"]) for r in t2.rows][2]
 ('Conv 3x3', Decimal('1.19'), 'differs')
 """
 
@@ -28,7 +28,8 @@ from string import ascii_lowercase
 import pandas as pd
 
 from costmodel.convention import Convention
-from costmodel.report import Report, report
+from costmodel.reduction import conv_mobilenet, shallow_mobilenet, table3_rows
+from costmodel.report import report
 from costmodel.table_export import Column, ExportTable
 
 PAPER = "Howard et al. 2017, MobileNets, arXiv:1704.04861v1"
@@ -174,51 +175,14 @@ def _cost_columns(key: str, header: str, unit: str, exact_unit: str, digits: int
     )  # fmt: skip
 
 
-# --- Whole-network variants of Tables 3, 4 and 5 -------------------------------------------------
-
-
-def separable_layer_costs(side: int, channels_in: int, channels_out: int, kernel: int = 3) -> dict[str, int]:
-    """MACs and weights of one stride-1 layer on a ``side``×``side`` map, as a full conv and as depthwise + pointwise.
-
-    >>> separable_layer_costs(14, 512, 512)
-    {'full_macs': 462422016, 'full_params': 2359296, 'separable_macs': 52283392, 'separable_params': 266752}
-    """
-    full = kernel * kernel * channels_in * channels_out
-    separable = kernel * kernel * channels_in + channels_in * channels_out
-    return {
-        "full_macs": side * side * full,
-        "full_params": full,
-        "separable_macs": side * side * separable,
-        "separable_params": separable,
-    }
-
-
-def full_conv_network(r: Report) -> dict[str, int]:
-    """Table 4's "Conv MobileNet": every depthwise-separable block of ``r`` replaced by one full 3×3 conv
-    (same stride and channels); stem, pooling and classifier unchanged."""
-    table = r.table
-    kept = table[~table.kind.isin(["dw", "pw"])]
-    macs, params = int(kept.macs.sum()), int(kept.params.sum())
-    for _, block in table[table.kind.isin(["dw", "pw"])].groupby("block"):
-        dw, pw = block[block.kind == "dw"].iloc[0], block[block.kind == "pw"].iloc[0]
-        weights = int(dw.kernel) ** 2 * int(dw.in_channels) * int(pw.out_channels)
-        macs += weights * int(dw.out_side) ** 2
-        params += weights
-    return {"macs": macs, "params": params}
-
-
-def shallow_network(r: Report) -> dict[str, int]:
-    """Table 5's "Shallow MobileNet": ``r`` without the five separable blocks on the 14×14×512 maps (7–11)."""
-    table = r.table
-    block_shape = (table.kind == "pw") & (table.in_side == table.out_side) & (table.in_channels == table.out_channels)
-    removed = set(table[block_shape & (table.out_side == 14)].block)
-    kept = table[~table.block.isin(removed)]
-    return {"macs": int(kept.macs.sum()), "params": int(kept.params.sum())}
-
-
 # --- Builders, one per paper table ---------------------------------------------------------------
 
-LAYER_TYPES: Mapping[str, str] = {"Conv 1x1": "pw", "Conv DW 3x3": "dw", "Conv 3x3": "conv", "Fully Connected": "fc"}
+LAYER_TYPES: Mapping[str, str] = {
+    "Conv 1x1": "pw",
+    "Conv DW 3x3": "dw",
+    "Conv 3x3": "conv",
+    "Fully Connected": "fc",
+}
 
 
 def _table2() -> PaperTable:
@@ -227,9 +191,14 @@ def _table2() -> PaperTable:
     totals = weights_only.totals
     for label, kind in LAYER_TYPES.items():
         rows = weights_only.table[weights_only.table.kind == kind]
-        builder.rows.append({"layer_type": label, "macs": int(rows.macs.sum()), "params": int(rows.params.sum())})
+        builder.rows.append(
+            {"layer_type": label, "macs": int(rows.macs.sum()), "params": int(rows.params.sum())}
+        )
         i = len(builder.rows) - 1
-        for key, metric, column in (("macs_share", "macs", "mult_adds_pct"), ("params_share", "params", "params_pct")):
+        for key, metric, column in (
+            ("macs_share", "macs", "mult_adds_pct"),
+            ("params_share", "params", "params_pct"),
+        ):
             share = Fraction(100 * builder.rows[i][metric], totals[metric])
             cost = _Cost(column, key, scale=1)
             builder.compared(i, label, cost, share, " %", "")
@@ -237,7 +206,9 @@ def _table2() -> PaperTable:
         Column("layer_type", "Type"),
         Column("macs", "Mult-adds", "count", description="model mult-adds of this layer type, exact"),
         *_share_columns("macs_share", "Mult-adds"),
-        Column("params", "Params", "count", description="model weights of this layer type, exact (no FC bias)"),
+        Column(
+            "params", "Params", "count", description="model weights of this layer type, exact (no FC bias)"
+        ),
         *_share_columns("params_share", "Params"),
     )
     convention = (
@@ -259,28 +230,24 @@ def _share_columns(key: str, header: str) -> tuple[Column, ...]:
 
 def _table3() -> PaperTable:
     """One 3×3 layer, M = N = 512 on 14×14; cumulative modifications as printed."""
-    layers = {
-        "Convolution": ("full", 14, 512),
-        "Depthwise Separable Conv": ("separable", 14, 512),
-        "alpha = 0.75": ("separable", 14, 384),
-        "rho = 0.714": ("separable", 10, 384),
-    }
     builder = _Builder(3)
-    for label, (form, side, channels) in layers.items():
-        costs = separable_layer_costs(side, channels, channels)
-        builder.rows.append({"modification": label, "side": side, "channels": channels})
+    for record in table3_rows().to_dict("records"):
+        builder.rows.append({"modification": record["row"]})
         i = len(builder.rows) - 1
-        builder.compared(i, label, _mult_adds, costs[f"{form}_macs"], " M", "mult-adds")
-        builder.compared(i, label, _params, costs[f"{form}_params"], " M", "params")
+        builder.compared(i, record["row"], _mult_adds, record["macs"], " M", "mult-adds")
+        builder.compared(i, record["row"], _params, record["params"], " M", "params")
     columns = (
         Column("modification", "Layer/modification"),
-        Column("side", "D_F", "count", description="feature map side (14 × 0.714 = 9.996, 10 pixels)"),
-        Column("channels", "M = N", "count", description="input and output channels (512 × 0.75 = 384)"),
         *_cost_columns("macs", "Mult-adds", "M", "mult-adds", 1),
         *_cost_columns("params", "Params", "M", "params", 3),
     )
-    convention = "one 3×3 layer (D_K = 3, M = N = 512, D_F = 14), rows cumulative; weights only, no BN or bias"
-    return _finish(builder, 3, "table3_one_layer", "Modifications to one standard convolution", convention, columns)
+    convention = (
+        "one 3×3 layer (D_K = 3, M = N = 512, D_F = 14), rows cumulative: separable, then α = 0.75 "
+        "(M = N = 384), then ρ = 0.714 (D_F = round(14 × 0.714) = 10); weights only, no BN or bias"
+    )
+    return _finish(
+        builder, 3, "table3_one_layer", "Modifications to one standard convolution", convention, columns
+    )
 
 
 _mult_adds = _Cost("million_mult_adds", "macs")
@@ -346,12 +313,12 @@ def paper_tables() -> tuple[PaperTable, ...]:
         _table2(),
         _table3(),
         _network_table(4, "table4_separable_vs_full", "Depthwise separable vs full convolution MobileNet",
-                       {"Conv MobileNet": lambda: full_conv_network(base), "MobileNet": lambda: base.totals},
+                       {"Conv MobileNet": conv_mobilenet, "MobileNet": lambda: base.totals},
                        "1.0 MobileNet-224; Conv MobileNet = every separable block replaced by a full 3×3 conv with "
                        "the same stride and channels; " + PAPER_CONVENTION),
         _network_table(5, "table5_narrow_vs_shallow", "Narrow vs shallow MobileNet",
                        {"0.75 MobileNet": _at("0.75 MobileNet-224"),
-                        "Shallow MobileNet": lambda: shallow_network(base)},
+                        "Shallow MobileNet": shallow_mobilenet},
                        "224 px; Shallow MobileNet = 1.0 MobileNet without the five separable blocks on 14×14×512; "
                        + PAPER_CONVENTION),
         *(

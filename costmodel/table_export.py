@@ -20,7 +20,7 @@ model,macs
 |:---|---:|
 | 1.0 MobileNet-224 | 568.74<sup>a</sup> |
 <BLANKLINE>
-Cost
+Cost.
 <BLANKLINE>
 <sup>a</sup> Paper convention.
 """
@@ -77,6 +77,10 @@ class ExportTable:
     notes: tuple[str, ...] = ()
     marks: Mapping[tuple[int, str], str] = field(default_factory=dict)
     footnotes: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.label is not None:
+            _latex_label(self.label)
 
     def to_csv(self) -> str:
         return to_csv(self)
@@ -155,6 +159,15 @@ def display_value(column: Column, value) -> str:
     return f"{_rounded(value, column.digits):,}"
 
 
+def _sentences(*parts: str) -> str:
+    """Join caption and notes, ending each with a full stop.
+
+    >>> _sentences("Costs & more", "Convention: paper.")
+    'Costs & more. Convention: paper.'
+    """
+    return " ".join(p if p.endswith((".", "!", "?")) else p + "." for p in parts if p)
+
+
 def _mark(table: ExportTable, index: int, key: str) -> str:
     return table.marks.get((index, key), "")
 
@@ -174,7 +187,7 @@ def to_latex(table: ExportTable, caption: str | None = None, label: str | None =
         " & ".join(_latex_cell(c, row.get(c.key), _mark(table, i, c.key)) for c in table.columns) + r" \\"
         for i, row in enumerate(table.rows)
     ]
-    text = " ".join(part for part in (caption or table.caption, *table.notes) if part)
+    text = _sentences(caption or table.caption, *table.notes)
     chosen_label = label if label is not None else table.label
     notes = [
         rf"\par\smallskip{{\footnotesize \textsuperscript{{{latex_escape(m)}}} {latex_escape(t)}\par}}"
@@ -226,9 +239,11 @@ def to_markdown(table: ExportTable) -> str:
         cells = []
         for c in table.columns:
             mark = _mark(table, i, c.key)
-            cells.append(_markdown_text(display_value(c, row.get(c.key))) + (f"<sup>{mark}</sup>" if mark else ""))
+            cells.append(
+                _markdown_text(display_value(c, row.get(c.key))) + (f"<sup>{mark}</sup>" if mark else "")
+            )
         body.append("| " + " | ".join(cells) + " |")
-    after = [" ".join(part for part in (table.caption, *table.notes) if part)]
+    after = [_sentences(table.caption, *table.notes)]
     after += [f"<sup>{m}</sup> {_markdown_text(t)}" for m, t in table.footnotes]
     return "\n".join([head, rule, *body, "", *("\n\n".join(after).split("\n"))])
 

@@ -59,7 +59,9 @@ def test_floor_padding_needs_32_pixels():
 
 
 def test_rho_and_resolution_together():
-    with pytest.raises(ValueError, match=r"give rho or resolution, not both; got rho=0\.5 and resolution=112"):
+    with pytest.raises(
+        ValueError, match=r"give rho or resolution, not both; got rho=0\.5 and resolution=112"
+    ):
         costmodel.report(rho=0.5, resolution=112)
 
 
@@ -98,9 +100,17 @@ def test_bad_knobs(knob, error, words):
         ({"alpha": [0.5, np.nan], "resolution": 224}, ValueError, "alpha[1]=nan"),
         ({"alpha": [True], "resolution": 224}, TypeError, "alpha must be real numbers"),
         ({"alpha": ["a"], "resolution": 224}, TypeError, "alpha must be real numbers"),
-        ({"alpha": 0.5, "resolution": [224, 160.5]}, ValueError, "resolution[1]=160.5 is out of range; allowed whole pixels"),
+        (
+            {"alpha": 0.5, "resolution": [224, 160.5]},
+            ValueError,
+            "resolution[1]=160.5 is out of range; allowed whole pixels",
+        ),
         ({"alpha": 0.5, "resolution": [0]}, ValueError, "resolution[0]=0 is out of range; allowed 1 to 4096"),
-        ({"alpha": [0.5, 1.0], "resolution": [128, 160, 224]}, ValueError, "do not broadcast; pass grid=True"),
+        (
+            {"alpha": [0.5, 1.0], "resolution": [128, 160, 224]},
+            ValueError,
+            "do not broadcast; pass grid=True",
+        ),
         ({"alpha": 0.5, "resolution": 224, "rho": 1.0}, ValueError, "give rho or resolution, not both"),
         ({"alpha": 0.5, "metrics": ["speed"]}, ValueError, "metric 'speed' is unknown; choose from weights"),
         ({"alpha": [0.02], "rounding": "keras"}, ValueError, "alpha >= 1/32 under keras rounding"),

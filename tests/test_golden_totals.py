@@ -51,8 +51,9 @@ def test_paper_width_and_resolution_tables(alpha, resolution, macs_m, params_m, 
     assert millions(totals["params"], digits) == params_m
 
 
-@pytest.mark.parametrize(("alpha", "rho", "printed", "pixel_macs"), [(1.0, 0.714, 290, 290_675_200),
-                                                                    (0.5, 0.714, 76, 76_524_800)])
+@pytest.mark.parametrize(
+    ("alpha", "rho", "printed", "pixel_macs"), [(1.0, 0.714, 290, 290_675_200), (0.5, 0.714, 76, 76_524_800)]
+)
 def test_paper_160_rows_use_continuous_rho(alpha, rho, printed, pixel_macs):
     # Tables 7 and 9 print 290 and 76 for the 160 px networks, which have 290.68 M and 76.52 M mult-adds.
     # The figures are those of rho = 0.714 taken as a continuous factor (159.936 px): 290.44 M and 76.46 M.
@@ -60,7 +61,9 @@ def test_paper_160_rows_use_continuous_rho(alpha, rho, printed, pixel_macs):
     continuous = costmodel.report(alpha=alpha, rho=rho, rounding="smooth").totals["macs"]
     assert pixel == pixel_macs and round(pixel / 1e6) == printed + 1
     assert round(continuous / 1_000_000) == printed
-    assert millions(costmodel.report(alpha=alpha, resolution=160).totals["params"], 2) == (4.21, 1.32)[alpha < 1]
+    assert (
+        millions(costmodel.report(alpha=alpha, resolution=160).totals["params"], 2) == (4.21, 1.32)[alpha < 1]
+    )
 
 
 def test_paper_table10_stanford_dogs_120_classes():

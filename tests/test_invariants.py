@@ -34,7 +34,9 @@ def test_totals_match_an_independent_counter(alpha, side, knob):
     totals = costmodel.report(alpha=alpha, resolution=side, **knob).totals
     expected = costs(alpha, side, **knob)
     assert (totals["macs"], totals["params"], totals["activations"]) == (
-        expected["macs"], expected["params"], expected["activations"]
+        expected["macs"],
+        expected["params"],
+        expected["activations"],
     )
     assert totals["flops"] == 2 * expected["macs"]
 
@@ -67,7 +69,9 @@ def test_macs_never_decrease_as_alpha_or_resolution_grow(a1, a2, s1, s2, roundin
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(alphas, sides), min_size=1, max_size=20), roundings, st.sampled_from(("none", "all")))
+@given(
+    st.lists(st.tuples(alphas, sides), min_size=1, max_size=20), roundings, st.sampled_from(("none", "all"))
+)
 def test_evaluate_equals_report(points, rounding, bn):
     a = np.array([p[0] for p in points])
     r = np.array([p[1] for p in points])

@@ -28,9 +28,13 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--alpha", default="0.25,0.5,0.75,1.0", help="alpha values or start:stop:step ranges")
     parser.add_argument("--resolution", default="128,160,192,224", help="input sides in pixels, or ranges")
-    parser.add_argument("--metrics", default="macs,params,top1", help=f"comma-separated, from {','.join(GRID_METRICS)}")
+    parser.add_argument(
+        "--metrics", default="macs,params,top1", help=f"comma-separated, from {','.join(GRID_METRICS)}"
+    )
     parser.add_argument("--format", choices=FORMATS, default="csv", help="output format")
-    parser.add_argument("--exact", action="store_true", help="exact integers instead of millions in LaTeX/Markdown")
+    parser.add_argument(
+        "--exact", action="store_true", help="exact integers instead of millions in LaTeX/Markdown"
+    )
     parser.add_argument("--caption", help="table caption (LaTeX, Markdown)")
     parser.add_argument("--label", help="LaTeX \\label, e.g. tab:grid")
     parser.add_argument("-o", "--output", help="file to write (default: standard output)")
