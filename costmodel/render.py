@@ -23,7 +23,8 @@ HTML_MAX_ROWS = 40
 """Longer tables are truncated in HTML with a note (never in exports)."""
 
 
-def _number(value) -> str:
+def format_number(value) -> str:
+    """Thousands separators; non-integers with two decimals."""
     if isinstance(value, Fraction):
         value = float(value)
     if isinstance(value, float):
@@ -40,9 +41,9 @@ def _title(r: Report) -> str:
 def _totals_line(r: Report) -> str:
     t = r.totals
     return (
-        f"Total: {_number(t['macs'])} MACs ({float(t['macs']) / 1e6:.2f} M), "
-        f"{_number(t['params'])} params ({float(t['params']) / 1e6:.3f} M), "
-        f"{_number(t['flops'])} FLOPs, {_number(t['activations'])} activations"
+        f"Total: {format_number(t['macs'])} MACs ({float(t['macs']) / 1e6:.2f} M), "
+        f"{format_number(t['params'])} params ({float(t['params']) / 1e6:.3f} M), "
+        f"{format_number(t['flops'])} FLOPs, {format_number(t['activations'])} activations"
     )
 
 
@@ -53,7 +54,9 @@ def _share(part, whole) -> str:
 def _display_rows(r: Report) -> list[list[str]]:
     rows = []
     for record in r.table.to_dict("records"):
-        cells = [_number(record[c]) if not isinstance(record[c], str) else record[c] for c in SHOWN_COLUMNS]
+        cells = [
+            format_number(record[c]) if not isinstance(record[c], str) else record[c] for c in SHOWN_COLUMNS
+        ]
         cells.append(_share(record["macs"], r.totals["macs"]))
         rows.append(cells)
     return rows
@@ -123,7 +126,7 @@ def latex_escape(text: str) -> str:
 
 
 def _latex_number(value) -> str:
-    return _number(value).replace(",", "\\,")
+    return format_number(value).replace(",", "\\,")
 
 
 def report_latex(r: Report, caption: str | None = None, label: str | None = None) -> str:

@@ -86,7 +86,7 @@ class Report:
     def __repr__(self) -> str:
         return (
             f"<Report alpha={self.alpha:g} resolution={self.resolution} rounding={self.convention.rounding} "
-            f"macs={self.totals['macs']:,} params={self.totals['params']:,}>"
+            f"macs={render.format_number(self.totals['macs'])} params={render.format_number(self.totals['params'])}>"
         )
 
     def as_csv(self) -> str:
