@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS: tuple[str, ...] = ("report", "sweep", "check_reduction", "paper", "grid")
+COMMANDS: tuple[str, ...] = ("report", "sweep", "check_reduction", "paper", "grid", "figure")
 """Modules of ``costmodel.cli`` that each add one subcommand."""
 
 USAGE_ERROR = 2
