@@ -6,11 +6,34 @@
 (160, 76524800)
 """
 
+from costmodel.accuracy_model import AccuracyModel
 from costmodel.arithmetic import alpha, rho
+from costmodel.budget import best_estimate, best_reference, iso_cost_curve, max_resolution, with_costs
 from costmodel.convention import Convention
 from costmodel.evaluate import evaluate
+from costmodel.pareto import pareto_front, pareto_mask
+from costmodel.reference_tables import load_table, table_names
 from costmodel.report import Report, report
 from costmodel.symbolic import Expressions, network_expressions
 
-__all__ = ["Convention", "Expressions", "Report", "alpha", "evaluate", "network_expressions", "report", "rho"]
+__all__ = [
+    "AccuracyModel",
+    "Convention",
+    "Expressions",
+    "Report",
+    "alpha",
+    "best_estimate",
+    "best_reference",
+    "evaluate",
+    "iso_cost_curve",
+    "load_table",
+    "max_resolution",
+    "network_expressions",
+    "pareto_front",
+    "pareto_mask",
+    "report",
+    "rho",
+    "table_names",
+    "with_costs",
+]
 __version__ = "0.1.0"

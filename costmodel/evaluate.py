@@ -45,14 +45,25 @@ def _first_bad(name: str, array: np.ndarray, bad: np.ndarray, allowed: str) -> N
         raise ValueError(f"{where}={value!r} is out of range; allowed {allowed}")
 
 
+def _within(array: np.ndarray, low: float, high: float) -> bool:
+    """True when every value lies in [low, high]; two reductions (NaN makes it False)."""
+    if array.size == 0:
+        return True
+    return bool(array.min() >= low) and bool(array.max() <= high)
+
+
 def check_alpha_array(values: object, convention: Convention) -> np.ndarray:
     """α values as float64, each checked like :func:`~costmodel.design_point.check_alpha`."""
-    alpha = _real_array("alpha", values).astype(np.float64)
-    _first_bad(
-        "alpha", alpha, ~np.isfinite(alpha) | (alpha <= 0) | (alpha > ALPHA_MAX), f"0 < alpha <= {ALPHA_MAX}"
-    )
-    if convention.rounding == "keras":
-        smallest = smallest_scaled_channels(convention)
+    alpha = np.asarray(_real_array("alpha", values), dtype=np.float64)
+    smallest = smallest_scaled_channels(convention) if convention.rounding == "keras" else None
+    low = 1 / smallest if smallest else np.nextafter(0, 1)
+    if not _within(alpha, low, ALPHA_MAX):  # find and name the first bad value
+        _first_bad(
+            "alpha",
+            alpha,
+            ~np.isfinite(alpha) | (alpha <= 0) | (alpha > ALPHA_MAX),
+            f"0 < alpha <= {ALPHA_MAX}",
+        )
         _first_bad(
             "alpha", alpha, np.floor(alpha * smallest) < 1, f"alpha >= 1/{smallest} under keras rounding"
         )
@@ -60,20 +71,21 @@ def check_alpha_array(values: object, convention: Convention) -> np.ndarray:
 
 
 def check_resolution_array(values: object, convention: Convention) -> np.ndarray:
-    """Input sides as int64 (float64 under the smooth model), checked against the allowed range."""
+    """Input sides as float64 holding whole pixels (any positive real under the smooth model), checked."""
     side = _real_array("resolution", values)
-    if not convention.smooth:
-        if np.issubdtype(side.dtype, np.floating):
-            _first_bad("resolution", side, ~np.isfinite(side) | (side != np.round(side)), "whole pixels")
-        side = side.astype(np.int64)
-    low = FLOOR_PADDING_MIN_RESOLUTION if convention.padding == "floor" and not convention.smooth else 1
     if convention.smooth:
-        bad = ~np.isfinite(side) | (side <= 0) | (side > RESOLUTION_MAX)
-        _first_bad("resolution", side, bad, f"0 < resolution <= {RESOLUTION_MAX}")
-        return side.astype(np.float64)
-    _first_bad(
-        "resolution", side, (side < low) | (side > RESOLUTION_MAX), f"{low} to {RESOLUTION_MAX} pixels"
-    )
+        side = np.asarray(side, dtype=np.float64)
+        if not _within(side, np.nextafter(0, 1), RESOLUTION_MAX):
+            bad = ~np.isfinite(side) | (side <= 0) | (side > RESOLUTION_MAX)
+            _first_bad("resolution", side, bad, f"0 < resolution <= {RESOLUTION_MAX}")
+        return side
+    if np.issubdtype(side.dtype, np.floating):
+        _first_bad("resolution", side, ~np.isfinite(side) | (side != np.round(side)), "whole pixels")
+    low = FLOOR_PADDING_MIN_RESOLUTION if convention.padding == "floor" else 1
+    if not _within(side, low, RESOLUTION_MAX):
+        _first_bad(
+            "resolution", side, (side < low) | (side > RESOLUTION_MAX), f"{low} to {RESOLUTION_MAX} pixels"
+        )
     return side
 
 
@@ -121,10 +133,15 @@ def evaluate(
             "pass grid=True for every combination"
         ) from None
     a, r = a.ravel(), r.ravel()
-    columns = {"alpha": a, "resolution": r, "rho": r / BASE_RESOLUTION}
-    for metric in metrics:
-        columns[metric] = compiled_total(metric, convention)(a, r)
-    return pd.DataFrame(columns)
+    # One 2-D block for all metrics, filled in place: the DataFrame wraps it without copying.
+    block = np.empty((len(metrics), a.size), dtype=np.float64 if convention.smooth else np.int64)
+    for row, metric in enumerate(metrics):
+        compiled_total(metric, convention)(a, r, out=block[row])
+    frame = pd.DataFrame(block.T, columns=list(metrics), copy=False)
+    frame.insert(0, "alpha", a)
+    frame.insert(1, "resolution", r if convention.smooth else r.astype(np.int64, copy=False))
+    frame.insert(2, "rho", r / BASE_RESOLUTION)
+    return frame
 
 
 def _check_metrics(metrics: Iterable[str]) -> Sequence[str]:

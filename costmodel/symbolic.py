@@ -106,19 +106,31 @@ def _grouped_by_side(expression: sympy.Expr) -> sympy.Expr:
     return sympy.collect(expression, [side**2 for side in sides], evaluate=True)
 
 
+CHUNK = 8192
+"""Points per step of a compiled function: small enough that the intermediate arrays stay in cache."""
+
+
 @lru_cache(maxsize=256)
 def compiled_total(metric: str, convention: Convention) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """A NumPy function ``f(alpha, resolution)`` for one total (cached per metric and convention).
 
     Exact conventions return int64 arrays; the smooth convention returns float64 (resolution = 224·ρ).
+    Inputs broadcast like NumPy; the result has the broadcast shape, or fills ``out`` (1-D, preallocated).
     """
     expression = _grouped_by_side(network_expressions(convention).in_resolution[metric])
     function = sympy.lambdify((alpha, resolution_symbol), expression, modules="numpy", cse=True)
-    if convention.smooth:
-        return lambda a, r: np.asarray(function(a, r), dtype=np.float64)
+    dtype = np.float64 if convention.smooth else np.int64
 
-    def exact(a, r):
-        # Every term is a product of whole numbers below 2**53, so float64 holds it exactly.
-        return np.asarray(function(a, r), dtype=np.float64).astype(np.int64)
+    def compiled(a, r, out=None):
+        # Every term is a product of whole numbers below 2**53, so float64 holds it exactly; the work is
+        # done in cache-sized chunks, several times faster than whole-array NumPy passes.
+        a, r = np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(r, dtype=np.float64))
+        flat_a, flat_r = a.ravel(), r.ravel()
+        if out is None:
+            out = np.empty(flat_a.size, dtype=dtype)
+        for start in range(0, flat_a.size, CHUNK):
+            stop = start + CHUNK
+            out[start:stop] = function(flat_a[start:stop], flat_r[start:stop])
+        return out.reshape(a.shape)
 
-    return exact
+    return compiled

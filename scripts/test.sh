@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Set up (scripts/setup.sh test) and run the whole test suite: unit tests, doctests, the cross-checks against
+# the real counting tools, browser tests in headless Chromium, LaTeX compilation and the notebook.
+# Extra arguments go to pytest. Fails when any test fails and when no test ran.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh test || exit 1
+.venv/bin/ruff check . || exit 1
+.venv/bin/python -m pytest "$@"
+status=$?
+if [ "$status" = 5 ]; then
+  echo "test: pytest collected no tests; that is a failure" >&2
+  exit 1
+fi
+exit "$status"
