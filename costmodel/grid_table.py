@@ -18,12 +18,10 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
-
-import pandas as pd
 
 from costmodel.convention import convention_from
 from costmodel.evaluate import evaluate
+from costmodel.reference_tables import load_table
 from costmodel.table_export import Column, ExportTable
 
 TOP1_RELEASE = "2018_02_22"
@@ -48,11 +46,11 @@ GRID_METRICS: tuple[str, ...] = (*COST_COLUMNS, "top1")
 
 @cache
 def slim_top1() -> dict[tuple[Decimal, int], Decimal]:
-    """(α, resolution) → top-1 % of the TF-slim 2018_02_22 float checkpoints (``tables/slim_table.csv``)."""
-    table = pd.read_csv(Path(__file__).resolve().parents[1] / "tables" / "slim_table.csv", dtype=str)
-    chosen = table[(table.checkpoint_release == TOP1_RELEASE) & (table.type == "float")]
+    """(α, resolution) → top-1 % of the TF-slim 2018_02_22 float checkpoints (``load_table("slim_checkpoints")``)."""
+    table = load_table("slim_checkpoints")
+    chosen = table[(table.release == TOP1_RELEASE) & (table.dtype == "float")]
     return {
-        (Decimal(a).normalize(), int(r)): Decimal(t)
+        (Decimal(repr(float(a))).normalize(), int(r)): Decimal(repr(float(t)))
         for a, r, t in zip(chosen.alpha, chosen.resolution, chosen.top1_pct, strict=True)
     }
 

@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import cache
-from pathlib import Path
 from string import ascii_lowercase
 
 import pandas as pd
 
 from costmodel.convention import Convention
 from costmodel.reduction import conv_mobilenet, shallow_mobilenet, table3_rows
+from costmodel.reference_tables import load_table
 from costmodel.report import report
 from costmodel.table_export import Column, ExportTable
 
@@ -36,14 +36,14 @@ PAPER = "Howard et al. 2017, MobileNets, arXiv:1704.04861v1"
 MILLION = 10**6
 
 
-def _tables_folder() -> Path:
-    return Path(__file__).resolve().parents[1] / "tables"
+def printed_tables() -> pd.DataFrame:
+    """The paper's printed tables in long format (``load_table("paper_tables")``), values as printed text."""
+    return _loaded("paper_tables")
 
 
 @cache
-def printed_tables() -> pd.DataFrame:
-    """The paper's printed tables in long format (``tables/paper_tables.csv``), values as text."""
-    return pd.read_csv(_tables_folder() / "paper_tables.csv", dtype={"value": str, "note": str})
+def _loaded(name: str) -> pd.DataFrame:
+    return load_table(name)
 
 
 def printed_value(table_no: int, row_label: str, column: str) -> Decimal:
@@ -52,18 +52,31 @@ def printed_value(table_no: int, row_label: str, column: str) -> Decimal:
     >>> printed_value(3, "Depthwise Separable Conv", "million_mult_adds")
     Decimal('52.3')
     """
+    return Decimal(_cell(table_no, row_label, column).value.rstrip("%"))
+
+
+def _cell(table_no: int, row_label: str, column: str) -> pd.Series:
     cells = printed_tables()
     hit = cells[(cells.table_no == table_no) & (cells.row_label == row_label) & (cells.column == column)]
     if len(hit) != 1:
         raise KeyError(f"paper Table {table_no} has no single cell ({row_label!r}, {column!r})")
-    return Decimal(hit.value.iloc[0].rstrip("%"))
+    return hit.iloc[0]
 
 
-def printed_note(table_no: int, row_label: str, column: str) -> str:
-    cells = printed_tables()
-    hit = cells[(cells.table_no == table_no) & (cells.row_label == row_label) & (cells.column == column)]
-    note = hit.note.iloc[0] if len(hit) else None
-    return note if isinstance(note, str) else ""
+def erratum(table_no: int, row_label: str, column: str) -> str:
+    """The recorded erratum of one printed cell (``load_table("errata")``) as a sentence, or ``""``.
+
+    >>> erratum(2, "Conv 3x3", "mult_adds_pct")[:60]
+    'Erratum (typo; architecture 1.91%): Table 1 gives 112*112*3*'
+    """
+    cell = _cell(table_no, row_label, column)
+    errata = _loaded("errata")
+    key = f"Table {table_no} row {cell.row_index} ({row_label})"
+    hit = errata[(errata.table == "paper_tables") & (errata.row_key == key) & (errata.column == column)]
+    if hit.empty:
+        return ""
+    row = hit.iloc[0]
+    return f"Erratum ({row.kind}; architecture {row.architecture}): {row.reason}"
 
 
 def compare(model: Fraction, printed: Decimal) -> str:
@@ -81,22 +94,6 @@ def compare(model: Fraction, printed: Decimal) -> str:
     if exact.quantize(step, rounding=ROUND_DOWN) == printed:
         return "truncated"
     return "differs"
-
-
-# Why a printed cell departs from the architecture, where the reason is known: (table, row, column) → text.
-EXPLANATIONS: dict[tuple[int, str, str], str] = {
-    (4, "Conv MobileNet", "million_mult_adds"): (
-        "4866 M is what the full-convolution network gives without the classifier's 1,024,000 mult-adds "
-        "(4,866,269,184); counted like every other row, with the classifier, it is 4,867,293,184."
-    ),
-    (10, "1.0 MobileNet-224", "million_mult_adds"): (
-        "The printed mult-adds are the 1000-class ImageNet values (Tables 6 and 7); with the 120-class "
-        "Stanford Dogs classifier the network has 1024 × 880 = 901,120 fewer mult-adds."
-    ),
-    (10, "1.0 MobileNet-192", "million_mult_adds"): (
-        "As for the 224 row: the printed value is the 1000-class network's, not the 120-class one's."
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -152,9 +149,7 @@ class _Builder:
             if status == "truncated"
             else ", which differs beyond rounding."
         )
-        reason = EXPLANATIONS.get((self.number, label, cost.printed_column)) or printed_note(
-            self.number, label, cost.printed_column
-        )
+        reason = erratum(self.number, label, cost.printed_column)
         self.footnote(row, f"{cost.key}_printed", text + (f" {reason}" if reason else ""))
 
 
