@@ -10,7 +10,9 @@ import argparse
 import importlib
 import sys
 
-COMMANDS: tuple[str, ...] = ("report", "sweep", "check_reduction", "paper", "grid", "figure")
+COMMANDS: tuple[str, ...] = (
+    "report", "sweep", "check_reduction", "reconcile", "latency", "measure", "paper", "grid", "figure",
+)
 """Modules of ``costmodel.cli`` that each add one subcommand."""
 
 USAGE_ERROR = 2

@@ -1,0 +1,76 @@
+"""``mobilenet-cost measure``: time the ONNX network on this machine with onnxruntime and store the result."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+
+from costmodel.cli.common import integer_list, number_list, write_output
+from costmodel.cli.latency import DB_HELP
+from costmodel.latency_store import BUILTIN_DATASETS, LatencyStore, check_name
+from costmodel.onnx_model import BN_MODES
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "measure",
+        help="time the network with onnxruntime for each (alpha, resolution) and store it as a dataset",
+        description="Build MobileNet v1 for every (alpha, resolution) pair as an ONNX graph straight from the "
+        "layer table (random weights), time it with onnxruntime on this CPU (warm-up, then timed runs), "
+        "store median/p10/p90/min as a latency dataset and write it as CSV in the import schema.",
+        epilog="Example: mobilenet-cost measure --alpha 0.25,0.5,1.0 --resolution 128,224 --threads 1 "
+        "--runs 50 --warmup 10 -o ort.csv",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--alpha", default="0.25,0.5,0.75,1.0", help="alpha values or ranges")
+    parser.add_argument("--resolution", default="128,160,192,224", help="input sides in pixels, or ranges")
+    parser.add_argument("--threads", type=int, default=1, help="onnxruntime intra-op threads")
+    parser.add_argument("--runs", type=int, default=50, help="timed runs per model")
+    parser.add_argument("--warmup", type=int, default=10, help="untimed runs before timing")
+    parser.add_argument(
+        "--bn", choices=BN_MODES, default="folded", help="batch norm folded into conv bias, or as nodes"
+    )
+    parser.add_argument(
+        "--clock",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="wall: elapsed time; cpu: the calling thread's CPU time (needs --threads 1), "
+        "for a machine busy with other work",
+    )
+    parser.add_argument("-o", "--output", help="CSV file to write (default: standard output)")
+    parser.add_argument(
+        "--export-onnx", metavar="DIR", help="also save each model as DIR/mobilenet_v1_A_R.onnx"
+    )
+    parser.add_argument("--dataset", help="dataset name to store under (default: onnxruntime-<date time>)")
+    parser.add_argument("--no-store", action="store_true", help="only write the CSV, store nothing")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    parser.add_argument("--db", help=DB_HELP)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from costmodel.measure import measure
+
+    alphas = [float(a) for a in number_list("--alpha", args.alpha)]
+    sides = integer_list("--resolution", args.resolution)
+    store = None if args.no_store else LatencyStore(args.db)  # a bad --db fails before the timing
+    name = check_name(args.dataset or f"onnxruntime-{datetime.datetime.now():%Y-%m-%d %H:%M:%S}")
+    if name in BUILTIN_DATASETS:
+        raise ValueError(f"--dataset {name!r} is a built-in read-only dataset; choose another name")
+    frame = measure(
+        alphas,
+        sides,
+        threads=args.threads,
+        runs=args.runs,
+        warmup=args.warmup,
+        bn=args.bn,
+        export_onnx=args.export_onnx,
+        progress=not args.no_progress,
+        clock=args.clock,
+    )
+    write_output(frame.to_csv(index=False, lineterminator="\n"), args.output)
+    if store is not None:
+        result = store.add(name, frame, origin="mobilenet-cost measure")
+        print(f"stored {result.rows} row(s) in dataset {result.dataset!r} ({store.path})", file=sys.stderr)
+    return 0
