@@ -11,7 +11,15 @@ import importlib
 import sys
 
 COMMANDS: tuple[str, ...] = (
-    "report", "sweep", "check_reduction", "reconcile", "latency", "measure", "paper", "grid", "figure",
+    "report",
+    "sweep",
+    "check_reduction",
+    "reconcile",
+    "latency",
+    "measure",
+    "paper",
+    "grid",
+    "figure",
 )
 """Modules of ``costmodel.cli`` that each add one subcommand."""
 
