@@ -40,10 +40,19 @@ def _title(r: Report) -> str:
 
 def _totals_line(r: Report) -> str:
     t = r.totals
-    return (
+    line = (
         f"Total: {format_number(t['macs'])} MACs ({float(t['macs']) / 1e6:.2f} M), "
         f"{format_number(t['params'])} params ({float(t['params']) / 1e6:.3f} M), "
         f"{format_number(t['flops'])} FLOPs, {format_number(t['activations'])} activations"
+    )
+    if r.preset == "paper":
+        return line
+    from costmodel.presets import PRESETS
+
+    p = PRESETS[r.preset]
+    return (
+        f"{line}. Counted as {p.name} ({p.tool}, column counted_total): {format_number(t['counted_total'])} "
+        f"{p.unit}s, {format_number(t['counted_params'])} params; {p.why}"
     )
 
 
@@ -51,30 +60,38 @@ def _share(part, whole) -> str:
     return f"{100 * float(part) / float(whole):.2f}" if whole else "0.00"
 
 
+def _shown_columns(r: Report) -> tuple[str, ...]:
+    """The readable columns; under a tool's preset also its per-layer count."""
+    return SHOWN_COLUMNS if r.preset == "paper" else (*SHOWN_COLUMNS, "counted_total")
+
+
 def _display_rows(r: Report) -> list[list[str]]:
     rows = []
     for record in r.table.to_dict("records"):
         cells = [
-            format_number(record[c]) if not isinstance(record[c], str) else record[c] for c in SHOWN_COLUMNS
+            format_number(record[c]) if not isinstance(record[c], str) else record[c]
+            for c in _shown_columns(r)
         ]
         cells.append(_share(record["macs"], r.totals["macs"]))
         rows.append(cells)
     return rows
 
 
-HEADERS = [*SHOWN_COLUMNS, "macs_%"]
+def _headers(r: Report) -> list[str]:
+    return [*_shown_columns(r), "macs_%"]
 
 
 def report_text(r: Report) -> str:
     """Fixed-width table with a title, notes, totals and the convention."""
     rows = _display_rows(r)
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(HEADERS)]
-    align = ["<", "<"] + [">"] * (len(HEADERS) - 2)
+    headers = _headers(r)
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
+    align = ["<", "<"] + [">"] * (len(headers) - 2)
 
     def line(cells):
         return "  ".join(f"{c:{a}{w}}" for c, a, w in zip(cells, align, widths, strict=True)).rstrip()
 
-    out = [_title(r), *(f"note: {n}" for n in r.notes), "", line(HEADERS), line("-" * w for w in widths)]
+    out = [_title(r), *(f"note: {n}" for n in r.notes), "", line(headers), line("-" * w for w in widths)]
     out += [line(row) for row in rows]
     out += ["", _totals_line(r), f"Convention: {r.convention.describe()}"]
     return "\n".join(out)
@@ -102,7 +119,7 @@ def report_markdown(r: Report) -> str:
     """A pipe table with a title, totals and the convention."""
     notes = [f"> {n}" for n in r.notes]
     return "\n".join(
-        [f"**{_title(r)}**", "", *notes, *([""] if notes else []), markdown_table(HEADERS, _display_rows(r), 2),
+        [f"**{_title(r)}**", "", *notes, *([""] if notes else []), markdown_table(_headers(r), _display_rows(r), 2),
          "", _totals_line(r), "", f"*Convention:* {r.convention.describe()}"]
     )  # fmt: skip
 
@@ -110,6 +127,9 @@ def report_markdown(r: Report) -> str:
 LATEX_SPECIALS = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
     "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    # pdflatex's default input encoding has no Greek letters or maths signs: write them as maths.
+    "α": r"$\alpha$", "β": r"$\beta$", "γ": r"$\gamma$", "ρ": r"$\rho$", "×": r"$\times$",
+    "≈": r"$\approx$", "≤": r"$\leq$", "≥": r"$\geq$", "²": r"$^2$",
 }  # fmt: skip
 
 
@@ -165,12 +185,13 @@ def report_html(r: Report, max_rows: int = HTML_MAX_ROWS) -> str:
     """A compact HTML table for notebooks, with the convention in a footer."""
     rows = _display_rows(r)
     shown = rows if len(rows) <= max_rows else [*rows[: max_rows // 2], None, *rows[-max_rows // 2 :]]
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in HEADERS)
+    headers = _headers(r)
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
     body = []
     for row in shown:
         if row is None:
             body.append(
-                f'<tr><td colspan="{len(HEADERS)}">… {len(rows) - max_rows} rows not shown …</td></tr>'
+                f'<tr><td colspan="{len(headers)}">… {len(rows) - max_rows} rows not shown …</td></tr>'
             )
         else:
             body.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>")
@@ -213,6 +234,7 @@ def report_json(r: Report) -> str:
         "rho": r.rho,
         "resolution": _jsonable(r.point.resolution),
         "convention": asdict(r.convention),
+        "preset": r.preset,
         "notes": list(r.notes),
         "totals": {k: _jsonable(v) for k, v in r.totals.items()},
         "layers": [{k: _jsonable(v) for k, v in row.items()} for row in r.table.to_dict("records")],

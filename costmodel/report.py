@@ -23,6 +23,9 @@ from costmodel.convention import Convention, convention_from
 from costmodel.design_point import DesignPoint, design_point
 from costmodel.formulas import METRICS, TOTAL_METRICS
 from costmodel.network import layer_shapes
+from costmodel.presets import TERMS, preset
+from costmodel.reconcile import layer_counts
+from costmodel.reference_model import check_reference_convention
 from costmodel.symbolic import Expressions, network_expressions
 
 TABLE_COLUMNS: tuple[str, ...] = (
@@ -31,6 +34,10 @@ TABLE_COLUMNS: tuple[str, ...] = (
     *TOTAL_METRICS,
 )  # fmt: skip
 """Columns of :attr:`Report.table`; the cost columns are the metrics of :data:`~costmodel.formulas.METRICS`."""
+
+COUNTED_COLUMNS: tuple[str, ...] = tuple(f"counted_{key}" for key in (*TERMS, "total", "params"))
+"""Extra columns (and totals) of a report under a tool's counting preset: its six terms, their sum and
+the params the tool reports. See :mod:`costmodel.presets`."""
 
 SOURCES = (
     "Architecture: Howard et al. 2017, MobileNets (arXiv:1704.04861), Table 1, last depthwise stride 1; "
@@ -52,6 +59,8 @@ class Report:
     ``totals`` maps each metric (weights, bias, bn_params, params, macs, flops, activations) to an exact
     Python int (a ``Fraction`` under the smooth model); ``table`` has one row per layer, columns
     :data:`TABLE_COLUMNS`; ``notes`` says how the input was interpreted (e.g. ρ snapped to pixels).
+    ``preset`` names the counting preset; under any preset but ``"paper"`` the table and totals also
+    have :data:`COUNTED_COLUMNS`.
     """
 
     point: DesignPoint
@@ -59,6 +68,7 @@ class Report:
     table: pd.DataFrame
     totals: Mapping[str, int | Fraction]
     notes: tuple[str, ...]
+    preset: str = "paper"
 
     @property
     def alpha(self) -> float:
@@ -108,24 +118,34 @@ class Report:
         return render.report_math(self)
 
 
-def report(alpha: object = 1.0, rho: object = None, *, resolution: object = None, **knobs) -> Report:
+def report(
+    alpha: object = 1.0, rho: object = None, *, resolution: object = None, convention: str = "paper", **knobs
+) -> Report:
     """Per-layer costs and exact totals of MobileNet v1 at width ``alpha`` and ``rho`` (or ``resolution``).
 
     Knobs (see :class:`~costmodel.convention.Convention`): ``rounding``, ``padding``, ``scale_first_layer``,
     ``classes``, ``fc_bias``, ``bn``. A ρ that is not an exact pixel count is snapped to round(224·ρ).
+    ``convention`` names a counting preset (``"fvcore"``, ``"ptflops"``, ... see
+    :func:`costmodel.reconcile`) whose per-layer counts are added as the ``counted_*`` columns.
 
     >>> report().totals["macs"], report().totals["params"]
     (568740352, 4210088)
     >>> report(alpha=1.0, bn="all").totals["params"]
     4253864
+    >>> r = report(convention="ptflops")
+    >>> r.totals["counted_total"], r.table.loc[r.table.layer == "AvgPool_1a", "counted_pool"].item()
+    (583969768, 100352)
     """
-    convention = convention_from(knobs)
-    point = design_point(alpha, rho=rho, resolution=resolution, convention=convention)
-    return build_report(point, convention)
+    counting = preset(convention)
+    knobs_convention = convention_from(knobs)
+    point = design_point(alpha, rho=rho, resolution=resolution, convention=knobs_convention)
+    return build_report(point, knobs_convention, counting.name)
 
 
-def build_report(point: DesignPoint, convention: Convention) -> Report:
-    """The report for an already checked design point."""
+def build_report(point: DesignPoint, convention: Convention, preset_name: str = "paper") -> Report:
+    """The report for an already checked design point, with a counting preset's columns unless paper."""
+    if preset_name != "paper":
+        check_reference_convention(convention)
     shapes = layer_shapes(point.alpha, point.resolution, convention, NUMERIC)
     rows = [
         {
@@ -139,15 +159,24 @@ def build_report(point: DesignPoint, convention: Convention) -> Report:
             "out_side": _exact(s.out_side),
             "out_channels": _exact(s.out_channels),
             **{m: _exact(f(s, convention)) for m, f in METRICS.items()},
+            **_counted(preset_name, s, convention),
         }
         for s in shapes
     ]
-    totals = {m: _exact(sum(row[m] for row in rows)) for m in TOTAL_METRICS}
-    table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+    extra = () if preset_name == "paper" else COUNTED_COLUMNS
+    totals = {m: _exact(sum(row[m] for row in rows)) for m in (*TOTAL_METRICS, *extra)}
+    table = pd.DataFrame(rows, columns=[*TABLE_COLUMNS, *extra])
     if convention.smooth:
         numeric = [c for c in TABLE_COLUMNS if c not in ("layer", "kind")]
         table[numeric] = table[numeric].astype(float)
-    return Report(point, convention, table, MappingProxyType(totals), _notes(point, convention))
+    return Report(point, convention, table, MappingProxyType(totals), _notes(point, convention), preset_name)
+
+
+def _counted(preset_name: str, shape, convention: Convention) -> dict[str, int]:
+    if preset_name == "paper":
+        return {}
+    counts = layer_counts(preset(preset_name), shape, convention)
+    return {f"counted_{key}": int(value) for key, value in counts.items()}
 
 
 def _notes(point: DesignPoint, convention: Convention) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from costmodel.cli.common import add_knob_arguments, knobs_from, write_output
+from costmodel.presets import PRESET_NAMES
 from costmodel.report import report
 
 FORMATS = ("text", "csv", "markdown", "latex", "json")
@@ -22,6 +23,12 @@ def register(subparsers) -> None:
     side = parser.add_mutually_exclusive_group()
     side.add_argument("--rho", type=float, help="resolution multiplier, snapped to round(224*rho) pixels")
     side.add_argument("--resolution", type=int, help="input side in pixels (default 224)")
+    parser.add_argument(
+        "--convention",
+        choices=PRESET_NAMES,
+        default="paper",
+        help="also count each layer as this tool does (counted_* columns); see 'mobilenet-cost reconcile'",
+    )
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument("-o", "--output", help="write to this file instead of standard output")
     add_knob_arguments(parser)
@@ -29,7 +36,13 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    r = report(alpha=args.alpha, rho=args.rho, resolution=args.resolution, **knobs_from(args))
+    r = report(
+        alpha=args.alpha,
+        rho=args.rho,
+        resolution=args.resolution,
+        convention=args.convention,
+        **knobs_from(args),
+    )
     text = {
         "text": r.as_text,
         "csv": r.as_csv,

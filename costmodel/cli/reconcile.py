@@ -1,0 +1,45 @@
+"""``mobilenet-cost reconcile``: the paper's count next to what fvcore, ptflops, thop, torchinfo and torch print."""
+
+from __future__ import annotations
+
+import argparse
+
+from costmodel.cli.common import add_knob_arguments, knobs_from, write_output
+from costmodel.presets import PRESET_NAMES
+from costmodel.reconcile import reconcile
+from costmodel.reconcile_render import FORMATTERS
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "reconcile",
+        help="why ptflops, fvcore, thop, torchinfo and torch disagree with the paper, term by term",
+        description=(
+            "One row per counting preset (paper, "
+            + ", ".join(PRESET_NAMES[1:])
+            + "): the exact total and params each tool reports for the reference PyTorch model "
+            "(conv -> BatchNorm2d -> ReLU6, average pool, 1x1-conv classifier with bias), split into "
+            "conv, fc, bias, bn, activation and pool terms, with the reason it differs from the paper."
+        ),
+        epilog="Example: mobilenet-cost reconcile --alpha 0.2 --resolution 97 --rounding keras",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--alpha", type=float, default=1.0, help="width multiplier")
+    side = parser.add_mutually_exclusive_group()
+    side.add_argument("--rho", type=float, help="resolution multiplier, snapped to round(224*rho) pixels")
+    side.add_argument("--resolution", type=int, help="input side in pixels (default 224)")
+    parser.add_argument(
+        "--presets",
+        help="comma-separated presets to show (default: all): " + ", ".join(PRESET_NAMES),
+    )
+    parser.add_argument("--format", choices=tuple(FORMATTERS), default="text", help="output format")
+    parser.add_argument("-o", "--output", help="write to this file instead of standard output")
+    add_knob_arguments(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    presets = None if args.presets is None else [name.strip() for name in args.presets.split(",")]
+    table = reconcile(args.alpha, args.rho, resolution=args.resolution, presets=presets, **knobs_from(args))
+    write_output(FORMATTERS[args.format](table), args.output)
+    return 0
