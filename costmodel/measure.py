@@ -34,6 +34,7 @@ intra-op thread is the thread that runs the whole graph; it leaves out the time 
 processes, so it is the latency of an unshared core, for measuring on a busy machine."""
 DECIMALS = 6
 """Times are kept to the nanosecond (6 decimals of a millisecond), the clock's resolution."""
+MAX_THREADS = 256
 MAX_RUNS = 100_000
 MAX_POINTS = 100
 """Most (alpha, resolution) pairs one measurement takes (all their sessions are open at once)."""
@@ -133,7 +134,7 @@ def measure(
 
     ``export_onnx`` names a folder to keep each model in, as ``mobilenet_v1_<alpha>_<resolution>.onnx``.
     """
-    threads = _check_count("threads", threads, 1, os.cpu_count() or 1024)
+    threads = _check_count("threads", threads, 1, MAX_THREADS)
     runs = _check_count("runs", runs, 1, MAX_RUNS)
     warmup = _check_count("warmup", warmup, 0, MAX_RUNS)
     if clock not in CLOCKS:
