@@ -33,10 +33,10 @@ def register(subparsers) -> None:
     )
     parser.add_argument(
         "--clock",
-        choices=("wall", "cpu"),
-        default="wall",
-        help="wall: elapsed time; cpu: the calling thread's CPU time (needs --threads 1), "
-        "for a machine busy with other work",
+        choices=("auto", "wall", "cpu"),
+        default="auto",
+        help="wall: elapsed time; cpu: the calling thread's CPU time, which with --threads 1 is the latency "
+        "of an unshared core (other processes do not inflate it); auto: cpu with 1 thread, else wall",
     )
     parser.add_argument("-o", "--output", help="CSV file to write (default: standard output)")
     parser.add_argument(
