@@ -70,7 +70,8 @@ def upload(contents: str | None, filename: str | None, device, runtime, dataset,
             db=db,
         )
     except LatencyImportError as error:
-        return ActionResult(problems=error.problems)
+        label = f"file {filename!r}" if filename else "the upload"
+        return ActionResult(problems=[p.replace("the data", label, 1) for p in error.problems])
     except ValueError as error:
         return ActionResult(problems=[str(error)])
     where = "new dataset" if result.created else "dataset"

@@ -36,7 +36,9 @@ def test_bad_upload_lists_every_problem_and_stores_nothing(db):
 
 def test_upload_of_binary_or_garbled_content(db):
     png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
-    assert "binary file" in latency_view.upload(png, "x.png", "d", "", "", db).problems[0]
+    assert latency_view.upload(png, "x.png", "d", "", "", db).problems == [
+        "file 'x.png' is a binary file (it holds NUL bytes); expected UTF-8 text"
+    ]
     assert latency_view.upload("data:text/csv;base64,@@@", "x.csv", "d", "", "", db).problems == [
         "x.csv: the upload could not be decoded"
     ]
@@ -76,6 +78,12 @@ def test_fit_view_with_too_few_points_shows_the_reason(db):
     view = latency_view.fit_view("one", db)
     assert view.model is None and view.summary.startswith("No fit: 1 point(s) given")
     assert make_latency_figure(view.points, view.curves).data[0].y == (5.0,)
+
+
+def test_upload_over_the_size_limit(db):
+    text = "alpha,resolution,latency_ms\n" + "1.0,224,5.0\n" * (latency_view.MAX_BYTES // 12 + 1)
+    problems = latency_view.upload(encode(text), "big.csv", "d", "", "", db).problems
+    assert problems == [f"file 'big.csv' has {len(text):,} bytes; the limit is 5,242,880 bytes (5 MiB)"]
 
 
 def test_limits_are_stated():

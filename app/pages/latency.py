@@ -22,6 +22,8 @@ dash.register_page(
 )
 
 DEFAULT_DATASET = "tflite-pixel2-cpu-float"
+UPLOAD_MAX_BYTES = 4 * latency_view.MAX_BYTES
+"""The browser refuses files above this before sending them (its red border shows it)."""
 TABLE_COLUMNS = ("name", "rows", "devices", "runtimes", "builtin", "created")
 
 
@@ -53,7 +55,9 @@ def _controls() -> list:
                 id=ids.LATENCY_UPLOAD,
                 children=html.Div(["Drop a CSV or benchmark_model log here, or ", html.A("choose a file")]),
                 className="upload",
-                max_size=latency_view.MAX_BYTES,
+                className_reject="upload upload-reject",
+                # larger than the limit, so a file somewhat over it reaches the server and gets a clear message
+                max_size=UPLOAD_MAX_BYTES,
                 multiple=False,
             ),
             hint=latency_view.LIMITS_TEXT,
