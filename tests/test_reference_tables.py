@@ -325,3 +325,11 @@ def test_load_returns_a_fresh_copy():
     first = load_table("slim_checkpoints")
     first.loc[0, "top1_pct"] = -1.0
     assert load_table("slim_checkpoints").loc[0, "top1_pct"] == 70.7
+
+
+def test_only_other_networks_go_unchecked():
+    unchecked = [row for row in load_table("paper_models").itertuples() if not paper_expected(row)]
+    assert {row.variant for row in unchecked} == {""}
+    assert {row.row_label for row in unchecked if row.table_no != 13} == {
+        "GoogleNet", "VGG 16", "Squeezenet", "AlexNet", "Inception V3 [18]", "Baseline", "FaceNet [25]"
+    }  # fmt: skip
