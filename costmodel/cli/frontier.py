@@ -11,7 +11,17 @@ from costmodel.pareto import pareto_front
 from costmodel.reference_tables import load_table, table_names
 from costmodel.table_format import frame_as_csv, frame_as_text
 
-SHOWN = ("model", "release", "table_version", "source_name", "row_label", "dtype", "alpha", "resolution")
+SHOWN = (
+    "model",
+    "release",
+    "table_version",
+    "source_name",
+    "table_no",
+    "row_label",
+    "dtype",
+    "alpha",
+    "resolution",
+)
 
 
 def register(subparsers) -> None:
