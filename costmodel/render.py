@@ -127,6 +127,9 @@ def report_markdown(r: Report) -> str:
 LATEX_SPECIALS = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
     "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    # pdflatex's default input encoding has no Greek letters or maths signs: write them as maths.
+    "α": r"$\alpha$", "β": r"$\beta$", "γ": r"$\gamma$", "ρ": r"$\rho$", "×": r"$\times$",
+    "≈": r"$\approx$", "≤": r"$\leq$", "≥": r"$\geq$", "²": r"$^2$",
 }  # fmt: skip
 
 

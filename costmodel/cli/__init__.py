@@ -10,7 +10,21 @@ import argparse
 import importlib
 import sys
 
-COMMANDS: tuple[str, ...] = ("report", "sweep", "check_reduction", "reconcile", "latency", "measure", "serve")
+COMMANDS: tuple[str, ...] = (
+    "report",
+    "sweep",
+    "check_reduction",
+    "reconcile",
+    "latency",
+    "measure",
+    "tables",
+    "frontier",
+    "best",
+    "serve",
+    "paper",
+    "grid",
+    "figure",
+)
 """Modules of ``costmodel.cli`` that each add one subcommand."""
 
 USAGE_ERROR = 2

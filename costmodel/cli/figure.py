@@ -1,0 +1,77 @@
+"""``mobilenet-cost figure``: the dashboard's figures as PNG, SVG or PDF, sized for a paper column."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from costmodel.cli.common import add_knob_arguments, knobs_from, number_list
+from costmodel.figure_export import COLUMN_WIDTH_IN, FIGURE_FORMATS, FigureFile, export_figures
+from costmodel.paper_figures import FIGURES, paper_figure
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "figure",
+        help="export the frontier, per-layer or reconciliation figure as png, svg or pdf",
+        description="Build the dashboard's figure(s) for a design point and export them with kaleido and "
+        "Chromium (one browser for all of them), one paper column wide. With one figure -o is the file; "
+        "with several it is a folder that receives KIND.FORMAT files.",
+        epilog="Example: mobilenet-cost figure frontier --alpha 0.5 --resolution 160 --format pdf -o frontier.pdf",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("kinds", nargs="+", metavar="KIND", help=f"one or more of {', '.join(FIGURES)}")
+    parser.add_argument("--format", choices=FIGURE_FORMATS, help="file format (default: from -o's suffix)")
+    parser.add_argument("-o", "--output", required=True, help="file (one figure) or folder (several)")
+    parser.add_argument("--alpha", default="1.0", help="design point: width multiplier")
+    parser.add_argument("--resolution", type=int, default=224, help="design point: input side in pixels")
+    parser.add_argument("--width-in", type=float, default=COLUMN_WIDTH_IN, help="figure width in inches")
+    parser.add_argument("--height-in", type=float, help="figure height in inches (default: per figure)")
+    add_knob_arguments(parser)
+    parser.set_defaults(run=run)
+
+
+def _format(args: argparse.Namespace, path: Path) -> str:
+    if args.format:
+        return args.format
+    suffix = path.suffix.lstrip(".").lower()
+    if suffix not in FIGURE_FORMATS:
+        raise ValueError(
+            f"output {str(path)!r}: give --format ({', '.join(FIGURE_FORMATS)}) or one of those suffixes"
+        )
+    return suffix
+
+
+def run(args: argparse.Namespace) -> int:
+    for kind in args.kinds:
+        if kind not in FIGURES:
+            raise ValueError(f"figure {kind!r} is unknown; choose from {', '.join(FIGURES)}")
+    for name, value in (("--width-in", args.width_in), ("--height-in", args.height_in)):
+        if value is not None and not 0.5 <= value <= 20:
+            raise ValueError(f"{name}={value} is out of range; allowed 0.5 to 20 inches")
+    output = Path(args.output)
+    if len(args.kinds) > 1:
+        if not args.format:
+            raise ValueError("several figures go to a folder: give --format")
+        if not output.is_dir():
+            raise ValueError(f"output {str(output)!r}: with several figures -o must be an existing folder")
+        targets = [output / f"{kind}.{args.format}" for kind in args.kinds]
+    else:
+        targets = [output]
+    alphas = number_list("--alpha", args.alpha)
+    if len(alphas) != 1:
+        raise ValueError(f"--alpha: give one value, not {args.alpha!r}")
+    alpha = float(alphas[0])
+    knobs = knobs_from(args)
+    files = [
+        FigureFile(
+            paper_figure(kind, alpha, args.resolution, args.width_in, args.height_in, **knobs),
+            target,
+            _format(args, target),
+        )
+        for kind, target in zip(args.kinds, targets, strict=True)
+    ]
+    export_figures(files)
+    print(f"wrote {', '.join(str(f.path) for f in files)}", file=sys.stderr)
+    return 0

@@ -1,0 +1,288 @@
+"""Paper-ready exports: the paper's tables regenerated, any grid, CSV read back, every LaTeX output compiled."""
+
+import io
+import json
+import os
+import shutil
+import subprocess
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from independent_counter import costs
+
+import costmodel
+from costmodel.cli import main
+from costmodel.grid_table import grid_table
+from costmodel.output_files import write_files
+from costmodel.paper_export import paper_files
+from costmodel.table_export import Column, ExportTable
+
+PAPER_FILES = paper_files()
+
+
+def paper_csv(stem: str) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(PAPER_FILES[f"{stem}.csv"]))
+
+
+# --- LaTeX: everything the project can produce compiles with pdflatex ----------------------------------
+
+
+def _latex_outputs() -> dict[str, str]:
+    outputs = {name: text for name, text in PAPER_FILES.items() if name.endswith(".tex")}
+    tricky = "Costs & shares: 50% of #MACs, $x_1$ {braces} ~tilde ^caret \\backslash, α×ρ"
+    grid = grid_table([Decimal("0.25"), Decimal("1.0")], [128, 200], ["macs", "params", "flops", "top1"])
+    outputs["grid.tex"] = grid.to_latex(caption=tricky, label="tab:grid")
+    outputs["grid_exact.tex"] = grid_table(
+        [Decimal("0.5")], [160], ["macs", "activations"], exact=True, rounding="keras", bn="all"
+    ).to_latex()
+    outputs["report.tex"] = costmodel.report(alpha=0.5, rho=0.714).as_latex(caption=tricky, label="tab:r")
+    outputs["report_bn.tex"] = costmodel.report(alpha=0.75, resolution=128, bn="trainable").as_latex()
+    outputs["report_smooth.tex"] = costmodel.report(alpha=0.6, resolution=150, rounding="smooth").as_latex()
+    return outputs
+
+
+LATEX_OUTPUTS = _latex_outputs()
+
+
+@pytest.mark.parametrize("name", sorted(LATEX_OUTPUTS))
+def test_latex_compiles_with_pdflatex(name, tmp_path):
+    pdflatex = shutil.which("pdflatex")
+    if pdflatex is None:
+        pytest.fail("pdflatex is missing: install texlive (see the README's test command)")
+    (tmp_path / "table.tex").write_text(LATEX_OUTPUTS[name], encoding="utf-8")
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\n\\usepackage{booktabs}\n\\begin{document}\n\\input{table.tex}\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    run = subprocess.run(
+        [pdflatex, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-2000:]
+    assert (tmp_path / "doc.pdf").stat().st_size > 1000
+
+
+def test_latex_is_booktabs_with_numbers_right_aligned():
+    text = LATEX_OUTPUTS["grid.tex"]
+    assert "\\toprule" in text and "\\midrule" in text and "\\bottomrule" in text
+    assert "\\begin{tabular}{rrrrrr}" in text  # alpha, resolution and four number columns
+    assert "\\label{tab:grid}" in text
+    assert "Costs \\& shares: 50\\% of \\#MACs, \\$x\\_1\\$ \\{braces\\}" in text
+    assert "\\begin{tabular}{lrr:" not in text
+    assert PAPER_FILES["table6_width.tex"].count("\\begin{tabular}{lrrrlrrl}") == 1
+
+
+# --- Paper tables: numbers restated independently -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stem", "points", "knobs"),
+    [
+        ("table6_width", [(1.0, 224), (0.75, 224), (0.5, 224), (0.25, 224)], {}),
+        ("table7_resolution", [(1.0, 224), (1.0, 192), (1.0, 160), (1.0, 128)], {}),
+        ("table8_mobilenet_rows", [(1.0, 224)], {}),
+        ("table9_mobilenet_rows", [(0.5, 160)], {}),
+        ("table10_stanford_dogs", [(1.0, 224), (0.75, 224), (1.0, 192), (0.75, 192)], {"classes": 120}),
+    ],
+)
+def test_network_tables_read_back_as_exact_model_values(stem, points, knobs):
+    table = paper_csv(stem)
+    expected = [costs(a, r, **knobs) for a, r in points]
+    assert table.macs_model.tolist() == [e["macs"] for e in expected]
+    assert table.params_model.tolist() == [e["params"] for e in expected]
+    assert str(table.macs_model.dtype) == "int64"
+
+
+def test_table2_shares_and_the_conv3x3_erratum():
+    table = paper_csv("table2_layer_types")
+    assert table.layer_type.tolist() == ["Conv 1x1", "Conv DW 3x3", "Conv 3x3", "Fully Connected"]
+    assert table.macs.tolist() == [539492352, 17385984, 112 * 112 * 27 * 32, 1024 * 1000]
+    assert table.macs.sum() == 568740352
+    # the printed params shares are of the 4,209,088 weights (no classifier bias)
+    assert table.params.sum() == 4209088
+    assert table.macs_share_printed.tolist() == [94.86, 3.06, 1.19, 0.18]
+    shares = [round(100 * m / 568740352, 4) for m in (539492352, 17385984, 10838016, 1024000)]
+    assert table.macs_share_model.tolist() == shares
+    assert table.macs_share_status.tolist() == ["matches", "matches", "differs", "matches"]
+    assert (table.params_share_status == "matches").all()
+    markdown = PAPER_FILES["table2_layer_types.md"]
+    assert "| Conv 3x3 | 10,838,016 | 1.19<sup>a</sup> | 1.91 | differs |" in markdown
+    assert "<sup>a</sup> Printed 1.19 %; the model gives 1.9056 %" in markdown
+    assert "1.19\\textsuperscript{a}" in PAPER_FILES["table2_layer_types.tex"]
+
+
+def test_table3_one_layer():
+    table = paper_csv("table3_one_layer")
+    macs = [3 * 3 * 512 * 512 * 14 * 14, (9 * 512 + 512 * 512) * 196, (9 * 384 + 384 * 384) * 196,
+            (9 * 384 + 384 * 384) * 100]  # fmt: skip
+    params = [9 * 512 * 512, 9 * 512 + 512 * 512, 9 * 384 + 384 * 384, 9 * 384 + 384 * 384]
+    assert table.macs_model.tolist() == macs
+    assert table.params_model.tolist() == params
+    assert table.macs_printed.tolist() == [462, 52.3, 29.6, 15.1]
+    assert (table.macs_status == "matches").all() and (table.params_status == "matches").all()
+
+
+def test_tables_4_and_5_variants_and_footnotes():
+    t4 = paper_csv("table4_separable_vs_full")
+    assert t4.macs_model.tolist()[1] == 568740352
+    assert t4.macs_status.tolist() == ["differs", "matches"]  # 4866 printed; 4867.29 with the classifier
+    assert (
+        "Erratum (inconsistent; architecture 4867 (4,867,293,184))"
+        in PAPER_FILES["table4_separable_vs_full.md"]
+    )
+    t5 = paper_csv("table5_narrow_vs_shallow")
+    assert t5.macs_model.tolist()[0] == costs(0.75, 224)["macs"]
+    # five 14x14x512 blocks removed: each 9*512*196 + 512*512*196 mult-adds, 9*512 + 512*512 weights
+    assert t5.macs_model.tolist()[1] == 568740352 - 5 * (9 * 512 + 512 * 512) * 196
+    assert t5.params_model.tolist()[1] == 4210088 - 5 * (9 * 512 + 512 * 512)
+
+
+def test_every_cell_that_does_not_match_has_a_footnote():
+    for name, text in PAPER_FILES.items():
+        if not name.endswith(".csv"):
+            continue
+        table = pd.read_csv(io.StringIO(text))
+        stem = name.removesuffix(".csv")
+        markdown = PAPER_FILES[f"{stem}.md"]
+        for column in [c for c in table.columns if c.endswith("_status")]:
+            wrong = int((table[column] != "matches").sum())
+            assert markdown.count("</sup> Printed") >= wrong, (stem, column)
+    t7 = paper_csv("table7_resolution")
+    assert t7.macs_status.tolist() == ["matches", "matches", "truncated", "matches"]
+    assert (
+        "Printed 290 M; the model gives 290.68 M (290,675,200 mult-adds), so the paper truncated"
+        in (PAPER_FILES["table7_resolution.md"])
+    )
+
+
+def test_readme_names_every_file_and_its_convention():
+    readme = PAPER_FILES["README.md"]
+    for name in PAPER_FILES:
+        if name != "README.md":
+            assert f"`{name}`" in readme
+    assert readme.count("Convention: ") == 9
+    assert "classes=120" in readme
+
+
+# --- CSV rules -------------------------------------------------------------------------------------------
+
+
+def test_csv_neutralises_formulas_and_reads_back():
+    table = ExportTable(
+        columns=(
+            Column("label", "Label"),
+            Column("macs", "MACs", "count"),
+            Column("share", "Share", "number"),
+        ),
+        rows=(
+            {"label": "=1+2", "macs": 10**12 + 7, "share": Fraction(1, 3)},
+            {"label": "+cmd", "macs": 0, "share": Decimal("1.19")},
+            {"label": "-2", "macs": 5, "share": None},
+            {"label": "@SUM(A1)", "macs": 1, "share": Fraction(1, 2)},
+            {"label": "\tx", "macs": 2, "share": Fraction(3)},
+            {"label": "plain, with comma", "macs": 3, "share": Fraction(1, 8)},
+        ),
+    )
+    text = table.to_csv()
+    assert text.splitlines()[0] == "label,macs,share"
+    back = pd.read_csv(io.StringIO(text))
+    assert back.label.tolist() == ["'=1+2", "'+cmd", "'-2", "'@SUM(A1)", "'\tx", "plain, with comma"]
+    assert back.macs.tolist() == [10**12 + 7, 0, 5, 1, 2, 3]
+    assert back.share.isna().tolist() == [False, False, True, False, False, False]
+    assert back.share.dropna().tolist() == [0.333333, 1.19, 0.5, 3, 0.125]
+
+
+# --- grid command ----------------------------------------------------------------------------------------
+
+
+def test_grid_csv_with_sidecar(tmp_path):
+    out = tmp_path / "grid.csv"
+    assert main(["grid", "--alpha", "0.25,0.5,0.75,1.0", "--resolution", "128,160,192,224", "--metrics",
+                 "macs,params,top1", "--format", "csv", "-o", str(out)]) == 0  # fmt: skip
+    table = pd.read_csv(out)
+    assert table.columns.tolist() == ["alpha", "resolution", "macs", "params", "top1_pct"]
+    assert len(table) == 16
+    for row in table.itertuples():
+        expected = costs(row.alpha, row.resolution)
+        assert (row.macs, row.params) == (expected["macs"], expected["params"])
+    assert table.loc[(table.alpha == 0.5) & (table.resolution == 160), "top1_pct"].item() == 59.1
+    meta = json.loads((tmp_path / "grid.meta.json").read_text())
+    assert meta["convention"]["rounding"] == "slim"
+    assert "2018_02_22" in meta["columns"]["top1_pct"]
+
+
+def test_grid_markdown_millions_and_empty_top1(capsys):
+    assert main(["grid", "--alpha", "0.5", "--resolution", "160,200", "--format", "markdown"]) == 0
+    text = capsys.readouterr().out
+    assert "| 0.5 | 160 | 76.52 | 1.321 | 59.1 |" in text
+    assert "| 0.5 | 200 | " in text and "<sup>a</sup> No TF-slim 2018_02_22 float checkpoint" in text
+    assert "Convention: MACs = mult-adds" in text
+
+
+def test_grid_exact_integers(capsys):
+    assert main(["grid", "--alpha", "1", "--resolution", "224", "--metrics", "macs", "--format", "markdown",
+                 "--exact"]) == 0  # fmt: skip
+    assert "| 1 | 224 | 568,740,352 |" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--metrics", "macs,latency"], "metric 'latency' is unknown"),
+        (["--format", "xlsx"], "invalid choice: 'xlsx'"),
+        (["--alpha", "0"], "alpha[0]=0.0 is out of range"),
+        (["--label", "bad label{"], "label 'bad label{' is not allowed"),
+    ],
+)
+def test_grid_bad_input_is_one_line_and_exit_2(argv, words, capsys):
+    assert _status(["grid", *argv]) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1
+
+
+def _status(argv: list[str]) -> int:
+    """Exit status of the command line, whether argparse exits or a command returns."""
+    try:
+        return main(argv)
+    except SystemExit as exit_:
+        return exit_.code
+
+
+def test_unwritable_outputs_leave_nothing_behind(tmp_path, capsys):
+    assert main(["grid", "-o", str(tmp_path / "no" / "grid.csv")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    # /proc takes no new files, whoever runs the tests (a read-only folder would not stop root)
+    assert main(["grid", "--format", "latex", "-o", "/proc/mobilenet-grid.tex"]) == 2
+    assert main(["paper", "--out", "/proc/mobilenet-tables"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 2 and err.count("cannot be") == 2
+    assert not Path("/proc/mobilenet-grid.tex").exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_removes_its_staged_files(tmp_path, monkeypatch):
+    def refuse(source, target):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(ValueError, match="No space left on device"):
+        write_files({tmp_path / "a.csv": "x", tmp_path / "b.tex": "y"})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_paper_command_writes_every_file(tmp_path):
+    assert main(["paper", "--out", str(tmp_path / "out")]) == 0
+    written = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "out").iterdir()}
+    assert written == PAPER_FILES
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+
+
+def test_file_path_of_paper_out_is_refused(tmp_path, capsys):
+    target = tmp_path / "a_file"
+    target.write_text("keep me")
+    assert main(["paper", "--out", str(target)]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    assert Path(target).read_text() == "keep me"
