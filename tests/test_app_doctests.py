@@ -6,7 +6,15 @@ import importlib
 
 import pytest
 
-MODULES = ["app.explorer", "app.figures", "app.formatting", "app.server"]
+MODULES = [
+    "app.conventions",
+    "app.explorer",
+    "app.figures",
+    "app.formatting",
+    "app.frontier",
+    "app.references",
+    "app.server",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

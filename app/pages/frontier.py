@@ -16,7 +16,7 @@ from app.export import FORMATS, figure_bytes
 from app.layout import field
 
 dash.register_page(
-    __name__, path="/frontier", name="Frontier", title="Accuracy frontier · MobileNet v1 cost model", order=10
+    __name__, path="/frontier", name="Frontier", title="Accuracy frontier · MobileNet v1 cost model", order=1
 )
 
 
