@@ -6,7 +6,7 @@ convention, never from a table's printed mult-adds (those carry errata).
 
 >>> points = frontier_points()
 >>> row = points[(points.source == "TF-slim 2018_02_22") & (points.model == "MobileNet_v1_1.0_224")].iloc[0]
->>> int(row.macs), float(row.top1_pct), str(row.dtype)
+>>> int(row["macs"]), float(row["top1_pct"]), row["dtype"]
 (568740352, 70.9, 'float')
 """
 

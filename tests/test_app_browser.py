@@ -3,6 +3,7 @@ gunicorn server. Each test interacts, checks a rendered value and a clean browse
 
 import pytest
 from app_testing import chromium, running_server, severe_console_entries
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -30,7 +31,8 @@ def text_of(driver, selector: str) -> str:
 
 
 def wait_for_text(driver, selector: str, expected: str) -> None:
-    WebDriverWait(driver, WAIT_S).until(
+    # Dash replaces rendered children on each update, so an element found may go stale: look again.
+    WebDriverWait(driver, WAIT_S, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: any(expected in e.text for e in d.find_elements(By.CSS_SELECTOR, selector)),
         message=f"{selector} never showed {expected!r}",
     )
