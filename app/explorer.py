@@ -357,12 +357,19 @@ def warm() -> None:
 CARD_TITLES = {"macs": "MACs", "params": "Parameters", "flops": "FLOPs", "activations": "Activations"}
 
 
-def smooth_note(r: Report, smooth: Mapping[str, float]) -> str:
-    """How far the rounded network is from the smooth closed form at this point."""
+def smooth_notes(r: Report, smooth: Mapping[str, float]) -> tuple[str, ...]:
+    """How far the rounded network is from the smooth closed form at this point (none under the smooth
+    model itself, where they are the same thing).
+
+    >>> smooth_notes(report(0.3, resolution=224), smooth_values(report(0.3, resolution=224)))
+    ('Smooth closed form at α = 0.3, 224·ρ = 224: 57,328,712 MACs (-1.72 % for the rounded network).',)
+    """
+    if r.convention.smooth:
+        return ()
     exact, approx = float(r.totals["macs"]), smooth["macs"]
     return (
         f"Smooth closed form at α = {r.alpha:g}, 224·ρ = {224 * r.rho:.4g}: {approx:,.0f} MACs "
-        f"({(exact / approx - 1) * 100:+.2f} % for the rounded network)."
+        f"({(exact / approx - 1) * 100:+.2f} % for the rounded network).",
     )
 
 

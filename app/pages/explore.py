@@ -254,7 +254,7 @@ def view(r, query: str) -> list:
             card(explorer.CARD_TITLES[c["metric"]], c["value"], c["change"], f"card-{c['metric']}")
             for c in explorer.cards(r)
         ],
-        [html.Li(note) for note in (*r.notes, explorer.smooth_note(r, smooth))],
+        [html.Li(note) for note in (*r.notes, *explorer.smooth_notes(r, smooth))],
         layer_figure_spec(r.table),
         explorer.formulas_markdown(r.convention),
         markdown_table(explorer.REDUCTION_COLUMNS, explorer.reduction_rows(r)),
