@@ -180,3 +180,19 @@ def test_layer_figure_bars_add_up_to_the_totals():
     assert spec["layout"]["xaxis2"]["categoryarray"] == table.layer.tolist()
     figure = make_layer_figure(table)
     assert [bar.marker.color for bar in figure.data if bar.name == "dw"] == [KIND_COLOURS["dw"]] * 2
+
+
+def test_smooth_model_view():
+    u = explorer.update(
+        ids.EXPLORE_ROUNDING,
+        {**BASE, "alpha": "0.33", "side_mode": "rho", "side": "0.8", "rounding": "smooth"},
+        "",
+    )
+    r = u.report
+    assert r.resolution == pytest.approx(179.2)
+    macs = explorer.cards(r)[0]
+    # smooth MACs = 539492352 α²ρ² + 28224000 αρ² + 1024000 α (README), at α = 0.33, ρ = 0.8
+    expected = 539492352 * 0.33**2 * 0.8**2 + 28224000 * 0.33 * 0.8**2 + 1024000 * 0.33
+    assert macs["value"] == f"{expected:,.1f}"
+    assert {row[-1] for row in explorer.reduction_rows(r)} == {"= (to float precision)"}
+    assert explorer.smooth_notes(r, explorer.smooth_values(r)) == ()
