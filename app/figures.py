@@ -195,7 +195,8 @@ def make_frontier_figure(
 
     ``points`` and ``front`` have columns ``source``, ``model``, ``alpha``, ``resolution``, ``dtype``,
     ``top1_pct`` and the cost ``x`` (``macs``, ``params`` or ``latency_ms``). ``design`` (keys ``label``,
-    ``x``, ``top1``) marks an estimated design point, ``budget`` draws a vertical budget line, and
+    ``x``, ``top1``) marks an estimated design point, ``budget`` draws a vertical budget line (a trace
+    named "budget"), and
     ``best`` (keys ``label``, ``x``, ``top1``) rings the best configuration under it.
     """
     label = _label(x)
@@ -245,8 +246,16 @@ def make_frontier_figure(
             )
         )  # fmt: skip
     if budget:
-        figure.add_vline(x=budget, line={"color": "#444", "dash": "dash", "width": 1.5},
-                         annotation_text="budget", annotation_position="top left")  # fmt: skip
+        # A line trace, not a layout shape: it stays right on a log axis and shows in the legend.
+        accuracies = [v for v in (*points["top1_pct"], *([design["top1"]] if design else [])) if v == v]
+        low, high = (min(accuracies) - 1, max(accuracies) + 1) if accuracies else (0, 100)
+        figure.add_trace(
+            go.Scatter(
+                x=[budget, budget], y=[low, high], mode="lines", name="budget",
+                line={"color": "#444", "dash": "dash", "width": 1.5},
+                hovertemplate=f"budget: %{{x:,}} ({label})<extra></extra>",
+            )
+        )  # fmt: skip
     if best:
         figure.add_trace(
             go.Scatter(

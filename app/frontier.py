@@ -25,6 +25,7 @@ from costmodel.pareto import pareto_front
 from costmodel.reference_tables import load_table
 
 X_METRICS = {"macs": "MACs", "params": "parameters", "latency_ms": "latency (ms)"}
+X_UNITS = {"macs": "MACs", "params": "params", "latency_ms": "ms"}
 BUDGET_UNITS = {"macs": 1e6, "params": 1e6, "latency_ms": 1.0}
 """Budgets are typed in millions of MACs, millions of params, or milliseconds."""
 DTYPES = ("float", "quant")
@@ -229,13 +230,13 @@ def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text) -> Fron
             best_text = (
                 f"Best published configuration within the budget: {row['model']} ({row['source']}, {row['dtype']}), "
                 f"α = {row['alpha']:g}, {int(row['resolution'])} px: top-1 {row['top1_pct']:.1f} % at "
-                f"{float(row[x]):,.{0 if x != 'latency_ms' else 1}f} {X_METRICS[x]}."
+                f"{float(row[x]):,.{0 if x != 'latency_ms' else 1}f} {X_UNITS[x]}."
             )
         estimated, why = best_estimated_design(dtype, x, budget)
         if estimated is not None:
             best_text += (
                 f" Best estimated design ({dtype}): α = {estimated['alpha']:g}, {int(estimated['resolution'])} px, "
-                f"{int(estimated[x]):,} {X_METRICS[x]}, top-1 ≈ {estimated['top1_pct_estimate']:.1f} %."
+                f"{int(estimated[x]):,} {X_UNITS[x]}, top-1 ≈ {estimated['top1_pct_estimate']:.1f} %."
             )
         elif why:
             best_text += f" {why[0].upper()}{why[1:]}."

@@ -94,9 +94,10 @@ def test_frontier_figure_marks_budget_and_best():
         best={"label": "b", "x": 2.6e6, "top1": 68.4},
         design={"label": "d", "x": 1.3e6, "top1": 59.0},
     )
-    assert figure.layout.shapes[0].x0 == 3e6  # the budget line
+    budget = next(t for t in figure.data if t.name == "budget")
+    assert list(budget.x) == [3e6, 3e6]  # a vertical line at the budget
     assert figure.layout.xaxis.type == "linear"
-    assert [t.name for t in figure.data][-2:] == ["design point (estimated)", "best under budget"]
+    assert [t.name for t in figure.data][-3:] == ["design point (estimated)", "budget", "best under budget"]
     scatter = figure.data[0]
     assert list(scatter.y) == points.top1_pct.tolist()
 
