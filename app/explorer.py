@@ -335,8 +335,14 @@ def reduction_rows(r: Report) -> list[tuple]:
             f"{float(b['ratio']):.5f}", f"{float(b['one_over_n_plus_one_over_dk2']):.5f}",
             _agreement(b),
         )
-        for b in block_comparison(r).to_dict("records")
+        for b in _records(block_comparison(r))
     ]  # fmt: skip
+
+
+def _records(frame) -> list[dict]:
+    """``frame.to_dict("records")`` without its per-row pandas overhead."""
+    columns = frame.to_dict("list")
+    return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
 def _agreement(block: Mapping[str, object]) -> str:

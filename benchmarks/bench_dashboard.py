@@ -162,6 +162,23 @@ def run_load(port: int, clients: int, updates: int) -> dict:
     return {"update_ms": update_ms, "errors": errors, "elapsed_s": elapsed}
 
 
+def server_cpu_seconds(master_pid: int) -> float:
+    """User + system CPU seconds of the gunicorn master and its workers so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(entry.name), int(fields[1])
+        if pid == master_pid or ppid == master_pid:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def percentiles(values: list[float]) -> dict[str, float]:
     cuts = statistics.quantiles(values, n=100, method="inclusive")
     return {"p50": statistics.median(values), "p95": cuts[94], "p99": cuts[98], "max": max(values)}
@@ -214,7 +231,10 @@ def main(argv: list[str] | None = None) -> int:
     server = start_server(args.port, args.workers)
     try:
         warm = run_load(args.port, 2, 20)  # a few requests so both workers have served once
+        load_before = os.getloadavg()[0]
+        cpu_before = server_cpu_seconds(server.pid)
         result = run_load(args.port, args.clients, args.updates)
+        cpu_per_update_ms = (server_cpu_seconds(server.pid) - cpu_before) / args.updates * 1000
         first_load = None if args.no_browser else first_load_seconds(args.port)
     finally:
         server.terminate()
@@ -225,6 +245,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"warm-up: {len(warm['update_ms'])} updates, {len(warm['errors'])} errors")
     print(
+        f"machine load average before the run: {load_before:.2f} on {os.cpu_count()} CPU(s) "
+        "(other work on the machine slows every figure below except the server CPU time)"
+    )
+    print(
         f"load: {args.clients} concurrent clients, {args.updates} explorer updates "
         f"(one callback request each) in {result['elapsed_s']:.2f} s "
         f"= {len(result['update_ms']) / result['elapsed_s']:.0f} updates/s"
@@ -234,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  per update: p50 {p['p50']:.1f} ms  p95 {p['p95']:.1f} ms  p99 {p['p99']:.1f} ms  max {p['max']:.1f} ms"
         )
+    print(f"  server CPU time per update (gunicorn master + workers): {cpu_per_update_ms:.1f} ms")
     print(
         f"  errors: {len(result['errors'])}"
         + (f" (first: {result['errors'][0]})" if result["errors"] else "")

@@ -133,7 +133,9 @@ def block_comparison(r: Report) -> pd.DataFrame:
     The standard conv keeps the block's stride, input and output channels. The ratio is an exact
     ``Fraction`` equal to ``1/N + 1/9`` (``matches`` says so per row).
     """
-    layers = {(row["block"], row["kind"]): row for row in r.table.to_dict("records")}
+    columns = r.table.to_dict("list")  # plain Python values, one list per column (cheaper than records)
+    rows_of = (dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True))
+    layers = {(row["block"], row["kind"]): row for row in rows_of}
     rows = []
     for block in sorted(b for b, kind in layers if kind == "dw"):
         dw, pw = layers[block, "dw"], layers[block, "pw"]
