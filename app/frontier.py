@@ -21,6 +21,7 @@ import pandas as pd
 from app.explorer import parse_query, report_of
 from costmodel.accuracy_model import AccuracyModel
 from costmodel.budget import best_estimate, best_reference, check_budget, with_costs
+from costmodel.latency_model import LatencyModel
 from costmodel.pareto import pareto_front
 from costmodel.reference_tables import load_table
 
@@ -114,6 +115,35 @@ def accuracy_model(dtype: str) -> AccuracyModel:
     source, precision = ESTIMATE_SOURCES[dtype]
     points = frontier_points()
     return AccuracyModel.fit(points[(points.source == source) & (points.dtype == precision)])
+
+
+@lru_cache(maxsize=16)
+def latency_model(source: str, dtype: str) -> LatencyModel:
+    """A latency model fitted to one source's measured points of one precision (e.g. TF Lite on Pixel 2)."""
+    points = frontier_points()
+    rows = points[(points.source == source) & (points.dtype == dtype) & points.latency_ms.notna()]
+    return LatencyModel.fit(rows[["alpha", "resolution", "latency_ms"]])
+
+
+def modelled_latencies(
+    estimate: DesignEstimate, chosen_sources: object, dtypes: object
+) -> dict[tuple[str, str], float]:
+    """The design point's latency predicted per chosen (source, precision) with enough measured points."""
+    points = frontier_points()
+    chosen_sources = chosen_sources if isinstance(chosen_sources, list) else []
+    dtypes = dtypes if isinstance(dtypes, list) else []
+    result = {}
+    for source in chosen_sources:
+        for dtype in dtypes:
+            rows = points[(points.source == source) & (points.dtype == dtype) & points.latency_ms.notna()]
+            if len(rows) >= MIN_LATENCY_POINTS:
+                model = latency_model(source, dtype)
+                result[source, dtype] = float(model.predict(estimate.alpha, estimate.resolution))
+    return result
+
+
+MIN_LATENCY_POINTS = 8
+"""A source needs this many measured points of a precision before its latency is modelled."""
 
 
 @dataclass(frozen=True)
@@ -219,7 +249,20 @@ def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text) -> Fron
         + ". Estimates come from a trend fitted to the TF-slim grid, not from a trained network."
     )
     if x == "latency_ms":
-        point_text += " Latency of the design point needs a latency model (Latency page); it is not drawn."
+        latencies = modelled_latencies(estimate, chosen_sources, list(estimate.estimates))
+        if latencies:
+            (source, precision), latency = next(iter(latencies.items()))
+            design = {"label": estimate.label, "x": latency, "top1": estimate.estimates[precision]}
+            point_text += (
+                " Modelled latency (fitted to each source's measurements, see the Latency page): "
+                + ", ".join(
+                    f"{v:.1f} ms on {s.removeprefix('TF Lite hosted, ')} ({d})"
+                    for (s, d), v in latencies.items()
+                )
+                + f"; the star uses {source.removeprefix('TF Lite hosted, ')} ({precision})."
+            )
+        else:
+            point_text += " Choose a source with measured latency to place the design point on this axis."
     best, best_text = None, "Type a budget to see the best configuration under it."
     if budget is not None:
         row, why = best_under_budget(points, x, budget)

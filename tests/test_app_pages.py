@@ -183,3 +183,18 @@ def test_table_download_is_the_stored_file():
 def test_unknown_table_name_falls_back():
     assert references.check_name("nope") == references.DEFAULT_TABLE
     assert references.check_name(["x"]) == references.DEFAULT_TABLE
+
+
+def test_design_point_latency_is_modelled_from_the_chosen_source():
+    estimate = frontier.design_estimate("?alpha=1.0&resolution=224", ["float"])
+    latencies = frontier.modelled_latencies(estimate, ["TF Lite hosted, Pixel 2", "paper"], ["float"])
+    assert list(latencies) == [("TF Lite hosted, Pixel 2", "float")]  # the paper measured no latency
+    hosted = load_table("tflite_hosted_latency")
+    measured = hosted[(hosted.table_version == "hosted_pixel2") & (hosted.model == "Mobilenet_V1_1.0_224")]
+    measured_ms = float(measured.tflite_cpu_ms.iloc[0])
+    assert latencies["TF Lite hosted, Pixel 2", "float"] == pytest.approx(measured_ms, rel=0.10)
+    view = frontier.frontier_view(
+        "?alpha=1.0&resolution=224", "latency_ms", [], ["TF Lite hosted, Pixel 2"], ["float"], ""
+    )
+    star = next(t for t in view.figure.data if t.name == "design point (estimated)")
+    assert star.x[0] == pytest.approx(latencies["TF Lite hosted, Pixel 2", "float"])
