@@ -212,7 +212,7 @@ def best_under_budget(points: pd.DataFrame, x: str, budget: float) -> tuple[pd.S
 def best_estimated_design(dtype: str, x: str, budget: float) -> tuple[pd.Series | None, str]:
     """The (α, resolution) with the best *estimated* top-1 within a MACs or params budget."""
     if x == "latency_ms":
-        return None, "estimates under a latency budget need a latency model (see the Latency page)"
+        return None, "the best estimated design is searched under MACs or params budgets only"
     try:
         return best_estimate(accuracy_model(dtype), **{x: budget}, alpha_step=0.01), ""
     except ValueError as error:
