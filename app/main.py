@@ -65,7 +65,10 @@ def handle_malformed_callbacks(server: flask.Flask) -> None:
 
 
 def warm_caches() -> None:
-    """Build what the first request would otherwise wait for (expressions and their LaTeX)."""
-    from app import explorer
+    """Build what the first request would otherwise wait for: the default convention's expressions and their
+    LaTeX, the frontier's points with exact costs, and its accuracy trends."""
+    from app import explorer, frontier
 
     explorer.warm()
+    for dtype in frontier.DTYPES:
+        frontier.accuracy_model(dtype)
