@@ -74,6 +74,14 @@ def breakdown(table: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _departure(row) -> str:
+    if row.convention == "paper":
+        return "reference"
+    if row.vs_paper == 0:
+        return "same count"
+    return f"{int(row.vs_paper):+,} ({row.vs_paper_pct:+.3g} %)"
+
+
 def display_rows(table: pd.DataFrame) -> list[dict[str, str]]:
     """Rows for the page's table: formatted counts and the departure from the paper."""
     return [
@@ -83,9 +91,7 @@ def display_rows(table: pd.DataFrame) -> list[dict[str, str]]:
             "unit": row.unit,
             "total": f"{int(row.total):,}",
             "as MACs": f"{int(row.total_macs):,}",
-            "vs paper": "reference"
-            if row.convention == "paper"
-            else f"{int(row.vs_paper):+,} ({row.vs_paper_pct:+.3g} %)",
+            "vs paper": _departure(row),
             "params": f"{int(row.params):,}",
             "why": row.why,
         }

@@ -51,8 +51,14 @@ def layout(**_query) -> html.Div:
                     "height": "auto",
                 },
                 style_cell_conditional=[
-                    {"if": {"column_id": c}, "textAlign": "left"}
-                    for c in ("convention", "tool", "unit", "why")
+                    *(
+                        {"if": {"column_id": c}, "textAlign": "left"}
+                        for c in ("convention", "tool", "unit", "why")
+                    ),
+                    *(
+                        {"if": {"column_id": c}, "whiteSpace": "nowrap"}
+                        for c in ("total", "as MACs", "vs paper", "params")
+                    ),
                 ],
                 style_data_conditional=[
                     {
