@@ -186,3 +186,22 @@ def test_frontier_figure_downloads_through_kaleido(port, button, magic):
     data = response[ids.FRONTIER_DOWNLOAD]["data"]
     assert magic in base64.b64decode(data["content"])[:400]
     assert data["filename"].startswith("mobilenet_v1_frontier.")
+
+
+@pytest.mark.parametrize(("button", "filename", "marker"), [
+    (ids.EXPLORE_DOWNLOAD_CSV, "mobilenet_v1_0.5_160.csv", "layer,kind,block"),
+    (ids.EXPLORE_DOWNLOAD_LATEX, "mobilenet_v1_0.5_160.tex", "\\begin{tabular}"),
+])  # fmt: skip
+def test_explorer_table_downloads(port, button, filename, marker):
+    spec = next(d for d in dependencies(port) if d["output"] == f"{ids.EXPLORE_DOWNLOAD}.data")
+    body = {
+        "output": spec["output"],
+        "outputs": {"id": ids.EXPLORE_DOWNLOAD, "property": "data"},
+        "inputs": [{**i, "value": 1 if i["id"] == button else None} for i in spec["inputs"]],
+        "state": [{**s, "value": "?alpha=0.5&rho=0.714"} for s in spec["state"]],
+        "changedPropIds": [f"{button}.n_clicks"],
+    }
+    status, answer = request("POST", port, "/_dash-update-component", json.dumps(body).encode())
+    assert status == 200
+    data = json.loads(answer)["response"][ids.EXPLORE_DOWNLOAD]["data"]
+    assert data["filename"] == filename and marker in data["content"]
