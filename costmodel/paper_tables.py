@@ -106,6 +106,12 @@ class PaperTable:
     convention: str
     table: ExportTable
 
+    def __repr__(self) -> str:
+        return f"<PaperTable {self.number} {self.title!r}: {len(self.table.rows)} rows, {len(self.table.footnotes)} footnotes>"
+
+    def _repr_markdown_(self) -> str:
+        return self.table.to_markdown()
+
 
 @dataclass(frozen=True)
 class _Cost:

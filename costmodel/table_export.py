@@ -85,6 +85,12 @@ class ExportTable:
     def to_csv(self) -> str:
         return to_csv(self)
 
+    def __repr__(self) -> str:
+        return f"<ExportTable {self.caption[:60]!r}: {len(self.rows)} rows × {len(self.columns)} columns>"
+
+    def _repr_markdown_(self) -> str:
+        return to_markdown(self)
+
     def to_latex(self, caption: str | None = None, label: str | None = None) -> str:
         return to_latex(self, caption=caption, label=label)
 
