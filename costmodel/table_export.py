@@ -50,6 +50,7 @@ class Column:
     ``kind``: ``text``; ``count`` (exact ints; shown divided by ``scale`` with ``digits`` decimals, or with
     thousands separators when ``scale`` is 1); ``number`` (a decimal as printed or a share, shown with
     ``digits`` decimals; written to CSV with ``csv_digits`` decimals when it is not already a ``Decimal``).
+    ``description`` says what the column holds (README and sidecars).
     """
 
     key: str
@@ -59,6 +60,15 @@ class Column:
     digits: int = 0
     csv_digits: int = 6
     description: str = ""
+    group: str = ""
+    """Shared by neighbouring columns: a spanning header over them in LaTeX, a prefix in Markdown."""
+    in_latex: bool = True
+    """False for columns that only the CSV and Markdown carry (e.g. a check column the footnotes repeat)."""
+
+    @property
+    def title(self) -> str:
+        """The header with its group, for one-line headers."""
+        return f"{self.group} {self.header}" if self.group else self.header
 
 
 @dataclass(frozen=True)
@@ -185,37 +195,61 @@ def _latex_cell(column: Column, value, mark: str) -> str:
 
 
 def to_latex(table: ExportTable, caption: str | None = None, label: str | None = None) -> str:
-    """A ``table`` float with a booktabs ``tabular``: text left, numbers right, footnotes in a ``tablenotes``-free
-    ``\\footnotesize`` paragraph under the rule (only booktabs is needed)."""
-    spec = "".join("l" if c.kind == "text" else "r" for c in table.columns)
-    head = " & ".join(latex_escape(c.header) for c in table.columns) + r" \\"
+    """A ``table`` float with a booktabs ``tabular``: text left, numbers right, grouped headers under
+    ``\\cmidrule``, footnotes in a ragged-right paragraph under the rule (only booktabs is needed)."""
+    shown = [c for c in table.columns if c.in_latex]
+    spec = "".join("l" if c.kind == "text" else "r" for c in shown)
+    heads = _latex_group_rows(shown)
+    heads.append(" & ".join(latex_escape(c.header) for c in shown) + r" \\")
     body = [
-        " & ".join(_latex_cell(c, row.get(c.key), _mark(table, i, c.key)) for c in table.columns) + r" \\"
+        " & ".join(_latex_cell(c, row.get(c.key), _mark(table, i, c.key)) for c in shown) + r" \\"
         for i, row in enumerate(table.rows)
     ]
     text = _sentences(caption or table.caption, *table.notes)
     chosen_label = label if label is not None else table.label
-    notes = [
-        rf"\par\smallskip{{\footnotesize \textsuperscript{{{latex_escape(m)}}} {latex_escape(t)}\par}}"
-        for m, t in table.footnotes
-    ]
+    notes = [rf"\textsuperscript{{{latex_escape(m)}}} {latex_escape(t)}\par" for m, t in table.footnotes]
     lines = [
         r"\begin{table}[ht]",
         r"\centering",
         r"\small",
         rf"\caption{{{latex_escape(text)}}}",
         *([rf"\label{{{_latex_label(chosen_label)}}}"] if chosen_label else []),
+        r"\setlength{\tabcolsep}{4pt}",
         rf"\begin{{tabular}}{{{spec}}}",
         r"\toprule",
-        head,
+        *heads,
         r"\midrule",
         *body,
         r"\bottomrule",
         r"\end{tabular}",
-        *notes,
+        *([r"\par\smallskip{\footnotesize\raggedright", *notes, "}"] if notes else []),
         r"\end{table}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _latex_group_rows(columns: Sequence[Column]) -> list[str]:
+    r"""The spanning header row and its ``\cmidrule``\ s, if any column has a group.
+
+    >>> cols = [Column("m", "Model"), Column("p", "printed", "number", group="MACs"),
+    ...         Column("q", "model", "count", group="MACs")]
+    >>> _latex_group_rows(cols)
+    [' & \\multicolumn{2}{c}{MACs} \\\\', '\\cmidrule(lr){2-3}']
+    """
+    if not any(c.group for c in columns):
+        return []
+    cells, rules, start = [], [], 0
+    while start < len(columns):
+        group = columns[start].group
+        end = start
+        while end + 1 < len(columns) and group and columns[end + 1].group == group:
+            end += 1
+        width = end - start + 1
+        cells.append(rf"\multicolumn{{{width}}}{{c}}{{{latex_escape(group)}}}" if group else "")
+        if group:
+            rules.append(rf"\cmidrule(lr){{{start + 1}-{end + 1}}}")
+        start = end + 1
+    return [" & ".join(cells) + r" \\", "".join(rules)]
 
 
 def _latex_label(label: str) -> str:
@@ -238,7 +272,7 @@ def _markdown_text(text: str) -> str:
 
 def to_markdown(table: ExportTable) -> str:
     """A pipe table (text left, numbers right), then the caption, notes and footnotes."""
-    head = "| " + " | ".join(_markdown_text(c.header) for c in table.columns) + " |"
+    head = "| " + " | ".join(_markdown_text(c.title) for c in table.columns) + " |"
     rule = "|" + "|".join(":---" if c.kind == "text" else "---:" for c in table.columns) + "|"
     body = []
     for i, row in enumerate(table.rows):
@@ -256,4 +290,4 @@ def to_markdown(table: ExportTable) -> str:
 
 def columns_description(columns: Sequence[Column]) -> dict[str, str]:
     """Column key → what it holds (for the CSV sidecars)."""
-    return {c.key: c.description or c.header for c in columns}
+    return {c.key: c.description or c.title for c in columns}
