@@ -6,49 +6,58 @@
 (160, 76524800)
 """
 
-from costmodel.accuracy_model import AccuracyModel
-from costmodel.arithmetic import alpha, rho
-from costmodel.budget import best_estimate, best_reference, iso_cost_curve, max_resolution, with_costs
-from costmodel.convention import Convention
-from costmodel.evaluate import evaluate
-from costmodel.latency_import import LatencyImportError, import_latency, parse_latency
-from costmodel.latency_model import LatencyModel
-from costmodel.latency_store import LatencyStore
-from costmodel.pareto import pareto_front, pareto_mask
-from costmodel.presets import PRESETS, Preset
-from costmodel.reconcile import PresetExpressions, preset_expressions, reconcile
-from costmodel.reference_tables import load_table, table_names
-from costmodel.report import Report, report
-from costmodel.symbolic import Expressions, network_expressions
+from __future__ import annotations
 
-__all__ = [
-    "PRESETS",
-    "AccuracyModel",
-    "Convention",
-    "Expressions",
-    "LatencyImportError",
-    "LatencyModel",
-    "LatencyStore",
-    "Preset",
-    "PresetExpressions",
-    "Report",
-    "alpha",
-    "best_estimate",
-    "best_reference",
-    "evaluate",
-    "import_latency",
-    "iso_cost_curve",
-    "load_table",
-    "max_resolution",
-    "network_expressions",
-    "pareto_front",
-    "pareto_mask",
-    "parse_latency",
-    "preset_expressions",
-    "reconcile",
-    "report",
-    "rho",
-    "table_names",
-    "with_costs",
-]
+import importlib
+
+# Functions named like their modules are bound eagerly: importing the submodule would otherwise shadow them.
+from costmodel.evaluate import evaluate as evaluate
+from costmodel.reconcile import reconcile as reconcile
+from costmodel.report import report as report
+
+_EXPORTS: dict[str, str] = {
+    "AccuracyModel": "costmodel.accuracy_model",
+    "alpha": "costmodel.arithmetic",
+    "best_estimate": "costmodel.budget",
+    "best_reference": "costmodel.budget",
+    "Convention": "costmodel.convention",
+    "evaluate": "costmodel.evaluate",
+    "Expressions": "costmodel.symbolic",
+    "import_latency": "costmodel.latency_import",
+    "iso_cost_curve": "costmodel.budget",
+    "LatencyImportError": "costmodel.latency_import",
+    "LatencyModel": "costmodel.latency_model",
+    "LatencyStore": "costmodel.latency_store",
+    "load_table": "costmodel.reference_tables",
+    "max_resolution": "costmodel.budget",
+    "network_expressions": "costmodel.symbolic",
+    "pareto_front": "costmodel.pareto",
+    "pareto_mask": "costmodel.pareto",
+    "parse_latency": "costmodel.latency_import",
+    "Preset": "costmodel.presets",
+    "preset_expressions": "costmodel.reconcile",
+    "PresetExpressions": "costmodel.reconcile",
+    "PRESETS": "costmodel.presets",
+    "reconcile": "costmodel.reconcile",
+    "Report": "costmodel.report",
+    "report": "costmodel.report",
+    "rho": "costmodel.arithmetic",
+    "table_names": "costmodel.reference_tables",
+    "with_costs": "costmodel.budget",
+}
+"""Public name → module that defines it; imported on first use so that a cold CLI stays fast."""
+
+__all__ = sorted(_EXPORTS)
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'costmodel' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

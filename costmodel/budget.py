@@ -61,18 +61,33 @@ def _amount(name: str, value: float) -> str:
 
 
 def with_costs(df: pd.DataFrame, **knobs) -> pd.DataFrame:
-    """A copy of ``df`` with exact ``macs`` and ``params`` columns from its ``alpha`` and ``resolution``.
+    """A copy of ``df`` with exact ``macs`` and ``params`` columns (nullable ``Int64``) from its ``alpha``
+    and ``resolution``.
 
-    >>> with_costs(pd.DataFrame({"alpha": [1.0], "resolution": [224]}))[["macs", "params"]].values.tolist()
-    [[568740352, 4210088]]
+    Rows without an alpha or a resolution, and rows of another network (a ``variant`` column other than
+    ``"standard"``, e.g. the paper's full-conv or shallow MobileNet), get missing costs, not wrong ones.
+
+    >>> with_costs(pd.DataFrame({"alpha": [1.0, None], "resolution": [224, 224]}))[["macs", "params"]]
+            macs   params
+    0  568740352  4210088
+    1       <NA>     <NA>
     """
     require_columns(df, ["alpha", "resolution"], "with_costs")
+    known = df["alpha"].notna() & df["resolution"].notna()
+    if "variant" in df.columns:
+        known &= (df["variant"] == "standard").fillna(False)
+    rows = df[known]
     costs = evaluate(
-        df["alpha"].to_numpy(float), df["resolution"].to_numpy(np.int64), metrics=["macs", "params"], **knobs
+        rows["alpha"].to_numpy(float),
+        rows["resolution"].to_numpy(np.int64),
+        metrics=["macs", "params"],
+        **knobs,
     )
     result = df.copy()
-    result["macs"] = costs["macs"].to_numpy()
-    result["params"] = costs["params"].to_numpy()
+    for metric in ("macs", "params"):
+        column = pd.Series(pd.NA, index=df.index, dtype="Int64")
+        column[known.to_numpy()] = costs[metric].to_numpy()
+        result[metric] = column
     return result
 
 
@@ -81,7 +96,7 @@ def _choose(
 ) -> pd.Series:
     fits = np.ones(len(candidates), dtype=bool)
     for name, limit in budgets.items():
-        fits &= (candidates[cost_columns[name]] <= limit).to_numpy()
+        fits &= (candidates[cost_columns[name]] <= limit).fillna(False).to_numpy(bool)
     if not fits.any():
         first = next(iter(budgets))
         smallest = candidates.loc[candidates[cost_columns[first]].idxmin()]

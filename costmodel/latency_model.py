@@ -12,6 +12,8 @@ convention):
 
 The fit minimises the squared *relative* error (each point weighted by 1/latency, since the targets are
 percentages) with non-negative coefficients (``scipy.optimize.nnls``), so every feature can only add time.
+Stem MACs, depthwise MACs and activation traffic all grow as α·ρ²; where rounding leaves them proportional
+(the paper grid) the fit's split of time between them is not unique, but its predictions are.
 :attr:`LatencyModel.loo_errors` are the leave-one-out relative errors: each point predicted by a model fitted
 to the others.
 

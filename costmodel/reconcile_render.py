@@ -25,6 +25,7 @@ import json
 import pandas as pd
 
 from costmodel.presets import TERMS
+from costmodel.render import format_number, markdown_table
 
 PARAMS_NOTE = (
     "params: paper = conv and classifier weights + classifier bias; "
@@ -45,7 +46,7 @@ def _title(table: pd.DataFrame) -> str:
 
 def _cells(table: pd.DataFrame) -> list[list[str]]:
     return [
-        [f"{row[c]:,}" if c in NUMBER_COLUMNS else str(row[c]) for c in SHOWN_COLUMNS]
+        [format_number(row[c]) if c in NUMBER_COLUMNS else str(row[c]) for c in SHOWN_COLUMNS]
         for row in table.to_dict("records")
     ]
 
@@ -72,12 +73,8 @@ def reconcile_text(table: pd.DataFrame) -> str:
 
 def reconcile_markdown(table: pd.DataFrame) -> str:
     """A pipe table with a title, and each preset's reason as a list below it."""
-    head = "| " + " | ".join(SHOWN_COLUMNS) + " |"
-    rule = "|" + "|".join("---" if i < 2 else "---:" for i in range(len(SHOWN_COLUMNS))) + "|"
-    body = ["| " + " | ".join(row) + " |" for row in _cells(table)]
-    return "\n".join(
-        [f"**{_title(table)}**", "", head, rule, *body, "", *(f"- {r}" for r in _reasons(table))]
-    )
+    body = markdown_table(list(SHOWN_COLUMNS), _cells(table), 2)
+    return "\n".join([f"**{_title(table)}**", "", body, "", *(f"- {r}" for r in _reasons(table))])
 
 
 def reconcile_csv(table: pd.DataFrame) -> str:

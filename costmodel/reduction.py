@@ -133,21 +133,20 @@ def block_comparison(r: Report) -> pd.DataFrame:
     The standard conv keeps the block's stride, input and output channels. The ratio is an exact
     ``Fraction`` equal to ``1/N + 1/9`` (``matches`` says so per row).
     """
-    t = r.table
+    layers = {(row["block"], row["kind"]): row for row in r.table.to_dict("records")}
     rows = []
-    for block in sorted(t.loc[t.kind == "dw", "block"]):
-        dw = t[(t.block == block) & (t.kind == "dw")].iloc[0]
-        pw = t[(t.block == block) & (t.kind == "pw")].iloc[0]
-        kernel, m, n, side = int(dw.kernel), dw.in_channels, pw.out_channels, dw.out_side
+    for block in sorted(b for b, kind in layers if kind == "dw"):
+        dw, pw = layers[block, "dw"], layers[block, "pw"]
+        kernel, m, n, side = int(dw["kernel"]), dw["in_channels"], pw["out_channels"], dw["out_side"]
         standard_macs = kernel**2 * m * n * side**2
-        separable_macs = dw.macs + pw.macs
+        separable_macs = dw["macs"] + pw["macs"]
         ratio = Fraction(separable_macs) / Fraction(standard_macs)
         expected = Fraction(1) / Fraction(n) + Fraction(1, kernel**2)
         rows.append(
             {
                 "block": int(block), "D_K": kernel, "M": m, "N": n, "D_F": side,
                 "standard_macs": standard_macs, "separable_macs": separable_macs,
-                "standard_params": kernel**2 * m * n, "separable_params": dw.weights + pw.weights,
+                "standard_params": kernel**2 * m * n, "separable_params": dw["weights"] + pw["weights"],
                 "ratio": ratio, "one_over_n_plus_one_over_dk2": expected, "matches": ratio == expected,
             }
         )  # fmt: skip

@@ -64,6 +64,9 @@ def reference_shapes(alpha: object, resolution: object, convention: Convention) 
 def reference_model(alpha: object, resolution: object, convention: Convention | None = None):
     """The reference ``torch.nn.Sequential`` for (α, resolution) under ``convention``, in eval mode.
 
+    Eval mode is part of the definition: fvcore counts a training-mode BatchNorm as 5 per element instead
+    of 2, and a batch-1 training-mode BatchNorm fails on a 1×1 map (resolution 32 and below).
+
     Submodules are named after the layer table (``Conv2d_0.conv``, ``Conv2d_0.bn``, ``Conv2d_0.relu``, …,
     ``AvgPool_1a``, ``Logits``, ``Flatten``).
     """

@@ -27,7 +27,7 @@ pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
 if [ "$purpose" = test ]; then
   # torch first and pinned: the local CPU wheel; nothing else may pull a newer CUDA build.
   "${pip[@]}" "torch==2.13.0"
-  "${pip[@]}" "torch==2.13.0" -e ".[dashboard,test,dev]"
+  "${pip[@]}" "torch==2.13.0" -e ".[dashboard,measure,reconcile,test,dev]"
 else
   "${pip[@]}" -e ".[dashboard]"
 fi

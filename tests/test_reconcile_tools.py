@@ -167,3 +167,10 @@ def test_reference_model_output_sides_follow_the_layer_table():
                 row = shapes.set_index("layer").loc[name]
                 assert tuple(x.shape[1:]) == (row.out_channels, row.out_side, row.out_side), name
     assert tuple(x.shape) == (1, 1000)
+
+
+def test_rho_is_snapped_to_the_pixels_the_tools_see():
+    table = costmodel.reconcile(0.75, rho=0.714, rounding="keras").set_index("convention")
+    assert table.attrs["resolution"] == 160
+    for name, (total, params) in measured(0.75, 160, Convention(rounding="keras")).items():
+        assert (table.loc[name, "total"], table.loc[name, "params"]) == (total, params), name

@@ -14,6 +14,7 @@ from costmodel import (
     iso_cost_curve,
     load_table,
     max_resolution,
+    with_costs,
 )
 from costmodel.design_point import RESOLUTION_MAX
 
@@ -122,3 +123,14 @@ def test_iso_cost_curve():
         if 0.5 <= row.alpha <= 1.0:  # slim's 8-channel minimum and ceil'd small sides part from it elsewhere
             assert abs(row.resolution_smooth - row.resolution) < 0.1 * row.resolution
     assert iso_cost_curve(5e6, [0.25, 4.0]).attrs["left_out"] == [4.0]
+
+
+def test_rows_of_other_networks_get_no_costs():
+    paper = load_table("paper_models")
+    costed = with_costs(paper)
+    conv_mobilenet = costed[(costed["table_no"] == 4) & (costed["row_index"] == 1)]
+    assert conv_mobilenet["macs"].isna().all()  # a full-conv network, not alpha=1 at 224
+    assert costed.loc[costed["row_label"] == "GoogleNet", "params"].isna().all()
+    assert costed.loc[costed["row_label"] == "0.50 MobileNet-160", "macs"].tolist() == [76_524_800]
+    # Conv MobileNet (71.7 %) must not win a 5 G budget on costs it does not have
+    assert best_reference(paper, macs=5e9)["row_label"] in ("MobileNet", "1.0 MobileNet-224")

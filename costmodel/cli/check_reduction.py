@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from costmodel.cli.common import add_knob_arguments, knobs_from, write_output
+from costmodel.cli.common import add_design_point_arguments, add_knob_arguments, knobs_from, write_output
 from costmodel.reduction import (
     block_comparison,
     conv_mobilenet,
@@ -29,10 +29,7 @@ def register(subparsers) -> None:
         epilog="Example: mobilenet-cost check-reduction --alpha 0.5 --rho 0.714 --format markdown",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--alpha", type=float, default=1.0, help="width multiplier")
-    side = parser.add_mutually_exclusive_group()
-    side.add_argument("--rho", type=float, help="resolution multiplier, snapped to round(224*rho)")
-    side.add_argument("--resolution", type=int, help="input side in pixels (default 224)")
+    add_design_point_arguments(parser)
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument("-o", "--output", help="write to this file instead of standard output")
     add_knob_arguments(parser)

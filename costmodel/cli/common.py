@@ -13,6 +13,14 @@ from costmodel.convention import BATCH_NORMS, KNOB_HELP, PADDINGS, ROUNDINGS, Co
 RANGE_LIMIT = 1_000_000
 
 
+def add_design_point_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--alpha`` and one of ``--rho`` (snapped to whole pixels) or ``--resolution``."""
+    parser.add_argument("--alpha", type=float, default=1.0, help="width multiplier")
+    side = parser.add_mutually_exclusive_group()
+    side.add_argument("--rho", type=float, help="resolution multiplier, snapped to round(224*rho) pixels")
+    side.add_argument("--resolution", type=int, help="input side in pixels (default 224)")
+
+
 def add_knob_arguments(parser: argparse.ArgumentParser) -> None:
     """``--rounding``, ``--padding``, ``--no-scale-first-layer``, ``--classes``, ``--no-fc-bias``, ``--bn``."""
     group = parser.add_argument_group("variant knobs (defaults reproduce the paper)")

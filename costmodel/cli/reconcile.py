@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from costmodel.cli.common import add_knob_arguments, knobs_from, write_output
+from costmodel.cli.common import add_design_point_arguments, add_knob_arguments, knobs_from, write_output
 from costmodel.presets import PRESET_NAMES
 from costmodel.reconcile import reconcile
 from costmodel.reconcile_render import FORMATTERS
@@ -24,10 +24,7 @@ def register(subparsers) -> None:
         epilog="Example: mobilenet-cost reconcile --alpha 0.2 --resolution 97 --rounding keras",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--alpha", type=float, default=1.0, help="width multiplier")
-    side = parser.add_mutually_exclusive_group()
-    side.add_argument("--rho", type=float, help="resolution multiplier, snapped to round(224*rho) pixels")
-    side.add_argument("--resolution", type=int, help="input side in pixels (default 224)")
+    add_design_point_arguments(parser)
     parser.add_argument(
         "--presets",
         help="comma-separated presets to show (default: all): " + ", ".join(PRESET_NAMES),

@@ -1,0 +1,462 @@
+"""The Explorer's logic as plain functions: design point ⇄ query string, checking typed values, the view.
+
+The page's callbacks (``app/pages/explore.py``) only call these. A design point is a dict of control
+values (``alpha`` and ``side`` as typed text, ``side_mode`` "rho" or "resolution", and the knobs).
+
+>>> state, errors = parse_query("?alpha=0.5&rho=0.714")
+>>> state["alpha"], state["side_mode"], state["side"], errors
+('0.5', 'rho', '0.714', {})
+>>> to_query(state)
+'?alpha=0.5&rho=0.714'
+>>> checked({**state, "alpha": "abc"})[1]
+{'alpha': "alpha: 'abc' is not a number"}
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode
+
+import numpy as np
+import sympy
+
+from app import ids
+from costmodel.architecture import BASE_RESOLUTION
+from costmodel.convention import BATCH_NORMS, PADDINGS, ROUNDINGS, Convention
+from costmodel.design_point import check_alpha, check_alpha_for, design_point
+from costmodel.reduction import block_comparison
+from costmodel.report import Report, build_report, report
+from costmodel.symbolic import compiled_total, network_expressions
+
+PAPER_ALPHAS = (0.25, 0.5, 0.75, 1.0)
+PAPER_RESOLUTIONS = (128, 160, 192, 224)
+ALPHA_SLIDER_RANGE = (0.1, 1.5)
+CARD_METRICS = ("macs", "params", "flops", "activations")
+FORMULA_METRICS = ("macs", "params", "activations")
+
+DEFAULTS: dict[str, object] = {
+    "alpha": "1.0",
+    "side_mode": "resolution",
+    "side": "224",
+    "rounding": "slim",
+    "padding": "same",
+    "scale_first_layer": True,
+    "classes": "1000",
+    "fc_bias": True,
+    "bn": "none",
+}
+"""The paper's MobileNet-1.0-224 under the paper's convention."""
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _number_text(name: str, text: object) -> Decimal:
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        text = repr(text)
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"{name}: enter a number")
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ValueError(f"{name}: {text!r} is not a number") from None
+    if not value.is_finite():
+        raise ValueError(f"{name}: {text!r} is not a finite number")
+    return value
+
+
+def _flag(name: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"{name}: {value!r} is not allowed; use 1 or 0")
+
+
+def checked(raw: Mapping[str, object]) -> tuple[dict[str, object], dict[str, str]]:
+    """Check typed control values. Returns the normalised state and ``{field: message}`` for bad ones.
+
+    A field with an error keeps its typed text in the returned state; the caller keeps the last valid view.
+    """
+    state = {key: raw.get(key, default) for key, default in DEFAULTS.items()}
+    errors: dict[str, str] = {}
+    for name, allowed in (("rounding", ROUNDINGS), ("padding", PADDINGS), ("bn", BATCH_NORMS)):
+        if state[name] not in allowed:
+            errors[name] = f"{name}: {state[name]!r} is not allowed; choose one of {', '.join(allowed)}"
+    for name in ("scale_first_layer", "fc_bias"):
+        try:
+            state[name] = _flag(name, state[name])
+        except ValueError as error:
+            errors[name] = str(error)
+    if state["side_mode"] not in ("rho", "resolution"):
+        errors["side"] = f"side_mode: {state['side_mode']!r} is not allowed; choose rho or resolution"
+    classes = None
+    try:
+        number = _number_text("classes", state["classes"])
+        if number != number.to_integral_value():
+            raise ValueError(f"classes: {state['classes']!r} is not a whole number")
+        classes = int(number)
+        Convention(classes=classes)
+    except (ValueError, TypeError) as error:
+        errors["classes"] = str(error)
+    convention = None if errors else convention_of(state)
+    alpha = None
+    try:
+        alpha = check_alpha(float(_number_text("alpha", state["alpha"])))
+        if convention is not None:
+            check_alpha_for(alpha, convention)
+    except (ValueError, TypeError) as error:
+        errors["alpha"] = str(error)
+    if "side" not in errors:
+        try:
+            side = _number_text(str(state["side_mode"]), state["side"])
+            if state["side_mode"] == "resolution" and side != side.to_integral_value():
+                raise ValueError(f"resolution: {state['side']!r} is not a whole number of pixels")
+            if alpha is not None and convention is not None:
+                _point(alpha, str(state["side_mode"]), side, convention)
+        except (ValueError, TypeError) as error:
+            errors["side"] = str(error)
+    return state, errors
+
+
+def convention_of(state: Mapping[str, object]) -> Convention:
+    """The :class:`Convention` of a checked state."""
+    return Convention(
+        rounding=state["rounding"],  # type: ignore[arg-type]
+        padding=state["padding"],  # type: ignore[arg-type]
+        scale_first_layer=bool(state["scale_first_layer"]),
+        classes=int(Decimal(str(state["classes"]))),
+        fc_bias=bool(state["fc_bias"]),
+        bn=state["bn"],  # type: ignore[arg-type]
+    )
+
+
+def _point(alpha, side_mode: str, side: Decimal, convention: Convention):
+    if side_mode == "rho":
+        return design_point(alpha, rho=float(side), convention=convention)
+    return design_point(alpha, resolution=int(side), convention=convention)
+
+
+def report_of(state: Mapping[str, object]) -> Report:
+    """The cost report of a checked state (raises ValueError/TypeError for an unchecked bad one)."""
+    convention = convention_of(state)
+    side = _number_text(str(state["side_mode"]), state["side"])
+    point = _point(
+        check_alpha(float(_number_text("alpha", state["alpha"]))), str(state["side_mode"]), side, convention
+    )
+    return build_report(point, convention)
+
+
+def parse_query(search: str | None) -> tuple[dict[str, object], dict[str, str]]:
+    """The state a query string asks for. Bad or unknown parameters are reported and replaced by defaults.
+
+    >>> parse_query("?alpha=0.75&resolution=192&rounding=keras")[0]["rounding"]
+    'keras'
+    >>> parse_query("?alpha=9")[1]["alpha"]
+    'alpha=9.0 is out of range; allowed 0 < alpha <= 4'
+    """
+    raw: dict[str, object] = {}
+    unknown = []
+    for key, value in parse_qsl((search or "").lstrip("?"), keep_blank_values=True):
+        if key in ("rho", "resolution"):
+            raw["side_mode"], raw["side"] = key, value
+        elif key in DEFAULTS and key not in ("side", "side_mode"):
+            raw[key] = value
+        else:
+            unknown.append(key)
+    state, errors = checked(raw)
+    if errors:
+        state = {**state, **{field: DEFAULTS[field] for field in errors}}
+        if "side" in errors:
+            state["side_mode"] = DEFAULTS["side_mode"]
+        state, still = checked(state)
+        if still:  # a combination of individually fine values (e.g. keras rounding and a tiny alpha)
+            state = dict(DEFAULTS)
+    if unknown:
+        errors["query"] = (
+            f"unknown URL parameter(s) {', '.join(map(repr, unknown))} ignored; known: "
+            + ", ".join(
+                [
+                    "alpha",
+                    "rho",
+                    "resolution",
+                    *(k for k in DEFAULTS if k not in ("alpha", "side", "side_mode")),
+                ]
+            )
+        )
+    return state, errors
+
+
+def to_query(state: Mapping[str, object]) -> str:
+    """The query string of a checked state: alpha and rho/resolution always, knobs only when not default."""
+    pairs: list[tuple[str, str]] = [
+        ("alpha", _canonical(state["alpha"])),
+        (str(state["side_mode"]), _canonical(state["side"])),
+    ]
+    for key in ("rounding", "padding", "scale_first_layer", "classes", "fc_bias", "bn"):
+        value = state[key]
+        default = DEFAULTS[key]
+        if key == "classes":
+            value, default = _canonical(value), _canonical(default)
+        if value != default:
+            pairs.append((key, ("1" if value else "0") if isinstance(value, bool) else str(value)))
+    return "?" + urlencode(pairs)
+
+
+def _canonical(text: object) -> str:
+    """``'0.50'`` → ``'0.5'``, ``'1'`` → ``'1'``: the shortest decimal text of a typed number."""
+    value = _number_text("value", text)
+    normal = value.normalize()
+    if normal == normal.to_integral_value() and "." in str(text) and "E" not in str(normal):
+        return f"{int(normal)}.0"
+    return format(normal, "f")
+
+
+def slider_value(alpha_text: object) -> float:
+    """Where the α slider sits for a typed α (clamped to the slider's range)."""
+    low, high = ALPHA_SLIDER_RANGE
+    return min(max(float(_number_text("alpha", alpha_text)), low), high)
+
+
+def alpha_text(slider: float) -> str:
+    """The typed text for a slider position (two decimals, as the slider's step)."""
+    return _canonical(f"{slider:.2f}")
+
+
+def converted_side(state: Mapping[str, object], new_mode: str) -> str:
+    """The side of a checked state written in ``new_mode``: ρ 0.714 → '160'; 160 px → ρ '0.714286'."""
+    side = _number_text(str(state["side_mode"]), state["side"])
+    if state["side_mode"] == new_mode:
+        return str(state["side"])
+    if new_mode == "resolution":
+        return str(math.floor(BASE_RESOLUTION * Fraction(str(side)) + Fraction(1, 2)))
+    return format(float(side) / BASE_RESOLUTION, ".6g")
+
+
+# --- the view --------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def paper_totals() -> dict[str, int]:
+    """Totals of the paper's MobileNet-1.0-224 under the paper's convention (568,740,352 MACs)."""
+    return dict(report().totals)
+
+
+def cards(r: Report) -> list[dict[str, str]]:
+    """One entry per totals card: metric, value text, and the change against the paper's 1.0-224."""
+    paper = paper_totals()
+    entries = []
+    for metric in CARD_METRICS:
+        value = r.totals[metric]
+        ratio = float(value) / paper[metric]
+        change = (ratio - 1) * 100
+        entries.append(
+            {
+                "metric": metric,
+                "value": _integer_text(value),
+                "short": _short(float(value)),
+                "change": f"{ratio:.3g}× of 1.0-224 ({change:+.1f} %)" if change else "= paper 1.0-224",
+            }
+        )
+    return entries
+
+
+def _integer_text(value) -> str:
+    if isinstance(value, Fraction) and value.denominator != 1:
+        return f"{float(value):,.1f}"
+    return f"{int(value):,}"
+
+
+def _short(value: float) -> str:
+    for unit, size in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if abs(value) >= size:
+            return f"{value / size:.3g} {unit}"
+    return f"{value:.3g}"
+
+
+METRIC_SYMBOLS = {
+    "macs": r"\mathrm{MACs}",
+    "params": r"\mathrm{params}",
+    "activations": r"\mathrm{activations}",
+}
+
+
+@lru_cache(maxsize=32)
+def formulas_markdown(convention: Convention) -> str:
+    """The smooth closed forms (no rounding) of the convention as Markdown with MathJax ($$ … $$)."""
+    smooth = network_expressions(convention).smooth
+    lines = [
+        "Closed forms of the smooth model (no rounding of channels or sides), in α and ρ:",
+        "",
+    ]
+    for metric in FORMULA_METRICS:
+        expression = sympy.expand(smooth[metric])
+        lines += [f"$${METRIC_SYMBOLS[metric]}(\\alpha, \\rho) = {sympy.latex(expression)}$$", ""]
+    return "\n".join(lines)
+
+
+def smooth_values(r: Report) -> dict[str, float]:
+    """The smooth model's totals at the report's α and 224·ρ (from precompiled NumPy functions)."""
+    smooth = replace(r.convention, rounding="smooth")
+    side = float(r.point.rho) * BASE_RESOLUTION
+    return {
+        m: float(compiled_total(m, smooth)(np.float64(r.alpha), np.float64(side))) for m in FORMULA_METRICS
+    }
+
+
+REDUCTION_COLUMNS = (
+    "block",
+    "D_F",
+    "M",
+    "N",
+    "standard MACs",
+    "separable MACs",
+    "ratio",
+    "1/N + 1/9",
+    "exact",
+)
+
+
+def reduction_rows(r: Report) -> list[tuple]:
+    """The 1/N + 1/D_K² check per separable block (:func:`costmodel.reduction.block_comparison`), as
+    display rows in the order of :data:`REDUCTION_COLUMNS`."""
+    return [
+        (
+            b["block"], b["D_F"], b["M"], b["N"],
+            _integer_text(b["standard_macs"]), _integer_text(b["separable_macs"]),
+            f"{float(b['ratio']):.5f}", f"{float(b['one_over_n_plus_one_over_dk2']):.5f}",
+            "= (exact)" if b["matches"] else "≠",
+        )
+        for b in block_comparison(r).to_dict("records")
+    ]  # fmt: skip
+
+
+def summary(r: Report) -> str:
+    """One line naming the design point and convention."""
+    side = r.resolution
+    side_text = f"{side} px" if isinstance(side, int) else f"{side:g} px (smooth)"
+    return f"MobileNet-{r.alpha:g}-{side_text}, ρ = {r.rho:.4g}; {r.convention.describe()}"
+
+
+def warm() -> None:
+    """Build the default convention's expressions, LaTeX and compiled functions before the first request."""
+    r = report()
+    formulas_markdown(r.convention)
+    smooth_values(r)
+    reduction_rows(r)
+
+
+CARD_TITLES = {"macs": "MACs", "params": "Parameters", "flops": "FLOPs", "activations": "Activations"}
+
+
+def smooth_note(r: Report, smooth: Mapping[str, float]) -> str:
+    """How far the rounded network is from the smooth closed form at this point."""
+    exact, approx = float(r.totals["macs"]), smooth["macs"]
+    return (
+        f"Smooth closed form at α = {r.alpha:g}, 224·ρ = {224 * r.rho:.4g}: {approx:,.0f} MACs "
+        f"({(exact / approx - 1) * 100:+.2f} % for the rounded network)."
+    )
+
+
+CONTROL_KEYS = ("alpha", "side_mode", "side", "rounding", "padding", "bn", "classes", "flags")
+"""The Explorer's control values, as :func:`update` receives them (``flags`` lists the true flags)."""
+
+FLAGS = ("scale_first_layer", "fc_bias")
+KNOB_ERROR_FIELDS = ("classes", "rounding", "padding", "bn", "scale_first_layer", "fc_bias")
+
+
+@dataclass(frozen=True)
+class Update:
+    """What one Explorer round trip returns.
+
+    ``search``: the new query string, or None to leave the URL; ``controls``: control values to set
+    (only those that must change); ``errors``: message per control group (alpha, side, knobs), "" when
+    fine; ``report``: the report to show, or None to keep the last valid view.
+    """
+
+    search: str | None
+    controls: Mapping[str, object]
+    errors: Mapping[str, str]
+    report: Report | None
+    query: str
+
+
+def controls_of(state: Mapping[str, object]) -> dict[str, object]:
+    """Control values showing a checked state."""
+    return {
+        "slider": slider_value(state["alpha"]),
+        "alpha": state["alpha"],
+        "side_mode": state["side_mode"],
+        "side": state["side"],
+        "rounding": state["rounding"],
+        "padding": state["padding"],
+        "bn": state["bn"],
+        "classes": state["classes"],
+        "flags": [name for name in FLAGS if state[name]],
+    }
+
+
+def update(trigger: object, values: Mapping[str, object], search: str | None) -> Update:
+    """The Explorer's one callback as a plain function.
+
+    ``trigger`` is the id of the control that changed (``ids.EXPLORE_URL`` or None for the URL or the
+    first load); ``values`` maps :data:`CONTROL_KEYS` and ``slider`` to the controls' values; ``search``
+    is the URL's query string. A bad value shows a message and leaves the URL and the view as they were.
+
+    >>> u = update(ids.EXPLORE_ALPHA_SLIDER, {"slider": 0.5, "side_mode": "resolution", "side": "160"}, "")
+    >>> u.search, u.controls["alpha"], u.report.totals["macs"]
+    ('?alpha=0.5&resolution=160', '0.5', 76524800)
+    >>> u = update(ids.EXPLORE_ALPHA_INPUT, {"alpha": "-1", "side_mode": "resolution", "side": "224"}, "?alpha=0.5")
+    >>> u.search, u.report, u.errors["alpha"]
+    (None, None, 'alpha=-1.0 is out of range; allowed 0 < alpha <= 4')
+    """
+    current, url_errors = parse_query(search)
+    if trigger is None or trigger == ids.EXPLORE_URL:
+        messages = {"alpha": url_errors.get("alpha", ""), "side": url_errors.get("side", "")}
+        messages["knobs"] = "; ".join(url_errors[k] for k in (*KNOB_ERROR_FIELDS, "query") if k in url_errors)
+        return Update(None, controls_of(current), messages, report_of(current), to_query(current))
+    flags = values.get("flags")
+    flags = flags if isinstance(flags, list) else []
+    raw = {
+        key: values.get(key, current[key])
+        for key in ("alpha", "side_mode", "side", "rounding", "padding", "bn", "classes")
+    }
+    raw.update({name: name in flags if "flags" in values else current[name] for name in FLAGS})
+    controls: dict[str, object] = {}
+    if trigger == ids.EXPLORE_ALPHA_SLIDER:
+        try:
+            raw["alpha"] = controls["alpha"] = alpha_text(float(values.get("slider")))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raw["alpha"] = values.get("slider")
+    if trigger == ids.EXPLORE_SIDE_MODE and raw["side_mode"] in ("rho", "resolution"):
+        raw["side"] = controls["side"] = converted_side(current, str(raw["side_mode"]))
+    state, errors = checked(raw)
+    if trigger == ids.EXPLORE_ALPHA_INPUT and "alpha" not in errors:
+        controls["slider"] = slider_value(state["alpha"])
+    messages = {
+        "alpha": errors.get("alpha", ""),
+        "side": errors.get("side", ""),
+        "knobs": "; ".join(errors[k] for k in KNOB_ERROR_FIELDS if k in errors),
+    }
+    if errors:
+        return Update(None, controls, messages, None, to_query(current))
+    query = to_query(state)
+    return Update(query, controls, messages, report_of(state), query)
+
+
+def table_download(latex: bool, search: str | None) -> tuple[str, str]:
+    """The per-layer table of the URL's design point as CSV or LaTeX, and a file name for it."""
+    state, _ = parse_query(search)
+    r = report_of(state)
+    stem = f"mobilenet_v1_{r.alpha:g}_{r.resolution}"
+    if latex:
+        return r.as_latex(caption=f"MobileNet-{r.alpha:g}-{r.resolution}: per-layer costs"), stem + ".tex"
+    return r.as_csv(), stem + ".csv"

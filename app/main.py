@@ -1,0 +1,70 @@
+"""``create_app()``: the Dash app with its pages (Dash Pages, one module per page under ``app/pages``).
+
+Call it once per process (pages register their callbacks when the app imports them).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+import flask
+from werkzeug.exceptions import HTTPException
+
+from app.layout import TITLE, shell
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def create_app() -> dash.Dash:
+    """Build the app. Pages register themselves from ``app/pages`` (resolved from this package, so it
+    works from a checkout and after ``pip install``); assets (CSS) come from ``app/assets``.
+    """
+    app = dash.Dash(
+        "app",
+        use_pages=True,
+        pages_folder=str(PACKAGE_DIR / "pages"),
+        assets_folder=str(PACKAGE_DIR / "assets"),
+        title=TITLE,
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+        update_title=None,
+    )
+    app.layout = shell
+    add_root_redirect(app.server)
+    handle_malformed_callbacks(app.server)
+    warm_caches()
+    return app
+
+
+def add_root_redirect(server: flask.Flask) -> None:
+    """``/`` (with its query string) redirects to the Explorer at ``/explore``."""
+
+    @server.before_request
+    def _explore_at_root():
+        if flask.request.path == "/":
+            query = flask.request.query_string.decode("latin-1")
+            return flask.redirect("/explore" + (f"?{query}" if query else ""), code=302)
+        return None
+
+
+def handle_malformed_callbacks(server: flask.Flask) -> None:
+    """A callback request that cannot be handled gets a 400 with a one-line JSON reason, never a 500."""
+
+    @server.errorhandler(Exception)
+    def _bad_callback(error: Exception):
+        if isinstance(error, HTTPException):
+            return error
+        if not flask.request.path.endswith("/_dash-update-component"):
+            raise error
+        server.logger.warning(
+            "malformed callback request: %s: %s", type(error).__name__, error, exc_info=error
+        )
+        return flask.jsonify(error=f"malformed callback request ({type(error).__name__})"), 400
+
+
+def warm_caches() -> None:
+    """Build what the first request would otherwise wait for (expressions and their LaTeX)."""
+    from app import explorer
+
+    explorer.warm()

@@ -1,0 +1,275 @@
+"""Explorer page: α, ρ or resolution and the variant knobs → totals, per-layer chart, formulas, reduction.
+
+The design point lives in the query string (``/explore?alpha=0.5&rho=0.714``). Two callbacks:
+controls → query string (checking typed values), and query string → view. The back button and shared
+links go through the second one, so the URL alone decides what is shown.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+
+from app import explorer, ids
+from app.figures import layer_figure_spec
+from app.formatting import markdown_table
+from app.layout import card, field
+
+dash.register_page(
+    __name__,
+    path="/explore",
+    name="Explorer",
+    title="Explorer · MobileNet v1 cost model",
+    order=0,
+)
+
+ROUNDING_LABELS = {
+    "slim": "slim: max(int(d·α), 8)",
+    "keras": "keras: int(d·α)",
+    "divisible8": "divisible by 8 (timm)",
+    "smooth": "smooth (no rounding)",
+}
+PADDING_LABELS = {"same": "same: ceil(in/stride)", "floor": "floor: floor(in/2) at stride 2"}
+BN_LABELS = {"none": "not counted", "trainable": "γ, β", "all": "γ, β, mean, variance"}
+FLAG_LABELS = {"scale_first_layer": "α scales the first conv", "fc_bias": "count classifier bias"}
+
+
+def layout(**query) -> html.Div:
+    state, errors = explorer.parse_query("?" + urlencode(query))
+    return html.Div(
+        [
+            dcc.Location(id=ids.EXPLORE_URL, refresh=False),
+            html.Aside(_controls(state, errors), className="sidebar"),
+            html.Section(_view_skeleton(errors), className="content"),
+        ],
+        className="two-column",
+    )
+
+
+def _controls(state: dict, errors: dict) -> list:
+    flags = [name for name in FLAG_LABELS if state[name]]
+    return [
+        html.H2("Design point"),
+        field(
+            "Width multiplier α",
+            html.Div(
+                [
+                    dcc.Slider(
+                        id=ids.EXPLORE_ALPHA_SLIDER,
+                        min=explorer.ALPHA_SLIDER_RANGE[0],
+                        max=explorer.ALPHA_SLIDER_RANGE[1],
+                        step=0.01,
+                        value=explorer.slider_value(state["alpha"]),
+                        marks={a: f"{a:g}" for a in (*explorer.PAPER_ALPHAS, 1.5)},
+                        allow_direct_input=False,
+                        updatemode="mouseup",
+                    ),
+                    dcc.Input(
+                        id=ids.EXPLORE_ALPHA_INPUT,
+                        type="text",
+                        inputMode="decimal",
+                        value=state["alpha"],
+                        debounce=True,
+                        className="text-input",
+                    ),
+                ],
+                className="slider-with-input",
+            ),
+            ids.EXPLORE_ALPHA_ERROR,
+            hint="Paper values 0.25, 0.5, 0.75, 1.0 are marked; type any 0 < α ≤ 4 and press Enter.",
+        ),
+        field(
+            "Input side",
+            html.Div(
+                [
+                    dcc.RadioItems(
+                        id=ids.EXPLORE_SIDE_MODE,
+                        options=[
+                            {"label": "resolution (px)", "value": "resolution"},
+                            {"label": "ρ", "value": "rho"},
+                        ],
+                        value=state["side_mode"],
+                        inline=True,
+                        className="radio",
+                    ),
+                    dcc.Input(
+                        id=ids.EXPLORE_SIDE_INPUT,
+                        type="text",
+                        inputMode="decimal",
+                        value=state["side"],
+                        debounce=True,
+                        className="text-input",
+                    ),
+                ],
+            ),
+            ids.EXPLORE_SIDE_ERROR,
+            hint="Paper: 224, 192, 160, 128 px (ρ = 1, 0.857, 0.714, 0.571); ρ snaps to round(224·ρ) px.",
+        ),
+        html.H2("Variant knobs"),
+        field("Channel rounding", _dropdown(ids.EXPLORE_ROUNDING, ROUNDING_LABELS, state["rounding"])),
+        field("Padding", _dropdown(ids.EXPLORE_PADDING, PADDING_LABELS, state["padding"])),
+        field("Batch-norm parameters", _dropdown(ids.EXPLORE_BN, BN_LABELS, state["bn"])),
+        field(
+            "Classes",
+            dcc.Input(
+                id=ids.EXPLORE_CLASSES,
+                type="text",
+                inputMode="numeric",
+                value=state["classes"],
+                debounce=True,
+                className="text-input",
+            ),
+            ids.EXPLORE_CLASSES_ERROR,
+        ),
+        dcc.Checklist(
+            id=ids.EXPLORE_FLAGS,
+            options=[{"label": label, "value": name} for name, label in FLAG_LABELS.items()],
+            value=flags,
+            className="checklist",
+        ),
+        html.A(
+            "Reset to the paper's 1.0-224",
+            href="/explore?alpha=1.0&resolution=224",
+            id=ids.EXPLORE_RESET,
+            className="reset-link",
+        ),
+    ]
+
+
+def _dropdown(component_id: str, labels: dict[str, str], value: str) -> dcc.Dropdown:
+    return dcc.Dropdown(
+        id=component_id,
+        options=[{"label": label, "value": key} for key, label in labels.items()],
+        value=value,
+        clearable=False,
+        searchable=False,
+    )
+
+
+def _view_skeleton(errors: dict) -> list:
+    query_error = errors.get("query") or "; ".join(f"{k}: {v}" for k, v in errors.items() if k != "query")
+    return [
+        html.Div(id=ids.EXPLORE_SUMMARY, className="summary"),
+        html.Div(
+            query_error
+            and f"Some URL parameters were not usable and were replaced by defaults: {query_error}",
+            className="url-error" if query_error else "",
+            role="alert",
+        ),
+        html.Div(id=ids.EXPLORE_CARDS, className="cards"),
+        html.Ul(id=ids.EXPLORE_NOTES, className="notes"),
+        html.H3("Per-layer cost"),
+        dcc.Graph(id=ids.EXPLORE_LAYER_GRAPH, config={"displaylogo": False}, className="graph"),
+        html.Div(
+            [
+                html.Button("Download table (CSV)", id=ids.EXPLORE_DOWNLOAD_CSV, className="button"),
+                html.Button("Download table (LaTeX)", id=ids.EXPLORE_DOWNLOAD_LATEX, className="button"),
+                html.A("Link to this view", id=ids.EXPLORE_PERMALINK, className="permalink", href="/explore"),
+                dcc.Download(id=ids.EXPLORE_DOWNLOAD),
+            ],
+            className="actions",
+        ),
+        html.Div(
+            [
+                html.Div(
+                    [
+                        html.H3("Closed forms"),
+                        dcc.Markdown(id=ids.EXPLORE_FORMULAS, mathjax=True, className="formulas"),
+                    ],
+                    className="panel",
+                ),
+                html.Div(
+                    [
+                        html.H3("Depthwise separable vs standard 3×3 conv, per block"),
+                        html.P(
+                            "Paper §3.1: separable / standard mult-adds = 1/N + 1/D_K² (D_K = 3).",
+                            className="muted",
+                        ),
+                        dcc.Markdown(id=ids.EXPLORE_REDUCTION, className="data-table-md"),
+                    ],
+                    className="panel",
+                ),
+            ],
+            className="panels",
+        ),
+    ]
+
+
+CONTROLS = {
+    "slider": ids.EXPLORE_ALPHA_SLIDER,
+    "alpha": ids.EXPLORE_ALPHA_INPUT,
+    "side_mode": ids.EXPLORE_SIDE_MODE,
+    "side": ids.EXPLORE_SIDE_INPUT,
+    "rounding": ids.EXPLORE_ROUNDING,
+    "padding": ids.EXPLORE_PADDING,
+    "bn": ids.EXPLORE_BN,
+    "classes": ids.EXPLORE_CLASSES,
+    "flags": ids.EXPLORE_FLAGS,
+}
+ERRORS = {
+    "alpha": ids.EXPLORE_ALPHA_ERROR,
+    "side": ids.EXPLORE_SIDE_ERROR,
+    "knobs": ids.EXPLORE_CLASSES_ERROR,
+}
+VIEW = (
+    Output(ids.EXPLORE_SUMMARY, "children"),
+    Output(ids.EXPLORE_CARDS, "children"),
+    Output(ids.EXPLORE_NOTES, "children"),
+    Output(ids.EXPLORE_LAYER_GRAPH, "figure"),
+    Output(ids.EXPLORE_FORMULAS, "children"),
+    Output(ids.EXPLORE_REDUCTION, "children"),
+    Output(ids.EXPLORE_PERMALINK, "href"),
+    Output(ids.SHELL_DESIGN_POINT, "data"),
+)
+
+
+@callback(
+    output=[
+        Output(ids.EXPLORE_URL, "search"),
+        [Output(component, "value") for component in CONTROLS.values()],
+        [Output(component, "children") for component in ERRORS.values()],
+        list(VIEW),
+    ],
+    inputs=[Input(ids.EXPLORE_URL, "search"), [Input(component, "value") for component in CONTROLS.values()]],
+)
+def explore(search, controls):
+    """One round trip per change: controls → URL and view; URL (first load, back button) → controls and view."""
+    result = explorer.update(ctx.triggered_id, dict(zip(CONTROLS, controls, strict=True)), search)
+    return [
+        result.search or no_update,
+        [result.controls.get(key, no_update) for key in CONTROLS],
+        [result.errors[key] for key in ERRORS],
+        view(result.report, result.query) if result.report else [no_update] * len(VIEW),
+    ]
+
+
+def view(r, query: str) -> list:
+    """The view's outputs for a report (cards, notes, chart, formulas, reduction table, link)."""
+    smooth = explorer.smooth_values(r)
+    return [
+        explorer.summary(r),
+        [
+            card(explorer.CARD_TITLES[c["metric"]], c["value"], c["change"], f"card-{c['metric']}")
+            for c in explorer.cards(r)
+        ],
+        [html.Li(note) for note in (*r.notes, explorer.smooth_note(r, smooth))],
+        layer_figure_spec(r.table),
+        explorer.formulas_markdown(r.convention),
+        markdown_table(explorer.REDUCTION_COLUMNS, explorer.reduction_rows(r)),
+        "/explore" + query,
+        query,
+    ]
+
+
+@callback(
+    Output(ids.EXPLORE_DOWNLOAD, "data"),
+    Input(ids.EXPLORE_DOWNLOAD_CSV, "n_clicks"),
+    Input(ids.EXPLORE_DOWNLOAD_LATEX, "n_clicks"),
+    State(ids.EXPLORE_URL, "search"),
+    prevent_initial_call=True,
+)
+def download_table(_csv, _latex, search):
+    content, filename = explorer.table_download(ctx.triggered_id == ids.EXPLORE_DOWNLOAD_LATEX, search)
+    return {"content": content, "filename": filename, "type": "text/plain", "base64": False}

@@ -1,0 +1,126 @@
+"""Serve the dashboard with gunicorn (a production WSGI server), on 127.0.0.1:8050 by default.
+
+``python -m app.server --port 8050 --workers 2`` or ``mobilenet-cost serve``. Binding to an address
+other than loopback prints a warning: the dashboard has no authentication.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import sys
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8050
+DEFAULT_WORKERS = 2
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and ``localhost``.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("0.0.0.0"), is_loopback("::1")
+    (True, True, False, True)
+    """
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def exposure_warning(host: str) -> str | None:
+    """The warning to print for a non-loopback bind address, or None."""
+    if is_loopback(host):
+        return None
+    return (
+        f"WARNING: serving on {host}, which is reachable from other machines. The dashboard has no "
+        "authentication; bind to 127.0.0.1 (the default) unless that is what you want."
+    )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=DEFAULT_HOST, help="address to bind (loopback by default)")
+    parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help="TCP port")
+    parser.add_argument("--workers", type=_workers, default=DEFAULT_WORKERS, help="gunicorn worker processes")
+    parser.add_argument("--timeout", type=int, default=60, help="seconds before a stuck worker is restarted")
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"port {text!r} is not an integer") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port {value} is out of range; allowed 1 to 65535")
+    return value
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"workers {text!r} is not an integer") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"workers {value} is out of range; allowed 1 to 64")
+    return value
+
+
+def gunicorn_options(host: str, port: int, workers: int, timeout: int = 60) -> dict[str, object]:
+    """gunicorn settings: sync workers, the app preloaded once (caches warmed before forking)."""
+    return {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "sync",
+        "preload_app": True,
+        "timeout": timeout,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "backlog": 256,
+    }
+
+
+def serve(
+    host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workers: int = DEFAULT_WORKERS, timeout: int = 60
+) -> None:
+    """Run gunicorn in this process until interrupted."""
+    from gunicorn.app.base import BaseApplication
+
+    from app.main import create_app
+
+    warning = exposure_warning(host)
+    if warning:
+        print(warning, file=sys.stderr)
+
+    class DashboardApplication(BaseApplication):
+        def load_config(self):
+            for key, value in gunicorn_options(host, port, workers, timeout).items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return create_app().server
+
+    print(
+        f"Serving the dashboard on http://{host}:{port}/ with {workers} worker(s) (Ctrl+C stops)",
+        file=sys.stderr,
+    )
+    os.environ.setdefault("BROWSER_PATH", "/usr/bin/chromium")
+    DashboardApplication().run()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m app.server",
+        description="Serve the MobileNet v1 cost-model dashboard with gunicorn.",
+        epilog="Example: python -m app.server --port 8050 --workers 2",
+    )
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    serve(args.host, args.port, args.workers, args.timeout)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

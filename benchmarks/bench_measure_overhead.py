@@ -1,0 +1,77 @@
+"""How much the measurement harness adds over a bare onnxruntime loop on the same session.
+
+For each model: a bare loop ``for _ in range(n): session.run(None, feed)`` timed as a whole, against the harness
+(:func:`costmodel.measure.time_runs`, which times every run alone and stores it) over the same session and the
+same number of runs, also timed as a whole. Both are timed on two clocks: the thread's CPU time (what the
+harness's own work costs; other processes on a busy machine do not enter it) and the wall clock. Trials alternate
+bare/harness so drifting load hits both alike, and the best trial of each is kept. The target, harness <= 1.05 x
+bare, is judged on the CPU clock; the wall-clock ratio is printed beside it, with the load average.
+
+Run: ``python benchmarks/bench_measure_overhead.py`` (exit status 1 if the target is missed).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from costmodel.measure import cpu_model, make_session, random_input, runtime_name, time_runs
+from costmodel.onnx_model import build_onnx
+
+MODELS = ((0.25, 128), (1.0, 224))
+TRIALS = 7
+TRIAL_MS = 300
+TARGET = 1.05
+
+
+def bare_loop(session, feed, count: int) -> tuple[float, float]:
+    """Per-run (CPU ms, wall ms) of a plain loop."""
+    wall, cpu = time.perf_counter_ns(), time.thread_time_ns()
+    for _ in range(count):
+        session.run(None, feed)
+    return (time.thread_time_ns() - cpu) / count / 1e6, (time.perf_counter_ns() - wall) / count / 1e6
+
+
+def harness(session, feed, count: int) -> tuple[float, float]:
+    """Per-run (CPU ms, wall ms) of the harness doing the same runs."""
+    wall, cpu = time.perf_counter_ns(), time.thread_time_ns()
+    time_runs(session, feed, count)
+    return (time.thread_time_ns() - cpu) / count / 1e6, (time.perf_counter_ns() - wall) / count / 1e6
+
+
+def main() -> int:
+    print(
+        f"{cpu_model()}, {os.cpu_count()} CPUs, {runtime_name()}, 1 thread, best of {TRIALS} alternating trials"
+    )
+    print(f"load average (1 min): {os.getloadavg()[0]:.2f}")
+    print(
+        f"{'model':<10}{'runs':>6}{'bare cpu ms':>13}{'harness cpu':>13}{'ratio':>8}"
+        f"{'bare wall ms':>14}{'harness wall':>14}{'ratio':>8}  met"
+    )
+    all_met = True
+    for alpha, resolution in MODELS:
+        session, feed = make_session(build_onnx(alpha, resolution), 1), random_input(resolution)
+        count = max(10, int(TRIAL_MS / bare_loop(session, feed, 10)[0]))
+        bare, wrapped = [], []
+        for _ in range(TRIALS):
+            bare.append(bare_loop(session, feed, count))
+            wrapped.append(harness(session, feed, count))
+        bare_cpu, bare_wall = min(t[0] for t in bare), min(t[1] for t in bare)
+        harness_cpu, harness_wall = min(t[0] for t in wrapped), min(t[1] for t in wrapped)
+        ratio = harness_cpu / bare_cpu
+        met = ratio <= TARGET
+        all_met &= met
+        print(
+            f"{alpha:g}_{resolution:<6}{count:>6}{bare_cpu:>13.4f}{harness_cpu:>13.4f}{ratio:>8.3f}"
+            f"{bare_wall:>14.4f}{harness_wall:>14.4f}{harness_wall / bare_wall:>8.3f}  {'yes' if met else 'NO'}"
+        )
+    print(f"target: harness <= {TARGET:.2f} x bare loop (CPU clock): {'met' if all_met else 'missed'}")
+    return 0 if all_met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

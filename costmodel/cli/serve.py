@@ -1,0 +1,39 @@
+"""``mobilenet-cost serve``: start the dashboard with gunicorn (needs the ``dashboard`` extra)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+
+from costmodel.cli import UsageError
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="serve the dashboard (gunicorn, 127.0.0.1:8050 by default)",
+        description="Serve the Dash dashboard with gunicorn, a production WSGI server. Binds to loopback "
+        "by default; another address prints a warning (there is no authentication).",
+        epilog="Example: mobilenet-cost serve --port 8050 --workers 2",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind")
+    parser.add_argument("--port", type=int, default=8050, help="TCP port (1 to 65535)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (1 to 64)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    missing = [name for name in ("dash", "gunicorn") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise UsageError(
+            f"the dashboard needs {', '.join(missing)}; install it with pip install 'mobilenet-costmodel[dashboard]'"
+        )
+    if not 1 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port} is out of range; allowed 1 to 65535")
+    if not 1 <= args.workers <= 64:
+        raise UsageError(f"--workers {args.workers} is out of range; allowed 1 to 64")
+    from app.server import serve
+
+    serve(args.host, args.port, args.workers)
+    return 0

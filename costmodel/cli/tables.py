@@ -1,0 +1,131 @@
+"""``mobilenet-cost tables``: list the reference tables, show one, or export it as CSV or LaTeX."""
+
+from __future__ import annotations
+
+import argparse
+
+import pandas as pd
+
+from costmodel.cli.common import write_output
+from costmodel.reference_tables import load_table, table_names
+from costmodel.table_format import frame_as_csv, frame_as_latex, frame_as_text
+
+DESCRIPTIONS = {
+    "errata": "cells that disagree with the architecture: printed value, architecture, reason",
+    "other_references": "timm, keras.io and OpenVINO rows",
+    "paper_models": "paper Tables 4-14, one row per model, alpha/resolution parsed",
+    "paper_tables": "every cell of the paper's Tables 1-14 (long format)",
+    "slim_checkpoints": "TF-slim checkpoints: 3 releases, float and quant",
+    "tflite_hosted_latency": "TF Lite hosted models and benchmarks: size, accuracy, latency",
+}
+
+
+def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--where COLUMN=VALUE`` (repeatable), ``--source TEXT`` and ``--columns A,B``."""
+    parser.add_argument(
+        "--where",
+        action="append",
+        default=[],
+        metavar="COLUMN=VALUE",
+        help="keep rows whose COLUMN equals VALUE (repeatable; compared as text)",
+    )
+    parser.add_argument("--source", help="keep rows whose source contains this text")
+    parser.add_argument("--columns", help="comma-separated columns to keep, in this order")
+
+
+def select(table: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame:
+    """Apply ``--where``, ``--source`` and ``--columns`` to a table; unknown columns are a ValueError."""
+    for condition in args.where:
+        column, equals, value = condition.partition("=")
+        column = column.strip()
+        if not equals or not column:
+            raise ValueError(f"--where {condition!r} must look like COLUMN=VALUE")
+        if column not in table.columns:
+            raise ValueError(f"--where: no column {column!r}; the columns are {', '.join(table.columns)}")
+        as_text = table[column].map(_text)
+        table = table[as_text == value.strip()]
+    if args.source is not None:
+        if "source" not in table.columns:
+            raise ValueError("--source: this table has no source column")
+        table = table[table["source"].str.contains(args.source, regex=False, na=False)]
+    if args.columns:
+        wanted = [c.strip() for c in args.columns.split(",") if c.strip()]
+        unknown = [c for c in wanted if c not in table.columns]
+        if unknown:
+            raise ValueError(
+                f"--columns: no column {unknown[0]!r}; the columns are {', '.join(table.columns)}"
+            )
+        table = table[wanted]
+    return table
+
+
+def _text(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:.1f}"
+    return str(value)
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "tables",
+        help="reference tables with provenance: list, show, export",
+        description="The published reference tables (paper, TF-slim, TF Lite, timm, keras.io, OpenVINO) and "
+        "the errata found in them. Every row keeps its source.",
+        epilog="Example: mobilenet-cost tables show slim_checkpoints --where release=2018_08_02 --where dtype=quant",
+    )
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser(
+        "list", help="the table names, sizes and contents", epilog="Example: mobilenet-cost tables list"
+    )
+    listing.set_defaults(run=run_list)
+    show = actions.add_parser(
+        "show",
+        help="print one table as aligned text",
+        epilog="Example: mobilenet-cost tables show errata --columns table,row_key,printed,architecture",
+    )
+    show.add_argument("name", help=f"one of {', '.join(table_names())}")
+    add_selection_arguments(show)
+    show.set_defaults(run=run_show)
+    export = actions.add_parser(
+        "export",
+        help="write one table as CSV or LaTeX",
+        epilog="Example: mobilenet-cost tables export slim_checkpoints --format latex -o slim.tex",
+    )
+    export.add_argument("name", help=f"one of {', '.join(table_names())}")
+    export.add_argument(
+        "--format", choices=("csv", "latex"), default="csv", help="output format (default csv)"
+    )
+    export.add_argument("-o", "--output", help="write to this file instead of standard output")
+    add_selection_arguments(export)
+    export.set_defaults(run=run_export)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    rows = []
+    for name in table_names():
+        table = load_table(name)
+        rows.append(
+            {"name": name, "rows": len(table), "columns": len(table.columns), "what": DESCRIPTIONS[name]}
+        )
+    write_output(frame_as_text(pd.DataFrame(rows)), None)
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    write_output(frame_as_text(select(load_table(args.name), args)), None)
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    rows = select(load_table(args.name), argparse.Namespace(**{**vars(args), "columns": None}))
+    table = select(rows, argparse.Namespace(where=[], source=None, columns=args.columns))
+    if args.format == "csv":
+        text = frame_as_csv(table)
+    else:
+        sources = sorted(set(rows["source"].dropna())) if "source" in rows.columns else []
+        caption = f"{args.name}" + (f". Sources: {'; '.join(sources)}" if sources else "")
+        text = frame_as_latex(table, caption=caption)
+    write_output(text, args.output)
+    return 0

@@ -1,0 +1,135 @@
+"""The ``tables``, ``frontier`` and ``best`` commands: output, files, help examples, bad input."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pandas as pd
+import pytest
+
+from costmodel.cli import main
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["tables"], ["tables", "list"], ["tables", "show"], ["tables", "export"], ["frontier"], ["best"]],
+)
+def test_help_has_an_example(capsys, argv):
+    with pytest.raises(SystemExit) as exit_info:
+        main([*argv, "--help"])
+    assert exit_info.value.code == 0
+    assert "Example: mobilenet-cost" in capsys.readouterr().out
+
+
+def test_tables_list_and_show(capsys):
+    status, out, _ = run(capsys, "tables", "list")
+    assert status == 0 and "slim_checkpoints" in out and "errata" in out
+    status, out, _ = run(
+        capsys,
+        "tables",
+        "show",
+        "slim_checkpoints",
+        "--where",
+        "release=2018_08_02",
+        "--where",
+        "dtype=quant",
+        "--columns",
+        "model,top1_pct",
+    )
+    lines = out.splitlines()
+    assert status == 0 and len(lines) == 17 and lines[0].split() == ["model", "top1_pct"]
+    assert re.search(r"^MobileNet_v1_0\.75_128_quant +55\.8$", out, re.MULTILINE)
+
+
+def test_tables_export_csv_and_latex(capsys, tmp_path):
+    target = tmp_path / "errata.csv"
+    assert run(capsys, "tables", "export", "errata", "-o", str(target))[0] == 0
+    exported = pd.read_csv(target)
+    assert len(exported) == 40 and "reason" in exported.columns
+    status, out, _ = run(
+        capsys,
+        "tables",
+        "export",
+        "paper_models",
+        "--format",
+        "latex",
+        "--where",
+        "table_no=7",
+        "--columns",
+        "row_label,macs_millions",
+    )
+    assert status == 0 and out.count(r"\\") == 5 and r"1.0 MobileNet-160 & 290 \\" in out
+    assert "arXiv:1704.04861v1" in out  # the caption names the sources
+
+
+def test_frontier_by_latency_and_by_exact_macs(capsys):
+    status, out, _ = run(
+        capsys,
+        "frontier",
+        "--table",
+        "tflite_hosted_latency",
+        "--cost",
+        "tflite_cpu_ms",
+        "--where",
+        "table_version=hosted_pixel2",
+        "--format",
+        "csv",
+    )
+    front = pd.read_csv(io.StringIO(out))
+    assert (
+        status == 0
+        and front["tflite_cpu_ms"].is_monotonic_increasing
+        and front["top1_pct"].is_monotonic_increasing
+    )
+    status, out, _ = run(capsys, "frontier", "--where", "release=2017_06_14", "--format", "csv")
+    front = pd.read_csv(io.StringIO(out))
+    assert front.loc[front["model"] == "MobileNet_v1_1.0_224", "macs"].item() == 568_740_352
+
+
+@pytest.mark.parametrize("amount", ["300M", "0.3G", "300000000", "3e8"])
+def test_best_accepts_units(capsys, amount):
+    status, out, _ = run(
+        capsys, "best", "--macs", amount, "--where", "release=2018_02_22", "--where", "dtype=float"
+    )
+    assert status == 0 and "MobileNet_v1_1.0_160" in out and "290675200" in out
+
+
+def test_best_estimate_is_labelled(capsys):
+    status, out, _ = run(
+        capsys,
+        "best",
+        "--macs",
+        "300M",
+        "--estimate",
+        "--where",
+        "release=2018_02_22",
+        "--where",
+        "dtype=float",
+    )
+    assert status == 0 and "top1_pct_estimate" in out and "(estimate:" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["best", "--macs", "1M"], "below the smallest configuration"),
+        (["best", "--macs", "nan"], "--macs: 'nan' must be a positive amount"),
+        (["best", "--macs=-300M"], "must be a positive amount"),
+        (["best"], "give a budget"),
+        (["best", "--latency", "5ms"], "needs the column(s) 'tflite_cpu_ms'"),
+        (["tables", "show", "nope"], "table 'nope' is unknown; the tables are errata"),
+        (["tables", "show", "errata", "--where", "colour=red"], "no column 'colour'"),
+        (["frontier", "--cost", "speed"], "needs the column(s) 'speed'"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(capsys, argv, message):
+    status, out, err = run(capsys, *argv)
+    assert status == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and message in err
