@@ -75,3 +75,30 @@ def test_unwritable_target_leaves_nothing(tmp_path):
     with pytest.raises(ValueError, match="cannot be written"):
         export_figures([FigureFile(_figure(), Path("/proc/mobilenet-figure.png"), "png")])
     assert not Path("/proc/mobilenet-figure.png").exists()
+
+
+def test_figure_command_writes_all_three_with_the_dashboard_builders(tmp_path, capsys):
+    argv = ["figure", "frontier", "layers", "reconcile", "--alpha", "0.5", "--resolution", "160"]
+    assert main([*argv, "--format", "png", "-o", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["frontier.png", "layers.png", "reconcile.png"]
+    for path in tmp_path.iterdir():
+        assert _png_size(path.read_bytes())[0] == 1050  # one 3.5 in column at 300 dpi
+    assert main(["figure", "layers", "--width-in", "7", "-o", str(tmp_path / "wide.svg")]) == 0
+    assert 'width="672"' in (tmp_path / "wide.svg").read_text()
+
+
+def test_frontier_figure_data_are_exact_costs_and_the_estimated_design_point():
+    from independent_counter import costs
+
+    from costmodel.paper_figures import build_figure
+
+    fig = build_figure("frontier", 0.5, 160)
+    star = next(t for t in fig.data if t.name == "0.5-160 (estimate)")
+    assert list(star.x) == [costs(0.5, 160)["macs"]]
+    by_alpha = {t.name: list(t.x) for t in fig.data if t.name.startswith("α = ")}
+    assert by_alpha["α = 0.25"] == [costs(0.25, r)["macs"] for r in (128, 160, 192, 224)]
+    reconcile = build_figure("reconcile", 1.0, 224)
+    assert [t.name for t in reconcile.data] == ["bias", "bn", "activation", "pool"]
+    paper_row = [list(t.y).index("paper") for t in reconcile.data]
+    assert all(t.x[i] == 0 for t, i in zip(reconcile.data, paper_row, strict=True))
+    assert "torch-flops (FLOPs ÷ 2)" in reconcile.data[0].y
