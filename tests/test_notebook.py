@@ -127,3 +127,9 @@ def test_later_sections_show_their_results(executed):
     assert f"{costs(0.5, 160)['macs']:,} MACs, estimated top-1" in _text(_cell(executed, "frontier"))
     assert "best published checkpoint within 100,000,000 MACs" in _text(_cell(executed, "budget"))
     assert "leave-one-out" in _text(_cell(executed, "latency"))
+
+
+def test_frontier_figure_marks_the_design_point(executed):
+    figure = _data(_cell(executed, "frontier-figure"), "application/vnd.plotly.v1+json")
+    star = next(t for t in figure["data"] if t["name"] == "0.5-160 (estimate)")
+    assert star["x"] == [costs(0.5, 160)["macs"]]
