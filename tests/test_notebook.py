@@ -126,7 +126,9 @@ def test_later_sections_show_their_results(executed):
     assert "fvcore" in _data(_cell(executed, "reconcile"), "text/html")
     assert f"{costs(0.5, 160)['macs']:,} MACs, estimated top-1" in _text(_cell(executed, "frontier"))
     assert "best published checkpoint within 100,000,000 MACs" in _text(_cell(executed, "budget"))
-    assert "leave-one-out" in _text(_cell(executed, "latency"))
+    latency = _cell(executed, "latency")
+    assert "predicted latency at alpha=0.5, 160 px" in _text(latency)
+    assert "16 points; leave-one-out: " in _data(latency, "text/html")  # the 16 hosted configurations
 
 
 def test_frontier_figure_marks_the_design_point(executed):

@@ -36,3 +36,19 @@ def test_reprs_are_one_readable_line():
     assert repr(table2) == "<PaperTable 2 'Resource per layer type': 4 rows, 1 footnotes>"
     assert repr(table2.table).startswith("<ExportTable 'Paper Table 2: Resource per layer type")
     assert table2._repr_markdown_() == table2.table.to_markdown()
+
+
+def test_fitted_models_display_as_compact_html():
+    grid = pd.DataFrame([(a, r) for a in (0.25, 0.5, 0.75, 1.0) for r in (128, 160, 192, 224)],
+                        columns=["alpha", "resolution"])  # fmt: skip
+    grid["latency_ms"] = 1.5  # a device whose latency does not depend on the network: only the constant
+    html = costmodel.LatencyModel.fit(grid)._repr_html_()
+    assert "<td>constant</td><td>1.5</td><td>ms</td>" in html
+    assert "<td>macs_pw</td><td>0</td>" in html
+    assert "16 points; leave-one-out: 100.0% within ±10%" in html
+    slim = costmodel.load_table("slim_checkpoints")
+    quant = slim[(slim.release == "2018_08_02") & (slim.dtype == "quant")]
+    html = costmodel.AccuracyModel.fit(quant)._repr_html_()
+    assert "<th>term</th><th>coefficient</th>" in html and html.count("<tr><td>") == 6
+    assert "outliers (&gt; 2 points): 0.75-128 (gap -4.33)" in html
+    assert "Estimates, not measurements." in html
