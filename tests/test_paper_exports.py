@@ -18,7 +18,9 @@ from costmodel.cli import main
 from costmodel.grid_table import grid_table
 from costmodel.output_files import write_files
 from costmodel.paper_export import paper_files
+from costmodel.reduction import reduction_proof
 from costmodel.table_export import Column, ExportTable
+from costmodel.table_format import frame_as_latex
 
 PAPER_FILES = paper_files()
 
@@ -41,20 +43,38 @@ def _latex_outputs() -> dict[str, str]:
     outputs["report.tex"] = costmodel.report(alpha=0.5, rho=0.714).as_latex(caption=tricky, label="tab:r")
     outputs["report_bn.tex"] = costmodel.report(alpha=0.75, resolution=128, bn="trainable").as_latex()
     outputs["report_smooth.tex"] = costmodel.report(alpha=0.6, resolution=150, rounding="smooth").as_latex()
+    for name in costmodel.table_names():  # `mobilenet-cost tables export NAME --format latex`
+        outputs[f"reference_{name}.tex"] = frame_as_latex(
+            costmodel.load_table(name), caption=f"{name} & 100%"
+        )
     return outputs
 
 
+def _math_outputs() -> dict[str, str]:
+    """Jupyter's ``_repr_latex_`` math of the result objects (MathJax in notebooks; amsmath in a document)."""
+    return {
+        "report_math": costmodel.report(alpha=0.5, rho=0.714)._repr_latex_(),
+        "report_math_smooth": costmodel.report(alpha=0.5, resolution=150, rounding="smooth")._repr_latex_(),
+        "expressions_math": costmodel.network_expressions(costmodel.Convention())._repr_latex_(),
+        "reduction_math": reduction_proof()._repr_latex_(),
+    }
+
+
 LATEX_OUTPUTS = _latex_outputs()
+MATH_OUTPUTS = _math_outputs()
 
 
-@pytest.mark.parametrize("name", sorted(LATEX_OUTPUTS))
+@pytest.mark.parametrize("name", sorted(LATEX_OUTPUTS) + sorted(MATH_OUTPUTS))
 def test_latex_compiles_with_pdflatex(name, tmp_path):
     pdflatex = shutil.which("pdflatex")
     if pdflatex is None:
         pytest.fail("pdflatex is missing: install texlive (see the README's test command)")
-    (tmp_path / "table.tex").write_text(LATEX_OUTPUTS[name], encoding="utf-8")
+    text = LATEX_OUTPUTS.get(name) or MATH_OUTPUTS[name]
+    packages = "booktabs" if name in LATEX_OUTPUTS else "amsmath"
+    (tmp_path / "table.tex").write_text(text, encoding="utf-8")
     (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\n\\usepackage{booktabs}\n\\begin{document}\n\\input{table.tex}\n\\end{document}\n",
+        f"\\documentclass{{article}}\n\\usepackage{{{packages}}}\n\\begin{{document}}\n\\input{{table.tex}}\n"
+        "\\end{document}\n",
         encoding="utf-8",
     )
     run = subprocess.run(
