@@ -135,7 +135,7 @@ def _csv_cell(column: Column, value) -> object:
         return neutralise_formula(str(value))
     if column.kind == "count":
         if isinstance(value, Fraction) and value.denominator != 1:
-            return str(_rounded(value, column.csv_digits))
+            return str(_rounded(value, column.csv_digits).normalize())
         return int(value)
     if isinstance(value, Decimal):
         return str(value)

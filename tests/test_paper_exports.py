@@ -309,3 +309,15 @@ def test_file_path_of_paper_out_is_refused(tmp_path, capsys):
     assert main(["paper", "--out", str(target)]) == 2
     assert "is a file, not a folder" in capsys.readouterr().err
     assert Path(target).read_text() == "keep me"
+
+
+def test_grid_under_the_smooth_model_keeps_the_fractions(capsys):
+    assert (
+        main(["grid", "--alpha", "0.3", "--resolution", "150", "--metrics", "params", "--rounding", "smooth"])
+        == 0
+    )
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    # no rounding: pointwise weights scale with alpha^2; depthwise, stem and classifier weights with alpha
+    pointwise, linear = 3_139_584, 44_640 + 864 + 1_024_000
+    assert table.params.tolist() == [pytest.approx(pointwise * 0.09 + linear * 0.3 + 1000, abs=1e-9)]
+    assert table.params.tolist() == [604413.76]
