@@ -133,7 +133,5 @@ def grid_metadata(table: ExportTable, **knobs) -> dict[str, object]:
         "columns": {c.key: c.description or c.header for c in table.columns},
         "notes": list(table.notes),
         "footnotes": dict(table.footnotes),
-        "empty_cells": [
-            {"row": i, "column": key, "footnote": mark} for (i, key), mark in table.marks.items()
-        ],
+        "cells_with_a_footnote": len(table.marks),
     }
