@@ -224,3 +224,85 @@ def make_reconcile_figure(df: pd.DataFrame) -> go.Figure:
         yaxis={"gridcolor": GRID},
     )
     return fig
+
+
+ALPHA_COLOURS: tuple[str, ...] = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3")
+"""Colours of the latency page's α groups, in increasing α."""
+
+
+def make_latency_figure(points: pd.DataFrame, curves: pd.DataFrame, title: str = "") -> go.Figure:
+    """Measured latency against MACs (markers, one colour per α) with the fitted model along resolution (lines).
+
+    ``points`` has ``alpha``, ``resolution``, ``macs``, ``latency_ms`` (and ``fitted_ms`` if fitted);
+    ``curves`` has ``alpha``, ``resolution``, ``macs``, ``predicted_ms`` (empty when there is no fit).
+
+    >>> points = pd.DataFrame({"alpha": [0.5, 1.0], "resolution": [160, 224], "macs": [76524800, 568740352],
+    ...                        "latency_ms": [26.8, 160.1]})
+    >>> curves = points.assign(predicted_ms=[27.0, 159.0])
+    >>> [trace.name for trace in make_latency_figure(points, curves).data]
+    ['α = 0.5', 'model α = 0.5', 'α = 1', 'model α = 1']
+    """
+    figure = go.Figure()
+    for index, alpha in enumerate(sorted(points.alpha.unique())):
+        colour = ALPHA_COLOURS[index % len(ALPHA_COLOURS)]
+        rows = points[points.alpha == alpha]
+        figure.add_scatter(
+            x=rows.macs / 1e6,
+            y=rows.latency_ms,
+            mode="markers",
+            name=f"α = {alpha:g}",
+            legendgroup=f"{alpha:g}",
+            marker={"color": colour, "size": 9},
+            customdata=rows.resolution,
+            hovertemplate=f"α = {alpha:g}, %{{customdata}} px<br>%{{x:.1f}} M MACs<br>%{{y:.3g}} ms<extra></extra>",
+        )
+        if not curves.empty:
+            line = curves[curves.alpha == alpha]
+            figure.add_scatter(
+                x=line.macs / 1e6,
+                y=line.predicted_ms,
+                mode="lines",
+                name=f"model α = {alpha:g}",
+                legendgroup=f"{alpha:g}",
+                line={"color": colour, "width": 1.5, "dash": "dot"},
+                customdata=line.resolution,
+                hovertemplate=f"model, α = {alpha:g}, %{{customdata}} px<br>%{{y:.3g}} ms<extra></extra>",
+            )
+    figure.update_layout(
+        **_base_layout(height=440, title={"text": title}),
+        xaxis={"title": {"text": "MACs (millions)"}, "gridcolor": GRID, "rangemode": "tozero"},
+        yaxis={"title": {"text": _label("latency_ms")}, "gridcolor": GRID, "rangemode": "tozero"},
+    )
+    return figure
+
+
+def make_residual_figure(points: pd.DataFrame, tolerance_pct: float = 10.0) -> go.Figure:
+    """Leave-one-out error (%) of each point against MACs, with the ±``tolerance_pct`` band.
+
+    ``points`` has ``alpha``, ``resolution``, ``macs``, ``loo_error_pct``.
+
+    >>> points = pd.DataFrame({"alpha": [0.5], "resolution": [160], "macs": [76524800], "loo_error_pct": [-3.0]})
+    >>> make_residual_figure(points).layout.shapes[0].y1
+    10.0
+    """
+    figure = go.Figure()
+    for index, alpha in enumerate(sorted(points.alpha.unique())):
+        rows = points[points.alpha == alpha]
+        figure.add_scatter(
+            x=rows.macs / 1e6,
+            y=rows.loo_error_pct,
+            mode="markers",
+            name=f"α = {alpha:g}",
+            marker={"color": ALPHA_COLOURS[index % len(ALPHA_COLOURS)], "size": 9},
+            customdata=rows.resolution,
+            hovertemplate=f"α = {alpha:g}, %{{customdata}} px<br>left-out error %{{y:+.1f}} %<extra></extra>",
+        )
+    figure.add_hrect(y0=-tolerance_pct, y1=tolerance_pct, fillcolor="#55a868", opacity=0.08, line_width=0)
+    figure.add_hline(y=0, line={"color": "#8c8c8c", "width": 1})
+    figure.update_layout(
+        **_base_layout(height=300),
+        xaxis={"title": {"text": "MACs (millions)"}, "gridcolor": GRID},
+        yaxis={"title": {"text": "leave-one-out error (%)"}, "gridcolor": GRID, "zeroline": False},
+        showlegend=False,
+    )
+    return figure

@@ -103,7 +103,7 @@ def read_source(path_or_text: str | bytes | os.PathLike) -> tuple[str, str | Non
         data = path_or_text.encode("utf-8")
     else:
         raise TypeError(f"path_or_text must be a path, str or bytes; got {type(path_or_text).__name__}")
-    label = repr(name) if name else "the data"
+    label = f"file {name!r}" if name else "the data"
     if len(data) > MAX_BYTES:
         raise LatencyImportError([_too_big(name, len(data))])
     if b"\x00" in data:
@@ -130,9 +130,7 @@ def _header_column(cell: str) -> _Column | None:
     match = _HEADER.match(text)
     base = match.group("name").strip("_") if match else text
     unit = match and (match.group("unit1") or match.group("unit2"))
-    if base in _TIME_COLUMNS or (base == "latency" and not unit):
-        if base == "std" and not unit:
-            return None
+    if base in _TIME_COLUMNS:  # a time column without a unit is in milliseconds
         scale = _UNITS.get((unit or "ms").strip())
         if scale is None:
             return None

@@ -1,14 +1,14 @@
 """Measuring latency on this machine: the ONNX network of :mod:`costmodel.onnx_model` timed with onnxruntime.
 
 Method: one ``InferenceSession`` per design point (CPU execution provider, all graph optimisations,
-``intra_op_num_threads`` = ``threads``, one inter-op thread, sequential execution), fed one random
-float32 image of batch 1. Each model first gets ``warmup`` untimed runs; then the timed runs go round the
-grid, one run of each model in turn, ``runs`` rounds, each run timed alone with ``time.perf_counter_ns`` (or, with ``clock="cpu"`` and one thread, the
-calling thread's CPU time, ``time.thread_time_ns``)
-(on a machine shared with other work, a burst of load then spreads over all points instead of distorting
-one); the record keeps the median (as ``latency_ms``), p10, p90, min and standard
-deviation in milliseconds, the run count, the thread count, the CPU model (``/proc/cpuinfo``) as the device
-and the onnxruntime version as the runtime. The result is a table in the import schema.
+``intra_op_num_threads`` = ``threads``, one inter-op thread, sequential execution), fed one random float32
+image of batch 1. Each model first gets ``warmup`` untimed runs; then the timed runs go round the grid, one
+run of each model in turn, ``runs`` rounds, so a burst of load from other processes spreads over all points
+instead of distorting one. Each run is timed alone on one of :data:`CLOCKS`: by default the calling thread's
+CPU time with one thread (the latency of an unshared core) and the wall clock with more. The record keeps the
+median (as ``latency_ms``), p10, p90, min and standard deviation in milliseconds, the run count, the thread
+count, the CPU model (``/proc/cpuinfo``) as the device, the onnxruntime version as the runtime, and the clock
+in the notes. The result is a table in the import schema.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ intra-op thread is the thread that runs the whole graph; it leaves out the time 
 processes, so it is the latency of an unshared core, for measuring on a busy machine."""
 DECIMALS = 6
 """Times are kept to the nanosecond (6 decimals of a millisecond), the clock's resolution."""
+MAX_THREADS = 256
 MAX_RUNS = 100_000
 MAX_POINTS = 100
 """Most (alpha, resolution) pairs one measurement takes (all their sessions are open at once)."""
@@ -127,17 +128,21 @@ def measure(
     bn: str = "folded",
     export_onnx: str | os.PathLike | None = None,
     progress: bool = True,
-    clock: str = "wall",
+    clock: str = "auto",
 ) -> pd.DataFrame:
     """Time every (alpha, resolution) pair of the grid; a table in the import schema, one row per pair.
 
     ``export_onnx`` names a folder to keep each model in, as ``mobilenet_v1_<alpha>_<resolution>.onnx``.
+    ``clock``: ``"wall"``, ``"cpu"`` (one thread only) or ``"auto"``, which is ``"cpu"`` with one thread and
+    ``"wall"`` with more (see :data:`CLOCKS`); the notes column says which was used.
     """
-    threads = _check_count("threads", threads, 1, os.cpu_count() or 1024)
+    threads = _check_count("threads", threads, 1, MAX_THREADS)
     runs = _check_count("runs", runs, 1, MAX_RUNS)
     warmup = _check_count("warmup", warmup, 0, MAX_RUNS)
+    if clock == "auto":
+        clock = "cpu" if threads == 1 else "wall"
     if clock not in CLOCKS:
-        raise ValueError(f"clock={clock!r} is not allowed; choose from {', '.join(CLOCKS)}")
+        raise ValueError(f"clock={clock!r} is not allowed; choose from auto, {', '.join(CLOCKS)}")
     if clock == "cpu" and threads != 1:
         raise ValueError(f"clock='cpu' needs threads=1 (got {threads}): other threads' time would be missed")
     pairs = [(float(a), int(r)) for a in alphas for r in resolutions]

@@ -194,3 +194,19 @@ def test_benchmark_model_log_without_a_model_name_needs_alpha_and_resolution():
 def test_benchmark_model_log_with_bad_timing():
     log = LOG.replace("Inference (avg): 33800.5", "Inference (avg): -5")
     assert "latency must be a finite number > 0" in problems_of(log, device="x")[0]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected_ms"),
+    [("latency_ms", 5.0), ("Latency (ms)", 5.0), ("latency", 5.0), ("LATENCY_US", 0.005), ("latency [µs]", 0.005),
+     ("latency_s", 5000.0)],
+)  # fmt: skip
+def test_latency_units_in_the_header(header, expected_ms):
+    assert parse_latency(f"alpha,resolution,{header}\n1,224,5\n", device="d").latency_ms.tolist() == [
+        expected_ms
+    ]
+
+
+def test_spread_columns_take_units_too():
+    df = parse_latency("alpha,resolution,latency_ms,std,p10_us,min (s)\n1,224,5,0.5,4000,0.004\n", device="d")
+    assert df[["std_ms", "p10_ms", "min_ms"]].to_numpy().tolist() == [[0.5, 4.0, 4.0]]

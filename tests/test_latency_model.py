@@ -134,3 +134,27 @@ def test_fits_the_pixel2_table(tmp_path):
     model = LatencyModel.fit(LatencyStore(tmp_path / "db.sqlite3").load("tflite-pixel2-cpu-float"))
     assert model.loo_within() == 1.0
     assert "leave-one-out: 100.0% of 16 points" in model.describe()
+
+
+def test_latency_axis_measured_and_predicted(tmp_path):
+    from costmodel.latency_axis import with_latency
+    from costmodel.latency_import import parse_csv
+
+    db = tmp_path / "axis.sqlite3"
+    data = synthetic({"constant": 1.0, "macs_pw": 1e-7})
+    store = LatencyStore(db)
+    store.add("synthetic", parse_csv(data.to_csv(index=False), device="d"))
+    repeat = "alpha,resolution,latency_ms,threads\n1.0,224,100,2\n1.0,224,200,4\n"
+    store.add("synthetic", parse_csv(repeat, device="d"))  # repeats: the median of 54.95, 100, 200
+    points = pd.DataFrame({"alpha": [1.0, 0.6], "resolution": [224, 176], "top1": [70.6, 60.0]})
+    measured = with_latency(points, "synthetic", mode="measured", db=db)
+    assert measured.latency_ms[0] == pytest.approx(100.0)
+    assert np.isnan(measured.latency_ms[1])
+    assert measured.top1.tolist() == [70.6, 60.0]
+    model = LatencyModel.fit(store.load("synthetic"))
+    predicted = with_latency(points, "synthetic", db=db)
+    assert predicted.latency_ms.tolist() == pytest.approx(list(model.predict([1.0, 0.6], [224, 176])))
+    with pytest.raises(ValueError, match="mode='both' is not allowed"):
+        with_latency(points, "synthetic", mode="both", db=db)
+    with pytest.raises(ValueError, match="lacks column\\(s\\) resolution"):
+        with_latency(points.drop(columns="resolution"), "synthetic", db=db)

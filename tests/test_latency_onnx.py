@@ -117,12 +117,19 @@ def test_measure_gives_an_importable_table(tmp_path):
     assert (frame.min_ms <= frame.p10_ms).all() and (frame.p10_ms <= frame.latency_ms).all()
     assert (frame.latency_ms <= frame.p90_ms).all() and (frame.min_ms > 0).all()
     assert frame.runtime.str.startswith("onnxruntime ").all()
+    assert frame.notes.str.contains("; cpu clock;").all()  # one thread: the thread's CPU time by default
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "mobilenet_v1_0.25_64.onnx",
         "mobilenet_v1_0.5_64.onnx",
     ]
     again = parse_latency(frame.to_csv(index=False))
     assert again.equals(frame)
+
+
+def test_measure_with_two_threads_uses_the_wall_clock():
+    frame = measure([0.25], [32], threads=2, runs=2, warmup=0, progress=False)
+    assert frame.notes.str.contains("; wall clock;").all()
+    assert frame.threads.tolist() == [2]
 
 
 def test_measure_rejects_bad_settings():

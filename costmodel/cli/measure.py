@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import importlib.util
 import sys
 
+from costmodel.cli import UsageError
 from costmodel.cli.common import integer_list, number_list, write_output
 from costmodel.cli.latency import DB_HELP
 from costmodel.latency_store import BUILTIN_DATASETS, LatencyStore, check_name
@@ -33,10 +35,10 @@ def register(subparsers) -> None:
     )
     parser.add_argument(
         "--clock",
-        choices=("wall", "cpu"),
-        default="wall",
-        help="wall: elapsed time; cpu: the calling thread's CPU time (needs --threads 1), "
-        "for a machine busy with other work",
+        choices=("auto", "wall", "cpu"),
+        default="auto",
+        help="wall: elapsed time; cpu: the calling thread's CPU time, which with --threads 1 is the latency "
+        "of an unshared core (other processes do not inflate it); auto: cpu with 1 thread, else wall",
     )
     parser.add_argument("-o", "--output", help="CSV file to write (default: standard output)")
     parser.add_argument(
@@ -50,6 +52,11 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    missing = [name for name in ("onnx", "onnxruntime") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise UsageError(
+            f"measuring needs {', '.join(missing)}; install it with pip install 'mobilenet-costmodel[measure]'"
+        )
     from costmodel.measure import measure
 
     alphas = [float(a) for a in number_list("--alpha", args.alpha)]

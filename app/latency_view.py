@@ -1,0 +1,157 @@
+"""What the Latency page shows and does, as plain functions (the page's callbacks only call these).
+
+Uploads go through :func:`costmodel.import_latency` (all or nothing); the datasets live in the SQLite store
+(``$MOBILENET_COST_DB`` or the user data directory), so every server worker sees the same ones and a
+restart loses nothing.
+
+>>> import tempfile, os
+>>> db = os.path.join(tempfile.mkdtemp(), "view.sqlite3")
+>>> result = upload(encode("alpha,resolution,latency_ms\\n1,224,-5\\n"), "bad.csv", "Pixel", "", "", db)
+>>> result.problems
+['row 2, column latency_ms: -5 is not allowed; latency must be a finite number > 0']
+>>> upload(encode("alpha,resolution,latency_ms\\n1,224,5\\n"), "phone.csv", "Pixel", "", "", db).message
+"Imported 1 row into new dataset 'phone'."
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from costmodel.evaluate import evaluate
+from costmodel.latency_import import MAX_BYTES, MAX_ROWS, LatencyImportError, import_latency
+from costmodel.latency_model import LatencyModel
+from costmodel.latency_store import LatencyStore
+
+CURVE_RESOLUTIONS = np.arange(96, 257, 8)
+"""Resolutions along which each α's fitted curve is drawn."""
+LIMITS_TEXT = (
+    f"CSV (alpha, resolution, latency_ms; optional device, runtime, threads, batch, dtype, source, std_ms, "
+    f"notes; comma or semicolon; latency_us for microseconds) or a TF Lite benchmark_model log. "
+    f"At most {MAX_BYTES // 2**20} MiB and {MAX_ROWS:,} rows."
+)
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    """A message for the user, and the problems (one per line) when the action failed."""
+
+    message: str = ""
+    problems: list[str] = field(default_factory=list)
+    dataset: str | None = None
+
+
+def encode(text: str) -> str:
+    """A ``dcc.Upload`` contents string for ``text`` (for tests and examples)."""
+    return "data:text/csv;base64," + base64.b64encode(text.encode()).decode()
+
+
+def upload(contents: str | None, filename: str | None, device, runtime, dataset, db=None) -> ActionResult:
+    """Import an uploaded file (a ``dcc.Upload`` data URL); nothing is stored if anything is wrong."""
+    if not contents:
+        return ActionResult(problems=["choose a file to upload"])
+    try:
+        data = base64.b64decode(contents.split(",", 1)[1], validate=True)
+    except (IndexError, binascii.Error, ValueError):
+        return ActionResult(problems=[f"{filename or 'the upload'}: the upload could not be decoded"])
+    name = (dataset or "").strip() or (Path(filename).stem if filename else "") or None
+    try:
+        result = import_latency(
+            data,
+            device=(device or "").strip() or None,
+            runtime=(runtime or "").strip() or None,
+            dataset=name,
+            db=db,
+        )
+    except LatencyImportError as error:
+        label = f"file {filename!r}" if filename else "the upload"
+        return ActionResult(problems=[p.replace("the data", label, 1) for p in error.problems])
+    except ValueError as error:
+        return ActionResult(problems=[str(error)])
+    where = "new dataset" if result.created else "dataset"
+    rows = "row" if result.rows == 1 else "rows"
+    return ActionResult(
+        f"Imported {result.rows} {rows} into {where} {result.dataset!r}.", dataset=result.dataset
+    )
+
+
+def rename(old: str | None, new: str | None, db=None) -> ActionResult:
+    """Rename the chosen dataset."""
+    if not old:
+        return ActionResult(problems=["choose a dataset to rename"])
+    try:
+        LatencyStore(db).rename(old, new or "")
+    except ValueError as error:
+        return ActionResult(problems=[str(error)])
+    return ActionResult(f"Renamed {old!r} to {new.strip()!r}.", dataset=new.strip())
+
+
+def delete(name: str | None, db=None) -> ActionResult:
+    """Delete the chosen dataset."""
+    if not name:
+        return ActionResult(problems=["choose a dataset to delete"])
+    try:
+        rows = LatencyStore(db).delete(name)
+    except ValueError as error:
+        return ActionResult(problems=[str(error)])
+    return ActionResult(f"Deleted {name!r} ({rows} rows).")
+
+
+def datasets(db=None) -> pd.DataFrame:
+    """The dataset list (name, rows, devices, runtimes, builtin, created, origin)."""
+    return LatencyStore(db).datasets()
+
+
+def options(listing: pd.DataFrame) -> list[dict]:
+    """Dropdown options: one per dataset, built-in ones marked."""
+    return [
+        {"label": f"{row.name} ({row.rows} points{', built-in' if row.builtin else ''})", "value": row.name}
+        for row in listing.itertuples()
+    ]
+
+
+@dataclass(frozen=True)
+class FitView:
+    """A dataset with its fitted model: points (with MACs, fitted and left-out predictions), curves, summary."""
+
+    points: pd.DataFrame
+    curves: pd.DataFrame
+    summary: str
+    model: LatencyModel | None
+
+
+def fit_view(name: str, db=None) -> FitView:
+    """Load ``name``, fit the latency model (when it has at least 3 points of one device and runtime)."""
+    frame = LatencyStore(db).load(name)
+    frame["macs"] = evaluate(frame.alpha.to_numpy(), frame.resolution.to_numpy(), metrics=["macs"])["macs"]
+    try:
+        model = LatencyModel.fit(frame)
+    except ValueError as error:
+        return FitView(
+            frame.assign(fitted_ms=np.nan, loo_error_pct=np.nan), pd.DataFrame(), f"No fit: {error}", None
+        )
+    residuals = model.residuals()
+    points = frame.assign(
+        fitted_ms=residuals.fitted_ms.to_numpy(),
+        loo_ms=residuals.loo_ms.to_numpy(),
+        loo_error_pct=residuals.loo_error_pct.to_numpy(),
+    )
+    alphas = np.sort(frame.alpha.unique())
+    a, r = (g.ravel() for g in np.meshgrid(alphas, CURVE_RESOLUTIONS, indexing="ij"))
+    curves = evaluate(a, r, metrics=["macs"]).assign(predicted_ms=model.predict(a, r))
+    summary = (
+        f"{len(frame)} points. Leave-one-out: {model.loo_within():.0%} within ±10 %, RMSPE "
+        f"{model.loo_rmspe:.1f} %; in-sample RMSPE {model.fit_rmspe:.1f} %."
+    )
+    return FitView(points, curves, summary, model)
+
+
+def default_db() -> str | None:
+    """The database the dashboard uses: ``$MOBILENET_COST_DB`` if set, else the store's default."""
+    return os.environ.get("MOBILENET_COST_DB") or None

@@ -1,0 +1,195 @@
+"""Latency page: upload measurements (row-level errors shown), manage datasets, latency vs MACs with the fit.
+
+Two callbacks: ``manage`` (upload, rename, delete, first load → messages and the dataset list) and ``show``
+(chosen dataset → fitted model, figures and residuals). Their logic is in :mod:`app.latency_view`.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+
+from app import ids, latency_view
+from app.figures import make_latency_figure, make_residual_figure
+from app.layout import field
+
+dash.register_page(
+    __name__,
+    path="/latency",
+    name="Latency",
+    title="Latency · MobileNet v1 cost model",
+    order=2,
+)
+
+DEFAULT_DATASET = "tflite-pixel2-cpu-float"
+UPLOAD_MAX_BYTES = 4 * latency_view.MAX_BYTES
+"""The browser refuses files above this before sending them (its red border shows it)."""
+TABLE_COLUMNS = ("name", "rows", "devices", "runtimes", "builtin", "created")
+
+
+def layout(**_query) -> html.Div:
+    return html.Div(
+        [
+            html.Aside(_controls(), className="sidebar"),
+            html.Section(_view(), className="content"),
+        ],
+        className="two-column",
+    )
+
+
+def _text_input(component_id: str, placeholder: str) -> dcc.Input:
+    return dcc.Input(
+        id=component_id, type="text", placeholder=placeholder, className="text-input", debounce=False
+    )
+
+
+def _controls() -> list:
+    return [
+        html.H2("Import measurements"),
+        field("Device", _text_input(ids.LATENCY_DEVICE, "e.g. Pixel 7 (for rows without a device column)")),
+        field("Runtime", _text_input(ids.LATENCY_RUNTIME, "e.g. tflite 2.16 XNNPACK (optional)")),
+        field("Dataset name", _text_input(ids.LATENCY_NEW_NAME, "default: the file name")),
+        field(
+            "File",
+            dcc.Upload(
+                id=ids.LATENCY_UPLOAD,
+                children=html.Div(["Drop a CSV or benchmark_model log here, or ", html.A("choose a file")]),
+                className="upload",
+                className_reject="upload upload-reject",
+                # larger than the limit, so a file somewhat over it reaches the server and gets a clear message
+                max_size=UPLOAD_MAX_BYTES,
+                multiple=False,
+            ),
+            hint=latency_view.LIMITS_TEXT,
+        ),
+        html.Div(id=ids.LATENCY_UPLOAD_MESSAGE, className="field-hint", role="status"),
+        html.Div(id=ids.LATENCY_UPLOAD_ERROR, className="field-error", role="alert"),
+        html.H2("Datasets"),
+        field("Dataset", dcc.Dropdown(id=ids.LATENCY_DATASET, clearable=False)),
+        field(
+            "Rename to",
+            html.Div(
+                [
+                    _text_input(ids.LATENCY_RENAME_TO, "new name"),
+                    html.Button("Rename", id=ids.LATENCY_RENAME, className="button"),
+                ],
+                className="slider-with-input",
+            ),
+        ),
+        dcc.ConfirmDialogProvider(
+            html.Button("Delete dataset", id=ids.LATENCY_DELETE, className="button"),
+            id=ids.LATENCY_DELETE_CONFIRM,
+            message="Delete this dataset and all its rows? This cannot be undone.",
+        ),
+        html.Div(id=ids.LATENCY_MANAGE_MESSAGE, className="field-hint", role="status"),
+        html.Div(id=ids.LATENCY_MANAGE_ERROR, className="field-error", role="alert"),
+    ]
+
+
+def _view() -> list:
+    return [
+        html.Div(id=ids.LATENCY_SUMMARY, className="summary"),
+        html.H3("Latency against mult-adds, with the fitted model"),
+        dcc.Graph(id=ids.LATENCY_GRAPH, config={"displaylogo": False}, className="graph"),
+        html.H3("Leave-one-out error of each point"),
+        dcc.Graph(id=ids.LATENCY_RESIDUALS, config={"displaylogo": False}, className="graph"),
+        html.Pre(id=ids.LATENCY_MODEL, className="panel"),
+        html.H3("Datasets"),
+        html.Div(id=ids.LATENCY_DATASETS_TABLE, className="panel"),
+    ]
+
+
+def _problems(problems: list[str]):
+    if not problems:
+        return None
+    shown = problems[:50]
+    items = [html.Li(problem) for problem in shown]
+    if len(problems) > len(shown):
+        items.append(html.Li(f"... and {len(problems) - len(shown)} more"))
+    return [html.Div("Nothing was imported or changed:"), html.Ul(items)]
+
+
+def _table(listing) -> html.Table:
+    header = html.Tr([html.Th(column) for column in TABLE_COLUMNS])
+    rows = [
+        html.Tr(
+            [
+                html.Td(str(row.name)),
+                html.Td(str(row.rows)),
+                html.Td(str(row.devices)),
+                html.Td(str(row.runtimes)),
+                html.Td("built-in, read-only" if row.builtin else ""),
+                html.Td(row.created if isinstance(row.created, str) else ""),
+            ]
+        )
+        for row in listing.itertuples()
+    ]
+    return html.Table([html.Thead(header), html.Tbody(rows)], className="data-table")
+
+
+@callback(
+    Output(ids.LATENCY_UPLOAD_MESSAGE, "children"),
+    Output(ids.LATENCY_UPLOAD_ERROR, "children"),
+    Output(ids.LATENCY_MANAGE_MESSAGE, "children"),
+    Output(ids.LATENCY_MANAGE_ERROR, "children"),
+    Output(ids.LATENCY_DATASET, "options"),
+    Output(ids.LATENCY_DATASET, "value"),
+    Output(ids.LATENCY_DATASETS_TABLE, "children"),
+    Output(ids.LATENCY_UPLOAD, "contents"),
+    Input(ids.LATENCY_UPLOAD, "contents"),
+    Input(ids.LATENCY_RENAME, "n_clicks"),
+    Input(ids.LATENCY_DELETE_CONFIRM, "submit_n_clicks"),
+    State(ids.LATENCY_UPLOAD, "filename"),
+    State(ids.LATENCY_DEVICE, "value"),
+    State(ids.LATENCY_RUNTIME, "value"),
+    State(ids.LATENCY_NEW_NAME, "value"),
+    State(ids.LATENCY_DATASET, "value"),
+    State(ids.LATENCY_RENAME_TO, "value"),
+)
+def manage(contents, _rename, _delete, filename, device, runtime, new_name, chosen, rename_to):
+    """Upload, rename or delete (whichever fired), then list the datasets again."""
+    db = latency_view.default_db()
+    upload_result = manage_result = latency_view.ActionResult()
+    trigger = ctx.triggered_id
+    if trigger == ids.LATENCY_UPLOAD and contents:
+        upload_result = latency_view.upload(contents, filename, device, runtime, new_name, db)
+    elif trigger == ids.LATENCY_RENAME:
+        manage_result = latency_view.rename(chosen, rename_to, db)
+    elif trigger == ids.LATENCY_DELETE_CONFIRM:
+        manage_result = latency_view.delete(chosen, db)
+    listing = latency_view.datasets(db)
+    names = list(listing.name)
+    value = upload_result.dataset or manage_result.dataset or (chosen if chosen in names else DEFAULT_DATASET)
+    return (
+        upload_result.message,
+        _problems(upload_result.problems),
+        manage_result.message,
+        _problems(manage_result.problems),
+        latency_view.options(listing),
+        value,
+        _table(listing),
+        None,  # clears the upload, so the same file can be chosen again after fixing it
+    )
+
+
+@callback(
+    Output(ids.LATENCY_SUMMARY, "children"),
+    Output(ids.LATENCY_GRAPH, "figure"),
+    Output(ids.LATENCY_RESIDUALS, "figure"),
+    Output(ids.LATENCY_MODEL, "children"),
+    Input(ids.LATENCY_DATASET, "value"),
+)
+def show(name):
+    """The chosen dataset with its fitted model and leave-one-out residuals."""
+    if not name:
+        return no_update, no_update, no_update, no_update
+    try:
+        view = latency_view.fit_view(name, latency_view.default_db())
+    except ValueError as error:
+        return f"Cannot show {name!r}: {error}", {}, {}, ""
+    return (
+        f"Dataset {name!r}: {view.summary}",
+        make_latency_figure(view.points, view.curves, title=name),
+        make_residual_figure(view.points) if view.model else {},
+        view.model.describe() if view.model else "",
+    )
