@@ -36,11 +36,9 @@ from fractions import Fraction
 from typing import Literal
 
 from costmodel.render import latex_escape
+from costmodel.spreadsheet import spreadsheet_safe
 
 ColumnKind = Literal["text", "count", "number"]
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-"""A text cell starting with one of these would run as a formula in a spreadsheet."""
 
 
 @dataclass(frozen=True)
@@ -108,15 +106,6 @@ class ExportTable:
         return to_markdown(self)
 
 
-def neutralise_formula(text: str) -> str:
-    """Prefix an apostrophe to text a spreadsheet would evaluate as a formula.
-
-    >>> neutralise_formula("=SUM(A1:A3)"), neutralise_formula("-1 typo"), neutralise_formula("Conv 1x1")
-    ("'=SUM(A1:A3)", "'-1 typo", 'Conv 1x1')
-    """
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 def _rounded(value, digits: int) -> Decimal:
     """``value`` to ``digits`` decimals, half up, computed exactly (no binary floating point on the way).
 
@@ -132,7 +121,7 @@ def _csv_cell(column: Column, value) -> object:
     if value is None:
         return ""
     if column.kind == "text":
-        return neutralise_formula(str(value))
+        return spreadsheet_safe(str(value))
     if column.kind == "count":
         if isinstance(value, Fraction) and value.denominator != 1:
             return str(_rounded(value, column.csv_digits).normalize())
