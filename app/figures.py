@@ -293,6 +293,102 @@ def _label(metric: str) -> str:
     return METRIC_LABELS.get(metric, metric)
 
 
+RECONCILE_TERM_COLOURS: dict[str, str] = {
+    "bias": "#8172b3",
+    "bn": "#dd8452",
+    "activation": "#55a868",
+    "pool": "#8c8c8c",
+}
+"""Colours of the terms a counting tool adds on top of the paper's convolution and classifier MACs."""
+
+
+def make_frontier_figure(
+    points: pd.DataFrame,
+    front: pd.DataFrame | None = None,
+    design_point: dict | None = None,
+    cost: str = "macs",
+    accuracy: str = "top1_pct",
+) -> go.Figure:
+    """Accuracy against cost: published points coloured by α, the Pareto front, and a design point.
+
+    ``points`` has ``alpha``, ``resolution``, ``cost`` and ``accuracy`` columns (and ``model`` for hover);
+    ``front`` is the subset on the Pareto front; ``design_point`` is ``{cost: x, accuracy: y, "label": text}``.
+
+    >>> import pandas as pd
+    >>> pts = pd.DataFrame({"alpha": [0.5, 1.0], "resolution": [160, 224], "macs": [76524800, 568740352],
+    ...                     "top1_pct": [59.1, 70.9]})
+    >>> fig = make_frontier_figure(pts, front=pts, design_point={"macs": 2e8, "top1_pct": 65, "label": "x"})
+    >>> [trace.name for trace in fig.data]
+    ['α = 0.5', 'α = 1', 'Pareto front', 'x']
+    """
+    data = []
+    for alpha_value, rows in points.sort_values(["alpha", "resolution"]).groupby("alpha", sort=True):
+        data.append(
+            go.Scatter(
+                x=rows[cost], y=rows[accuracy], mode="lines+markers", name=f"α = {alpha_value:g}",
+                text=rows.get("model", rows["resolution"].astype(str) + " px"),
+                hovertemplate="%{text}<br>%{x:,} " + _label(cost) + "<br>%{y:.1f} %<extra></extra>",
+            )
+        )  # fmt: skip
+    if front is not None and not front.empty:
+        ordered = front.sort_values(cost)
+        data.append(
+            go.Scatter(x=ordered[cost], y=ordered[accuracy], mode="lines", name="Pareto front",
+                       line={"color": "black", "dash": "dot", "width": 1}, hoverinfo="skip")
+        )  # fmt: skip
+    if design_point is not None:
+        data.append(
+            go.Scatter(x=[design_point[cost]], y=[design_point[accuracy]], mode="markers",
+                       name=design_point.get("label", "design point"),
+                       marker={"symbol": "star", "size": 12, "color": "crimson", "line": {"width": 0}})
+        )  # fmt: skip
+    fig = go.Figure(data)
+    fig.update_layout(
+        **_base_layout(legend={"font": {"size": 11}}),
+        xaxis={"title": {"text": _label(cost) + " (log scale)"}, "type": "log", "gridcolor": GRID},
+        yaxis={"title": {"text": _label("top1")}, "gridcolor": GRID},
+    )
+    return fig
+
+
+def make_reconcile_figure(df: pd.DataFrame) -> go.Figure:
+    """What each counting tool adds to the paper's count: one bar per tool, stacked by term.
+
+    ``df`` is :func:`costmodel.reconcile`'s table (``convention``, ``unit``, ``total`` and the term columns).
+    FLOP-counting tools are halved to MACs so every bar is in the same unit; conv and classifier MACs, equal
+    in every tool, are left out so the differences show.
+
+    >>> import costmodel
+    >>> fig = make_reconcile_figure(costmodel.reconcile(alpha=1.0, resolution=224))
+    >>> [trace.name for trace in fig.data]
+    ['bias', 'bn', 'activation', 'pool']
+    """
+    rows = df.iloc[::-1]
+    halve = [2 if unit == "FLOP" else 1 for unit in rows["unit"]]
+    labels = [
+        f"{name} (FLOPs ÷ 2)" if h == 2 else name for name, h in zip(rows["convention"], halve, strict=True)
+    ]
+    data = [
+        go.Bar(
+            y=labels, x=[v / h / 1e6 for v, h in zip(rows[term], halve, strict=True)], name=term,
+            orientation="h", marker={"color": colour},
+            hovertemplate="%{y}: %{x:.3f} M " + term + " MACs<extra></extra>",
+        )
+        for term, colour in RECONCILE_TERM_COLOURS.items()
+    ]  # fmt: skip
+    fig = go.Figure(data)
+    fig.update_layout(
+        **_base_layout(barmode="stack", legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}),
+        xaxis={
+            "title": {"text": "M MACs beyond the paper's count"},
+            "gridcolor": GRID,
+            "rangemode": "tozero",
+        },
+        yaxis={"gridcolor": GRID},
+    )
+    return fig
+
+
 ALPHA_COLOURS: tuple[str, ...] = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3")
 """Colours of the latency page's α groups, in increasing α."""
 

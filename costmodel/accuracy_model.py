@@ -157,6 +157,11 @@ class AccuracyModel:
             dropped_missing=len(table) - len(complete),
         )
 
+    def _repr_html_(self) -> str:
+        from costmodel.rich_display import accuracy_model_html
+
+        return accuracy_model_html(self)
+
     @property
     def outliers(self) -> pd.DataFrame:
         """The flagged points: observed accuracy, the trend's estimate and ``gap`` = observed − estimate."""

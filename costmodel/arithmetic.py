@@ -6,7 +6,8 @@ in a report and the expressions in its ``expressions`` come from the same code.
 >>> from fractions import Fraction
 >>> NUMERIC.floor(Fraction(7, 2)), NUMERIC.ceil(Fraction(7, 2)), NUMERIC.max(3, 8)
 (3, 4, 8)
->>> SYMBOLIC.floor(SYMBOLIC.symbol_alpha * 32)
+>>> from costmodel.arithmetic import SYMBOLIC, alpha
+>>> SYMBOLIC.floor(alpha * 32)
 floor(32*alpha)
 """
 
@@ -14,8 +15,6 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-
-import sympy
 
 
 class NumericArithmetic:
@@ -47,40 +46,16 @@ class NumericArithmetic:
         return Fraction(p, q)
 
 
-class SymbolicArithmetic:
-    """The same operations on SymPy expressions (floor, ceiling, Max and Piecewise kept)."""
-
-    symbol_alpha = sympy.Symbol("alpha", positive=True, real=True)
-    symbol_rho = sympy.Symbol("rho", positive=True, real=True)
-    symbol_resolution = sympy.Symbol("R", positive=True, integer=True)
-
-    @staticmethod
-    def floor(x):
-        return sympy.floor(x)
-
-    @staticmethod
-    def ceil(x):
-        return sympy.ceiling(x)
-
-    @staticmethod
-    def max(a, b):
-        return sympy.Max(a, b)
-
-    @staticmethod
-    def div(a, b):
-        return sympy.sympify(a) / b
-
-    @staticmethod
-    def add_if_below(value, step, limit):
-        return sympy.Piecewise((value + step, sympy.StrictLessThan(value, limit)), (value, True))
-
-    @staticmethod
-    def rational(p: int, q: int):
-        return sympy.Rational(p, q)
-
-
 NUMERIC = NumericArithmetic()
-SYMBOLIC = SymbolicArithmetic()
-alpha = SymbolicArithmetic.symbol_alpha
-rho = SymbolicArithmetic.symbol_rho
-resolution_symbol = SymbolicArithmetic.symbol_resolution
+
+SYMBOLIC_NAMES = ("SymbolicArithmetic", "SYMBOLIC", "alpha", "rho", "resolution_symbol")
+"""Defined in :mod:`costmodel.symbolic_arithmetic`; forwarded from here on first use so that numeric work
+never imports SymPy."""
+
+
+def __getattr__(name: str):
+    if name in SYMBOLIC_NAMES:
+        from costmodel import symbolic_arithmetic
+
+        return getattr(symbolic_arithmetic, name)
+    raise AttributeError(f"module 'costmodel.arithmetic' has no attribute {name!r}")

@@ -25,7 +25,6 @@ from costmodel.design_point import (
     smallest_scaled_channels,
 )
 from costmodel.formulas import TOTAL_METRICS
-from costmodel.symbolic import compiled_total
 
 
 def _real_array(name: str, values: object) -> np.ndarray:
@@ -132,6 +131,8 @@ def evaluate(
             f"alpha (shape {np.shape(a)}) and resolution (shape {np.shape(r)}) do not broadcast; "
             "pass grid=True for every combination"
         ) from None
+    from costmodel.symbolic import compiled_total  # SymPy is needed only once points are evaluated
+
     a, r = a.ravel(), r.ravel()
     # One 2-D block for all metrics, filled in place: the DataFrame wraps it without copying.
     block = np.empty((len(metrics), a.size), dtype=np.float64 if convention.smooth else np.int64)

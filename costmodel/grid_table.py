@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 from decimal import Decimal
+from fractions import Fraction
 from functools import cache
 
 from costmodel.convention import convention_from
@@ -93,11 +94,13 @@ def grid_table(
             Column(metric, header + unit, "count", scale=1 if exact else 10**6, digits=digits,
                    description=f"{header}, exact count, {convention.describe()}")
         )  # fmt: skip
+    # Counts are whole numbers; the smooth model's costs are real numbers, kept to the digits evaluate() gives.
+    exact = (lambda v: Fraction(repr(float(v)))) if convention.smooth else int
     rows, marks, missing = [], {}, False
     for i, (point, (a, r)) in enumerate(
         zip(values, ((a, r) for a in alphas for r in resolutions), strict=True)
     ):
-        row: dict[str, object] = {"alpha": a, "resolution": int(r), **{m: int(point[m]) for m in costs}}
+        row: dict[str, object] = {"alpha": a, "resolution": int(r), **{m: exact(point[m]) for m in costs}}
         if "top1" in metrics:
             row["top1_pct"] = slim_top1().get((Decimal(a).normalize(), int(r)))
             if row["top1_pct"] is None:
@@ -130,7 +133,5 @@ def grid_metadata(table: ExportTable, **knobs) -> dict[str, object]:
         "columns": {c.key: c.description or c.header for c in table.columns},
         "notes": list(table.notes),
         "footnotes": dict(table.footnotes),
-        "empty_cells": [
-            {"row": i, "column": key, "footnote": mark} for (i, key), mark in table.marks.items()
-        ],
+        "cells_with_a_footnote": len(table.marks),
     }

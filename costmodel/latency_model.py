@@ -166,6 +166,11 @@ class LatencyModel:
         out["loo_error_pct"] = self.loo_errors * 100
         return out
 
+    def _repr_html_(self) -> str:
+        from costmodel.rich_display import latency_model_html
+
+        return latency_model_html(self)
+
     def describe(self) -> str:
         """The model's equation and its errors, as text."""
         lines = ["latency_ms = sum of non-negative terms:"]

@@ -34,6 +34,7 @@ import pandas as pd
 
 from costmodel.latency_import import COLUMNS, KEY_COLUMNS, TEXT_COLUMNS, _frame
 from costmodel.reference_tables import load_table
+from costmodel.spreadsheet import spreadsheet_safe
 
 DB_ENV = "MOBILENET_COST_DB"
 """Environment variable naming the database file."""
@@ -43,8 +44,6 @@ BUSY_TIMEOUT_S = 60
 """How long a writer waits for another one to finish before giving up."""
 MAX_NAME = 100
 """Longest dataset name, in characters."""
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-"""A text cell starting with one of these is run as a formula by spreadsheets; exports prefix it with '."""
 
 
 class DatasetError(ValueError):
@@ -143,17 +142,6 @@ def migrate(connection: sqlite3.Connection) -> int:
         connection.execute("ROLLBACK")
         raise
     return found
-
-
-def spreadsheet_safe(text: object) -> object:
-    """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe.
-
-    >>> spreadsheet_safe("=cmd|' /C calc'!A0"), spreadsheet_safe("Pixel 2"), spreadsheet_safe(None)
-    ("'=cmd|' /C calc'!A0", 'Pixel 2', None)
-    """
-    if isinstance(text, str) and text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
 
 
 def check_name(name: object) -> str:

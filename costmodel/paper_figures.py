@@ -9,9 +9,16 @@ from __future__ import annotations
 
 import importlib
 
+import pandas as pd
 import plotly.graph_objects as go
 
+from costmodel.accuracy_model import AccuracyModel
+from costmodel.budget import with_costs
 from costmodel.figure_export import COLUMN_WIDTH_IN, paper_style
+from costmodel.pareto import pareto_front
+from costmodel.reconcile import reconcile
+from costmodel.reference_tables import load_table
+from costmodel.report import report
 
 FIGURES: tuple[str, ...] = ("frontier", "layers", "reconcile")
 FIGURE_HEIGHTS_IN: dict[str, float] = {"frontier": 2.6, "layers": 3.2, "reconcile": 2.6}
@@ -26,12 +33,23 @@ def _builder(name: str):
 
 
 def layers_figure(alpha: float, resolution: int, **knobs) -> go.Figure:
-    from costmodel.report import report
-
+    """Per-layer MACs and params of the design point."""
     return _builder("make_layer_figure")(report(alpha=alpha, resolution=resolution, **knobs).table)
 
 
 PAPER_TWEAKS: dict[str, dict] = {
+    "frontier": {
+        "legend": {
+            "x": 0.99,
+            "y": 0.02,
+            "xanchor": "right",
+            "yanchor": "bottom",
+            "font": {"size": 7},
+            "bgcolor": "rgba(255,255,255,0.8)",
+            "itemwidth": 30,
+        },
+    },
+    "reconcile": {"legend": {"traceorder": "normal", "font": {"size": 7}, "itemwidth": 30}},
     "layers": {
         "xaxis2": {"tickfont": {"size": 6}, "tickangle": -90},
         "legend": {
@@ -70,9 +88,24 @@ def build_figure(kind: str, alpha: float, resolution: int, **knobs) -> go.Figure
     raise ValueError(f"figure {kind!r} is unknown; choose from {', '.join(FIGURES)}")
 
 
+def frontier_points(**knobs) -> pd.DataFrame:
+    """TF-slim's 2018_02_22 float checkpoints with the model's exact MACs and params under ``knobs``."""
+    slim = load_table("slim_checkpoints")
+    return with_costs(slim[(slim.release == "2018_02_22") & (slim.dtype == "float")], **knobs)
+
+
 def frontier_figure(alpha: float, resolution: int, **knobs) -> go.Figure:
-    raise ValueError("frontier figure: not available yet")
+    """The published points, their Pareto front and the design point at its *estimated* top-1."""
+    points = frontier_points(**knobs)
+    estimate = AccuracyModel.fit(points).predict([alpha], resolution)["top1_pct_estimate"].iloc[0]
+    macs = report(alpha=alpha, resolution=resolution, **knobs).totals["macs"]
+    return _builder("make_frontier_figure")(
+        points,
+        front=pareto_front(points, cost="macs", accuracy="top1_pct"),
+        design_point={"macs": macs, "top1_pct": estimate, "label": f"{alpha:g}-{resolution} (estimate)"},
+    )
 
 
 def reconcile_figure(alpha: float, resolution: int, **knobs) -> go.Figure:
-    raise ValueError("reconcile figure: not available yet")
+    """What each counting tool adds to the paper's count at the design point."""
+    return _builder("make_reconcile_figure")(reconcile(alpha=alpha, resolution=resolution, **knobs))

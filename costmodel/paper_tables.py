@@ -106,6 +106,12 @@ class PaperTable:
     convention: str
     table: ExportTable
 
+    def __repr__(self) -> str:
+        return f"<PaperTable {self.number} {self.title!r}: {len(self.table.rows)} rows, {len(self.table.footnotes)} footnotes>"
+
+    def _repr_markdown_(self) -> str:
+        return self.table.to_markdown()
+
 
 @dataclass(frozen=True)
 class _Cost:
@@ -161,11 +167,11 @@ def _decimal(value: Fraction, digits: int) -> Decimal:
 
 def _cost_columns(key: str, header: str, unit: str, exact_unit: str, digits: int) -> tuple[Column, ...]:
     return (
-        Column(f"{key}_printed", f"{header} printed ({unit})", "number",
+        Column(f"{key}_printed", "printed", "number", group=f"{header} ({unit})",
                description=f"{header} as printed in the paper, in {unit}"),
-        Column(f"{key}_model", f"{header} model ({unit})", "count", scale=MILLION if unit == "M" else 1,
+        Column(f"{key}_model", "model", "count", scale=MILLION if unit == "M" else 1, group=f"{header} ({unit})",
                digits=digits, description=f"{header} from the model, exact {exact_unit} (shown in {unit})"),
-        Column(f"{key}_status", f"{header} check", "text",
+        Column(f"{key}_status", "check", "text", group=f"{header} ({unit})", in_latex=False,
                description="matches (model rounded to the printed decimals), truncated, or differs"),
     )  # fmt: skip
 
@@ -199,10 +205,20 @@ def _table2() -> PaperTable:
             builder.compared(i, label, cost, share, " %", "")
     columns = (
         Column("layer_type", "Type"),
-        Column("macs", "Mult-adds", "count", description="model mult-adds of this layer type, exact"),
+        Column(
+            "macs",
+            "model",
+            "count",
+            group="Mult-adds",
+            description="model mult-adds of this layer type, exact",
+        ),
         *_share_columns("macs_share", "Mult-adds"),
         Column(
-            "params", "Params", "count", description="model weights of this layer type, exact (no FC bias)"
+            "params",
+            "model",
+            "count",
+            group="Params",
+            description="model weights of this layer type, exact (no FC bias)",
         ),
         *_share_columns("params_share", "Params"),
     )
@@ -215,10 +231,10 @@ def _table2() -> PaperTable:
 
 def _share_columns(key: str, header: str) -> tuple[Column, ...]:
     return (
-        Column(f"{key}_printed", f"{header} printed (%)", "number", description=f"{header} share as printed, %"),
-        Column(f"{key}_model", f"{header} model (%)", "number", digits=2, csv_digits=4,
+        Column(f"{key}_printed", "printed %", "number", group=header, description=f"{header} share as printed, %"),
+        Column(f"{key}_model", "model %", "number", digits=2, csv_digits=4, group=header,
                description=f"{header} share from the model, % (4 decimals)"),
-        Column(f"{key}_status", f"{header} check", "text",
+        Column(f"{key}_status", "check", "text", group=header, in_latex=False,
                description="matches (model rounded to the printed decimals), truncated, or differs"),
     )  # fmt: skip
 
@@ -260,7 +276,7 @@ def _network_table(number: int, stem: str, title: str, rows: Mapping[str, Callab
         builder.compared(i, label, _params, values["params"], " M", "params")
     columns = (
         Column("model", "Model"),
-        Column("accuracy_printed", f"{accuracy_header} printed (%)", "number",
+        Column("accuracy_printed", "printed", "number", group=f"{accuracy_header} (%)",
                description=f"{accuracy_header} accuracy as printed (%); not computed by the model"),
         *_cost_columns("macs", "Mult-adds", "M", "mult-adds", 2),
         *_cost_columns("params", "Params", "M", "params", 3),

@@ -28,7 +28,7 @@ terms it counts, in the manner of fvcore's op handles.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Literal
@@ -245,3 +245,15 @@ def preset(name: object) -> Preset:
             f"convention={name!r} is not a counting preset; choose one of {', '.join(map(repr, PRESET_NAMES))}"
         )
     return PRESETS[name]
+
+
+def layer_counts(p: Preset, shape: LayerShape, convention: Convention) -> dict[str, object]:
+    """One layer under a preset: the six terms, their ``total`` and the layer's ``params``."""
+    terms = p.layer_terms(shape, convention)
+    return {**terms, "total": sum(terms.values()), "params": p.layer_params(shape, convention)}
+
+
+def preset_totals(p: Preset, shapes: Iterable[LayerShape], convention: Convention) -> dict[str, object]:
+    """Terms, ``total`` and ``params`` of a preset summed over the network's layers."""
+    rows = [layer_counts(p, s, convention) for s in shapes]
+    return {key: sum(row[key] for row in rows) for key in (*TERMS, "total", "params")}

@@ -11,8 +11,6 @@ import json
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-import sympy
-
 if TYPE_CHECKING:
     from costmodel.report import Report
 
@@ -206,6 +204,8 @@ def report_html(r: Report, max_rows: int = HTML_MAX_ROWS) -> str:
 
 def report_math(r: Report) -> str:
     """The totals and the smooth closed forms as LaTeX math (Jupyter's ``_repr_latex_``)."""
+    import sympy
+
     smooth = r.expressions.smooth
     return (
         r"$\begin{aligned}"

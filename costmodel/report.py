@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -23,10 +24,11 @@ from costmodel.convention import Convention, convention_from
 from costmodel.design_point import DesignPoint, design_point
 from costmodel.formulas import METRICS, TOTAL_METRICS
 from costmodel.network import layer_shapes
-from costmodel.presets import TERMS, preset
-from costmodel.reconcile import layer_counts
+from costmodel.presets import TERMS, layer_counts, preset
 from costmodel.reference_model import check_reference_convention
-from costmodel.symbolic import Expressions, network_expressions
+
+if TYPE_CHECKING:
+    from costmodel.symbolic import Expressions
 
 TABLE_COLUMNS: tuple[str, ...] = (
     "layer", "kind", "block", "kernel", "stride",
@@ -86,6 +88,8 @@ class Report:
     @cached_property
     def expressions(self) -> Expressions:
         """SymPy totals and per-layer costs in ``alpha`` and ``rho`` for this report's convention."""
+        from costmodel.symbolic import network_expressions
+
         return network_expressions(self.convention)
 
     def as_text(self) -> str:

@@ -42,7 +42,7 @@ def output_side(side, stride: int, padding: str, ar, smooth: bool = False):
     """
     if stride == 1:
         return side
-    if smooth:
-        return side / stride
     quotient = ar.div(side, stride)
+    if smooth:
+        return quotient
     return ar.ceil(quotient) if padding == "same" else ar.floor(quotient)

@@ -36,11 +36,9 @@ from fractions import Fraction
 from typing import Literal
 
 from costmodel.render import latex_escape
+from costmodel.spreadsheet import spreadsheet_safe
 
 ColumnKind = Literal["text", "count", "number"]
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-"""A text cell starting with one of these would run as a formula in a spreadsheet."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +48,7 @@ class Column:
     ``kind``: ``text``; ``count`` (exact ints; shown divided by ``scale`` with ``digits`` decimals, or with
     thousands separators when ``scale`` is 1); ``number`` (a decimal as printed or a share, shown with
     ``digits`` decimals; written to CSV with ``csv_digits`` decimals when it is not already a ``Decimal``).
+    ``description`` says what the column holds (README and sidecars).
     """
 
     key: str
@@ -59,6 +58,15 @@ class Column:
     digits: int = 0
     csv_digits: int = 6
     description: str = ""
+    group: str = ""
+    """Shared by neighbouring columns: a spanning header over them in LaTeX, a prefix in Markdown."""
+    in_latex: bool = True
+    """False for columns that only the CSV and Markdown carry (e.g. a check column the footnotes repeat)."""
+
+    @property
+    def title(self) -> str:
+        """The header with its group, for one-line headers."""
+        return f"{self.group} {self.header}" if self.group else self.header
 
 
 @dataclass(frozen=True)
@@ -85,20 +93,17 @@ class ExportTable:
     def to_csv(self) -> str:
         return to_csv(self)
 
+    def __repr__(self) -> str:
+        return f"<ExportTable {self.caption[:60]!r}: {len(self.rows)} rows × {len(self.columns)} columns>"
+
+    def _repr_markdown_(self) -> str:
+        return to_markdown(self)
+
     def to_latex(self, caption: str | None = None, label: str | None = None) -> str:
         return to_latex(self, caption=caption, label=label)
 
     def to_markdown(self) -> str:
         return to_markdown(self)
-
-
-def neutralise_formula(text: str) -> str:
-    """Prefix an apostrophe to text a spreadsheet would evaluate as a formula.
-
-    >>> neutralise_formula("=SUM(A1:A3)"), neutralise_formula("-1 typo"), neutralise_formula("Conv 1x1")
-    ("'=SUM(A1:A3)", "'-1 typo", 'Conv 1x1')
-    """
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def _rounded(value, digits: int) -> Decimal:
@@ -116,10 +121,10 @@ def _csv_cell(column: Column, value) -> object:
     if value is None:
         return ""
     if column.kind == "text":
-        return neutralise_formula(str(value))
+        return spreadsheet_safe(str(value))
     if column.kind == "count":
         if isinstance(value, Fraction) and value.denominator != 1:
-            return str(_rounded(value, column.csv_digits))
+            return str(_rounded(value, column.csv_digits).normalize())
         return int(value)
     if isinstance(value, Decimal):
         return str(value)
@@ -179,37 +184,61 @@ def _latex_cell(column: Column, value, mark: str) -> str:
 
 
 def to_latex(table: ExportTable, caption: str | None = None, label: str | None = None) -> str:
-    """A ``table`` float with a booktabs ``tabular``: text left, numbers right, footnotes in a ``tablenotes``-free
-    ``\\footnotesize`` paragraph under the rule (only booktabs is needed)."""
-    spec = "".join("l" if c.kind == "text" else "r" for c in table.columns)
-    head = " & ".join(latex_escape(c.header) for c in table.columns) + r" \\"
+    """A ``table`` float with a booktabs ``tabular``: text left, numbers right, grouped headers under
+    ``\\cmidrule``, footnotes in a ragged-right paragraph under the rule (only booktabs is needed)."""
+    shown = [c for c in table.columns if c.in_latex]
+    spec = "".join("l" if c.kind == "text" else "r" for c in shown)
+    heads = _latex_group_rows(shown)
+    heads.append(" & ".join(latex_escape(c.header) for c in shown) + r" \\")
     body = [
-        " & ".join(_latex_cell(c, row.get(c.key), _mark(table, i, c.key)) for c in table.columns) + r" \\"
+        " & ".join(_latex_cell(c, row.get(c.key), _mark(table, i, c.key)) for c in shown) + r" \\"
         for i, row in enumerate(table.rows)
     ]
     text = _sentences(caption or table.caption, *table.notes)
     chosen_label = label if label is not None else table.label
-    notes = [
-        rf"\par\smallskip{{\footnotesize \textsuperscript{{{latex_escape(m)}}} {latex_escape(t)}\par}}"
-        for m, t in table.footnotes
-    ]
+    notes = [rf"\textsuperscript{{{latex_escape(m)}}} {latex_escape(t)}\par" for m, t in table.footnotes]
     lines = [
         r"\begin{table}[ht]",
         r"\centering",
         r"\small",
         rf"\caption{{{latex_escape(text)}}}",
         *([rf"\label{{{_latex_label(chosen_label)}}}"] if chosen_label else []),
+        r"\setlength{\tabcolsep}{4pt}",
         rf"\begin{{tabular}}{{{spec}}}",
         r"\toprule",
-        head,
+        *heads,
         r"\midrule",
         *body,
         r"\bottomrule",
         r"\end{tabular}",
-        *notes,
+        *([r"\par\smallskip{\footnotesize\raggedright", *notes, "}"] if notes else []),
         r"\end{table}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _latex_group_rows(columns: Sequence[Column]) -> list[str]:
+    r"""The spanning header row and its ``\cmidrule``\ s, if any column has a group.
+
+    >>> cols = [Column("m", "Model"), Column("p", "printed", "number", group="MACs"),
+    ...         Column("q", "model", "count", group="MACs")]
+    >>> _latex_group_rows(cols)
+    [' & \\multicolumn{2}{c}{MACs} \\\\', '\\cmidrule(lr){2-3}']
+    """
+    if not any(c.group for c in columns):
+        return []
+    cells, rules, start = [], [], 0
+    while start < len(columns):
+        group = columns[start].group
+        end = start
+        while end + 1 < len(columns) and group and columns[end + 1].group == group:
+            end += 1
+        width = end - start + 1
+        cells.append(rf"\multicolumn{{{width}}}{{c}}{{{latex_escape(group)}}}" if group else "")
+        if group:
+            rules.append(rf"\cmidrule(lr){{{start + 1}-{end + 1}}}")
+        start = end + 1
+    return [" & ".join(cells) + r" \\", "".join(rules)]
 
 
 def _latex_label(label: str) -> str:
@@ -232,7 +261,7 @@ def _markdown_text(text: str) -> str:
 
 def to_markdown(table: ExportTable) -> str:
     """A pipe table (text left, numbers right), then the caption, notes and footnotes."""
-    head = "| " + " | ".join(_markdown_text(c.header) for c in table.columns) + " |"
+    head = "| " + " | ".join(_markdown_text(c.title) for c in table.columns) + " |"
     rule = "|" + "|".join(":---" if c.kind == "text" else "---:" for c in table.columns) + "|"
     body = []
     for i, row in enumerate(table.rows):
@@ -250,4 +279,4 @@ def to_markdown(table: ExportTable) -> str:
 
 def columns_description(columns: Sequence[Column]) -> dict[str, str]:
     """Column key → what it holds (for the CSV sidecars)."""
-    return {c.key: c.description or c.header for c in columns}
+    return {c.key: c.description or c.title for c in columns}

@@ -27,6 +27,7 @@ from __future__ import annotations
 import pandas as pd
 
 from costmodel.render import latex_escape
+from costmodel.spreadsheet import spreadsheet_safe_frame
 
 
 def _cell(value, whole: bool = False) -> str:
@@ -66,8 +67,8 @@ def frame_as_text(df: pd.DataFrame) -> str:
 
 
 def frame_as_csv(df: pd.DataFrame) -> str:
-    """CSV with a header row and ``\\n`` line ends; blank for missing values."""
-    return df.to_csv(index=False, lineterminator="\n")
+    """CSV with a header row and ``\\n`` line ends; blank for missing values; formula-like text neutralised."""
+    return spreadsheet_safe_frame(df).to_csv(index=False, lineterminator="\n")
 
 
 def frame_as_latex(df: pd.DataFrame, caption: str | None = None) -> str:

@@ -18,7 +18,9 @@ from costmodel.cli import main
 from costmodel.grid_table import grid_table
 from costmodel.output_files import write_files
 from costmodel.paper_export import paper_files
+from costmodel.reduction import reduction_proof
 from costmodel.table_export import Column, ExportTable
+from costmodel.table_format import frame_as_latex
 
 PAPER_FILES = paper_files()
 
@@ -41,20 +43,38 @@ def _latex_outputs() -> dict[str, str]:
     outputs["report.tex"] = costmodel.report(alpha=0.5, rho=0.714).as_latex(caption=tricky, label="tab:r")
     outputs["report_bn.tex"] = costmodel.report(alpha=0.75, resolution=128, bn="trainable").as_latex()
     outputs["report_smooth.tex"] = costmodel.report(alpha=0.6, resolution=150, rounding="smooth").as_latex()
+    for name in costmodel.table_names():  # `mobilenet-cost tables export NAME --format latex`
+        outputs[f"reference_{name}.tex"] = frame_as_latex(
+            costmodel.load_table(name), caption=f"{name} & 100%"
+        )
     return outputs
 
 
+def _math_outputs() -> dict[str, str]:
+    """Jupyter's ``_repr_latex_`` math of the result objects (MathJax in notebooks; amsmath in a document)."""
+    return {
+        "report_math": costmodel.report(alpha=0.5, rho=0.714)._repr_latex_(),
+        "report_math_smooth": costmodel.report(alpha=0.5, resolution=150, rounding="smooth")._repr_latex_(),
+        "expressions_math": costmodel.network_expressions(costmodel.Convention())._repr_latex_(),
+        "reduction_math": reduction_proof()._repr_latex_(),
+    }
+
+
 LATEX_OUTPUTS = _latex_outputs()
+MATH_OUTPUTS = _math_outputs()
 
 
-@pytest.mark.parametrize("name", sorted(LATEX_OUTPUTS))
+@pytest.mark.parametrize("name", sorted(LATEX_OUTPUTS) + sorted(MATH_OUTPUTS))
 def test_latex_compiles_with_pdflatex(name, tmp_path):
     pdflatex = shutil.which("pdflatex")
     if pdflatex is None:
         pytest.fail("pdflatex is missing: install texlive (see the README's test command)")
-    (tmp_path / "table.tex").write_text(LATEX_OUTPUTS[name], encoding="utf-8")
+    text = LATEX_OUTPUTS.get(name) or MATH_OUTPUTS[name]
+    packages = "booktabs" if name in LATEX_OUTPUTS else "amsmath"
+    (tmp_path / "table.tex").write_text(text, encoding="utf-8")
     (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\n\\usepackage{booktabs}\n\\begin{document}\n\\input{table.tex}\n\\end{document}\n",
+        f"\\documentclass{{article}}\n\\usepackage{{{packages}}}\n\\begin{{document}}\n\\input{{table.tex}}\n"
+        "\\end{document}\n",
         encoding="utf-8",
     )
     run = subprocess.run(
@@ -72,7 +92,10 @@ def test_latex_is_booktabs_with_numbers_right_aligned():
     assert "\\label{tab:grid}" in text
     assert "Costs \\& shares: 50\\% of \\#MACs, \\$x\\_1\\$ \\{braces\\}" in text
     assert "\\begin{tabular}{lrr:" not in text
-    assert PAPER_FILES["table6_width.tex"].count("\\begin{tabular}{lrrrlrrl}") == 1
+    table6 = PAPER_FILES["table6_width.tex"]
+    assert "\\begin{tabular}{lrrrrr}" in table6  # model, top-1, then printed and model for MACs and params
+    assert "& \\multicolumn{1}{c}{ImageNet top-1 (\\%)} & \\multicolumn{2}{c}{Mult-adds (M)}" in table6
+    assert "\\cmidrule(lr){2-2}\\cmidrule(lr){3-4}\\cmidrule(lr){5-6}" in table6
 
 
 # --- Paper tables: numbers restated independently -------------------------------------------------------
@@ -286,3 +309,15 @@ def test_file_path_of_paper_out_is_refused(tmp_path, capsys):
     assert main(["paper", "--out", str(target)]) == 2
     assert "is a file, not a folder" in capsys.readouterr().err
     assert Path(target).read_text() == "keep me"
+
+
+def test_grid_under_the_smooth_model_keeps_the_fractions(capsys):
+    assert (
+        main(["grid", "--alpha", "0.3", "--resolution", "150", "--metrics", "params", "--rounding", "smooth"])
+        == 0
+    )
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    # no rounding: pointwise weights scale with alpha^2; depthwise, stem and classifier weights with alpha
+    pointwise, linear = 3_139_584, 44_640 + 864 + 1_024_000
+    assert table.params.tolist() == [pytest.approx(pointwise * 0.09 + linear * 0.3 + 1000, abs=1e-9)]
+    assert table.params.tolist() == [604413.76]

@@ -57,3 +57,6 @@ def test_smooth_report_is_exact_rational():
     expected = (539492352 / 4 + 28224000 / 2) * 0.714**2 + 512000
     assert math.isclose(float(r.totals["macs"]), expected, rel_tol=1e-12)
     assert "smooth model" in r.notes[0]
+    by_side = costmodel.report(alpha=0.5, resolution=161, rounding="smooth").totals
+    assert all(isinstance(v, int | Fraction) for v in by_side.values())
+    assert by_side["activations"] == Fraction(5042688 * 161**2, 2 * 224**2) + 512 + 1000

@@ -41,7 +41,9 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(USAGE_ERROR, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every subcommand, or with just the command ``only`` (so that running one command
+    imports only its own module and libraries)."""
     parser = OneLineParser(
         prog="mobilenet-cost",
         description="Exact cost model of MobileNet v1: params, mult-adds, FLOPs and activations in alpha and rho.",
@@ -50,14 +52,22 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser
     )
-    for name in COMMANDS:
+    for name in [only] if only else COMMANDS:
         importlib.import_module(f"costmodel.cli.{name}").register(subparsers)
     return parser
 
 
+def _requested_command(argv: list[str]) -> str | None:
+    """The module of the command named first in ``argv``, if it names one."""
+    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    module = first.replace("-", "_") if first else None
+    return module if module in COMMANDS and argv and not argv[0].startswith("-") else None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(_requested_command(argv)).parse_args(argv)
     try:
         return args.run(args) or 0
     except (UsageError, ValueError, TypeError) as error:

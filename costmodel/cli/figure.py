@@ -62,16 +62,16 @@ def run(args: argparse.Namespace) -> int:
     alphas = number_list("--alpha", args.alpha)
     if len(alphas) != 1:
         raise ValueError(f"--alpha: give one value, not {args.alpha!r}")
-    alpha = float(alphas[0])
+    formats = [_format(args, target) for target in targets]
+    for target in targets:
+        if not target.parent.is_dir():
+            raise ValueError(f"output {str(target)!r}: folder {str(target.parent)!r} does not exist")
     knobs = knobs_from(args)
     files = [
-        FigureFile(
-            paper_figure(kind, alpha, args.resolution, args.width_in, args.height_in, **knobs),
-            target,
-            _format(args, target),
-        )
-        for kind, target in zip(args.kinds, targets, strict=True)
-    ]
+        FigureFile(paper_figure(kind, float(alphas[0]), args.resolution, args.width_in, args.height_in, **knobs),
+                   target, fmt)
+        for kind, target, fmt in zip(args.kinds, targets, formats, strict=True)
+    ]  # fmt: skip
     export_figures(files)
     print(f"wrote {', '.join(str(f.path) for f in files)}", file=sys.stderr)
     return 0
