@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from app.explorer import convention_of, parse_query, report_of
-from costmodel.presets import TERMS
 from costmodel.reconcile import reconcile
 
 KNOBS = ("rounding", "scale_first_layer", "classes", "fc_bias", "bn")
@@ -52,26 +51,6 @@ def conventions_view(search: str | None) -> ConventionsView:
     table["vs_paper"] = table["total_macs"] - paper
     table["vs_paper_pct"] = table["vs_paper"] / paper * 100
     return ConventionsView(table, title, "", notes)
-
-
-def breakdown(table: pd.DataFrame) -> pd.DataFrame:
-    """Long format for the term chart: convention, term, MACs (FLOP presets halved) and ``extra``, the
-    term's MACs minus the paper's for the same term (what a tool counts beyond the paper).
-
-    >>> b = breakdown(conventions_view("").table)
-    >>> int(b[b.convention == "paper"].macs.sum()), int(b[b.convention == "torch-flops"].extra.abs().sum())
-    (568740352, 0)
-    """
-    per_mac = table["unit"].map({"MAC": 1, "FLOP": 2})
-    rows = [
-        {"convention": row.convention, "term": term, "macs": int(getattr(row, term)) // int(unit)}
-        for row, unit in zip(table.itertuples(index=False), per_mac, strict=True)
-        for term in TERMS
-    ]
-    frame = pd.DataFrame(rows)
-    paper = frame[frame.convention == "paper"].set_index("term")["macs"]
-    frame["extra"] = frame["macs"] - frame["term"].map(paper)
-    return frame
 
 
 def _departure(row) -> str:

@@ -114,59 +114,6 @@ def make_layer_figure(table: pd.DataFrame, metrics: tuple[str, str] = ("macs", "
     return go.Figure(layer_figure_spec(table, metrics))
 
 
-TERM_COLOURS: dict[str, str] = {
-    "conv": "#4c72b0",
-    "fc": "#c44e52",
-    "bias": "#8172b3",
-    "bn": "#dd8452",
-    "activation": "#55a868",
-    "pool": "#8c8c8c",
-}
-"""One colour per counted term of the reconciliation (costmodel.presets.TERMS)."""
-
-
-def make_breakdown_figure(breakdown: pd.DataFrame, title: str = "", value: str = "extra") -> go.Figure:
-    """Stacked horizontal bars per counting convention, one segment per term (conv, fc, bias, BN,
-    activation, pool), in MACs. ``breakdown`` has columns ``convention``, ``term`` and ``value``
-    (``"extra"``: MACs beyond the paper's for that term; ``"macs"``: the term itself).
-    """
-    conventions = list(dict.fromkeys(breakdown["convention"]))
-    data = []
-    for term, colour in TERM_COLOURS.items():
-        rows = breakdown[breakdown["term"] == term]
-        if not rows[value].any():
-            continue
-        data.append(
-            go.Bar(
-                name=term,
-                orientation="h",
-                y=rows["convention"].tolist(),
-                x=rows[value].tolist(),
-                marker_color=colour,
-                hovertemplate=f"<b>%{{y}}</b><br>{term}: %{{x:+,}} MACs<extra></extra>",
-            )
-        )
-    figure = go.Figure(data)
-    figure.update_layout(
-        **_base_layout(
-            barmode="stack",
-            height=90 + 42 * len(conventions),
-            title={"text": title, "x": 0, "font": {"size": 14}},
-            legend={"orientation": "h", "y": -0.25, "x": 0, "title": {"text": "term "}},
-            xaxis={
-                "title": {
-                    "text": "MACs beyond the paper's" if value == "extra" else "MACs (FLOP counts halved)"
-                },
-                "gridcolor": GRID,
-                "zerolinecolor": "#9aa5b1",
-            },
-            yaxis={"categoryorder": "array", "categoryarray": conventions[::-1], "gridcolor": GRID},
-            margin={"l": 110, "r": 20, "t": 40, "b": 60},
-        )
-    )
-    return figure
-
-
 SOURCE_SYMBOLS = (
     "circle",
     "square",
@@ -181,7 +128,7 @@ SOURCE_SYMBOLS = (
 DTYPE_COLOURS = {"float": "#2c5fa8", "quant": "#d1495b"}
 
 
-def make_frontier_figure(
+def make_sources_frontier_figure(
     points: pd.DataFrame,
     front: pd.DataFrame,
     x: str = "macs",
@@ -191,7 +138,9 @@ def make_frontier_figure(
     budget: float | None = None,
     best: dict | None = None,
 ) -> go.Figure:
-    """Top-1 against a cost for published points, with each precision's Pareto front.
+    """Top-1 against a cost for published points by source (marker) and precision (colour), with each
+    precision's Pareto front: the dashboard's Frontier page. (:func:`make_frontier_figure` is the paper
+    export's figure: one series per α.)
 
     ``points`` and ``front`` have columns ``source``, ``model``, ``alpha``, ``resolution``, ``dtype``,
     ``top1_pct`` and the cost ``x`` (``macs``, ``params`` or ``latency_ms``). ``design`` (keys ``label``,

@@ -232,7 +232,7 @@ class FrontierView:
 
 def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text) -> FrontierView:
     """The Frontier page's one callback as a plain function; bad control values fall back or explain."""
-    from app.figures import make_frontier_figure
+    from app.figures import make_sources_frontier_figure
 
     x = check_x(x)
     points = selected(chosen_sources, dtypes, x)
@@ -283,7 +283,7 @@ def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text) -> Fron
             )
         elif why:
             best_text += f" {why[0].upper()}{why[1:]}."
-    figure = make_frontier_figure(
+    figure = make_sources_frontier_figure(
         points,
         front(points, x),
         x,

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from app import conventions, frontier, references
-from app.figures import make_breakdown_figure, make_frontier_figure
+from app.figures import make_reconcile_figure, make_sources_frontier_figure
 from costmodel.reference_tables import load_table
 
 # --- Frontier ----------------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ def test_frontier_view_with_a_bad_budget_keeps_the_figure():
 
 def test_frontier_figure_marks_budget_and_best():
     points = frontier.selected(["paper"], ["float"], "params")
-    figure = make_frontier_figure(
+    figure = make_sources_frontier_figure(
         points,
         frontier.front(points, "params"),
         "params",
@@ -115,15 +115,14 @@ def test_conventions_view_of_the_paper_network():
     assert table.loc["ptflops-aten", "vs_paper"] == 1000  # the classifier's 1000 bias adds
 
 
-def test_conventions_breakdown_terms_add_up():
+def test_conventions_figure_shows_what_each_counter_adds():
     view = conventions.conventions_view("?alpha=0.75&resolution=192")
-    parts = conventions.breakdown(view.table)
-    for row in view.table.itertuples():
-        assert parts[parts.convention == row.convention].macs.sum() == row.total_macs
-    assert (parts[parts.convention == "paper"].extra == 0).all()
-    figure = make_breakdown_figure(parts)
-    assert {trace.name for trace in figure.data} <= {"conv", "fc", "bias", "bn", "activation", "pool"}
-    assert "bn" in {trace.name for trace in figure.data}
+    table = view.table.set_index("convention")
+    assert table.loc["thop", "total_macs"] - table.loc["paper", "total_macs"] == table.loc["thop", "vs_paper"]
+    figure = make_reconcile_figure(view.table)  # the figure the page shows (shared with the paper export)
+    bn = next(trace for trace in figure.data if trace.name == "bn")
+    # the chart is in millions of MACs, FLOP counters halved; thop counts BN at 4 per element
+    assert dict(zip(bn.y, bn.x, strict=True))["thop"] == pytest.approx(table.loc["thop", "bn"] / 1e6)
 
 
 def test_conventions_rows_are_formatted():

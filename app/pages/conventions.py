@@ -7,7 +7,7 @@ import dash
 from dash import Input, Output, callback, dash_table, dcc, html
 
 from app import conventions, ids
-from app.figures import make_breakdown_figure
+from app.figures import make_reconcile_figure
 
 dash.register_page(
     __name__,
@@ -37,6 +37,7 @@ def layout(**_query) -> html.Div:
                 className="muted",
             ),
             html.Div(id=ids.CONVENTIONS_ERROR, className="url-error", role="alert"),
+            html.H3("What each counter adds to the paper's mult-adds"),
             dcc.Graph(id=ids.CONVENTIONS_GRAPH, config={"displaylogo": False}, className="graph"),
             html.H3("Reconciliation table"),
             dash_table.DataTable(
@@ -86,9 +87,7 @@ def show_reconciliation(search):
     message = "; ".join((*view.notes, view.error))
     if view.table is None:
         return f"Counting conventions for {view.title}", message, {}, [], "/explore" + (search or "")
-    figure = make_breakdown_figure(
-        conventions.breakdown(view.table), "What each counter adds to the paper's mult-adds"
-    )
+    figure = make_reconcile_figure(view.table)
     return (
         f"Counting conventions for {view.title}",
         message,
