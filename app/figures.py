@@ -189,7 +189,7 @@ def make_sources_frontier_figure(
         figure.add_trace(
             go.Scatter(
                 x=[design["x"]], y=[design["top1"]], mode="markers+text", name="design point (estimated)",
-                text=[design["label"]], textposition="bottom right",
+                text=[design["label"]], textposition="bottom left",
                 marker={"symbol": "star", "size": 16, "color": "#f2b134", "line": {"width": 1, "color": "#7a5200"}},
                 hovertemplate=f"<b>{design['label']}</b> (estimate)<br>{label}: %{{x:,}}<br>top-1 ≈ %{{y:.1f}} %<extra></extra>",
             )
