@@ -107,3 +107,19 @@ def test_python_dash_m_runs_the_same_cli():
     done = subprocess.run([sys.executable, "-m", "costmodel", "report", "--format", "json"],
                           capture_output=True, text=True, check=True)  # fmt: skip
     assert json.loads(done.stdout)["totals"]["params"] == 4_210_088
+
+
+def test_serve_db_option(tmp_path, monkeypatch):
+    code, _, err = run_cli("serve", "--db", str(tmp_path))
+    assert code == 2 and "is a folder; give a file name" in err and len(err.strip().splitlines()) == 1
+    import app.server
+
+    started = {}
+    monkeypatch.setattr(app.server, "serve", lambda host, port, workers: started.update(host=host, port=port))
+    monkeypatch.setenv("MOBILENET_COST_DB", str(tmp_path / "before.sqlite3"))  # restored after the test
+    target = tmp_path / "datasets.sqlite3"
+    code, _, _ = run_cli("serve", "--db", str(target), "--port", "8099")
+    import os
+
+    assert code == 0 and started == {"host": "127.0.0.1", "port": 8099}
+    assert target.exists() and os.environ["MOBILENET_COST_DB"] == str(target.resolve())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
+from pathlib import Path
 
 from costmodel.cli import UsageError
 
@@ -20,6 +22,10 @@ def register(subparsers) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind")
     parser.add_argument("--port", type=int, default=8050, help="TCP port (1 to 65535)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (1 to 64)")
+    parser.add_argument(
+        "--db",
+        help="SQLite file of the latency datasets (default: $MOBILENET_COST_DB, else the user data directory)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -33,6 +39,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--port {args.port} is out of range; allowed 1 to 65535")
     if not 1 <= args.workers <= 64:
         raise UsageError(f"--workers {args.workers} is out of range; allowed 1 to 64")
+    if args.db:
+        from costmodel.latency_store import DB_ENV, LatencyStore
+
+        LatencyStore(
+            args.db
+        )  # creates or checks it now: a bad path is a one-line error, not a failing worker
+        os.environ[DB_ENV] = str(Path(args.db).resolve())  # the workers inherit it
     from app.server import serve
 
     serve(args.host, args.port, args.workers)
