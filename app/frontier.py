@@ -21,7 +21,9 @@ import pandas as pd
 from app.explorer import parse_query, report_of
 from costmodel.accuracy_model import AccuracyModel
 from costmodel.budget import best_estimate, best_reference, check_budget, with_costs
+from costmodel.latency_axis import with_latency
 from costmodel.latency_model import LatencyModel
+from costmodel.latency_store import LatencyStore
 from costmodel.pareto import pareto_front
 from costmodel.reference_tables import load_table
 
@@ -89,13 +91,63 @@ def sources() -> list[str]:
     return list(dict.fromkeys(frontier_points()["source"]))
 
 
-def selected(chosen_sources: object, dtypes: object, x: str) -> pd.DataFrame:
-    """The points of the chosen sources and precisions that have a value on the x axis."""
+PUBLISHED_LATENCY = "published"
+"""The latency axis' default: each source's own published latency (the TF Lite hosted tables)."""
+LATENCY_MODES = ("measured", "predicted")
+
+
+def latency_source_options(db=None) -> list[dict]:
+    """The latency axis' choices: the published tables, then each stored dataset, measured or predicted.
+
+    >>> import tempfile, os
+    >>> latency_source_options(os.path.join(tempfile.mkdtemp(), "doc.sqlite3"))[:2]  # doctest: +NORMALIZE_WHITESPACE
+    [{'label': 'published with each source (TF Lite hosted tables)', 'value': 'published'},
+     {'label': 'measured on dataset tflite-pixel2-cpu-float', 'value': 'measured:tflite-pixel2-cpu-float'}]
+    """
+    options = [{"label": "published with each source (TF Lite hosted tables)", "value": PUBLISHED_LATENCY}]
+    for name in LatencyStore(db).names():
+        options += [
+            {"label": f"{mode} on dataset {name}", "value": f"{mode}:{name}"} for mode in LATENCY_MODES
+        ]
+    return options
+
+
+def latency_dataset(value: object) -> tuple[str, str] | None:
+    """``(mode, dataset)`` for a latency-axis choice naming a dataset; None for the published tables.
+
+    >>> latency_dataset("predicted:my phone"), latency_dataset("published"), latency_dataset(3)
+    (('predicted', 'my phone'), None, None)
+    """
+    if not isinstance(value, str) or ":" not in value:
+        return None
+    mode, name = value.split(":", 1)
+    return (mode, name) if mode in LATENCY_MODES and name else None
+
+
+def selected(chosen_sources: object, dtypes: object, x: str, latency_source: object = None) -> pd.DataFrame:
+    """The points of the chosen sources and precisions that have a value on the x axis.
+
+    On the latency axis with a dataset chosen (:func:`latency_dataset`), every point takes its latency from
+    that dataset: measured where the dataset has the same (α, resolution), or predicted by the dataset's
+    latency model; a dataset that cannot be read raises ``ValueError``.
+    """
     points = frontier_points()
     chosen_sources = chosen_sources if isinstance(chosen_sources, list) else []
     dtypes = dtypes if isinstance(dtypes, list) else []
     rows = points[points.source.isin(chosen_sources) & points.dtype.isin(dtypes)]
-    return rows[rows[check_x(x)].notna()].reset_index(drop=True)
+    x = check_x(x)
+    dataset = latency_dataset(latency_source) if x == "latency_ms" else None
+    if dataset is not None:
+        mode, name = dataset
+        rows = with_latency(rows, name, mode=mode, db=default_db()).assign(device=f"{mode} on {name}")
+    return rows[rows[x].notna()].reset_index(drop=True)
+
+
+def default_db() -> str | None:
+    """The latency database the dashboard uses (``$MOBILENET_COST_DB`` or the store's default)."""
+    from app.latency_view import default_db as dashboard_db
+
+    return dashboard_db()
 
 
 def check_x(x: object) -> str:
@@ -230,12 +282,21 @@ class FrontierView:
     budget_error: str
 
 
-def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text) -> FrontierView:
+def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text, latency_source=None) -> FrontierView:
     """The Frontier page's one callback as a plain function; bad control values fall back or explain."""
     from app.figures import make_sources_frontier_figure
 
     x = check_x(x)
-    points = selected(chosen_sources, dtypes, x)
+    dataset = latency_dataset(latency_source) if x == "latency_ms" else None
+    dataset_problem = ""
+    try:
+        points = selected(chosen_sources, dtypes, x, latency_source)
+    except ValueError as error:  # e.g. the dataset was deleted, or has too few points for a model
+        dataset, dataset_problem = (
+            None,
+            f" Latency dataset: {error}; showing the published latencies instead.",
+        )
+        points = selected(chosen_sources, dtypes, x)
     estimate = design_estimate(search, dtypes)
     budget, budget_error = parse_budget(budget_text, x)
     design = None
@@ -248,7 +309,16 @@ def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text) -> Fron
         + (" (outside the fitted range: extrapolated)" if estimate.extrapolated else "")
         + ". Estimates come from a trend fitted to the TF-slim grid, not from a trained network."
     )
-    if x == "latency_ms":
+    if dataset is not None:
+        mode, name = dataset
+        latency = float(with_latency(pd.DataFrame({"alpha": [estimate.alpha], "resolution": [estimate.resolution]}),
+                                     name, mode="predicted", db=default_db()).latency_ms.iloc[0])  # fmt: skip
+        design = {"label": estimate.label, "x": latency, "top1": estimate.estimates[dtype]}
+        point_text += (
+            f" Latency on dataset {name}: {'measured where it has the configuration' if mode == 'measured' else 'predicted by its latency model'}"
+            f"; the design point's {latency:.1f} ms is predicted by the dataset's latency model."
+        )
+    elif x == "latency_ms":
         latencies = modelled_latencies(estimate, chosen_sources, list(estimate.estimates))
         if latencies:
             (source, precision), latency = next(iter(latencies.items()))
@@ -283,6 +353,7 @@ def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text) -> Fron
             )
         elif why:
             best_text += f" {why[0].upper()}{why[1:]}."
+    point_text += dataset_problem
     figure = make_sources_frontier_figure(
         points,
         front(points, x),

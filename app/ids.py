@@ -39,6 +39,7 @@ EXPLORE_DOWNLOAD = "explore-download"
 # Frontier.
 FRONTIER_X_METRIC = "frontier-x-metric"
 FRONTIER_LOG_X = "frontier-log-x"
+FRONTIER_LATENCY_SOURCE = "frontier-latency-source"
 FRONTIER_SOURCES = "frontier-sources"
 FRONTIER_PRECISION = "frontier-precision"
 FRONTIER_BUDGET = "frontier-budget"

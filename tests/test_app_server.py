@@ -166,6 +166,7 @@ def test_frontier_figure_downloads_through_kaleido(port, button, magic):
         ids.FRONTIER_SOURCES: ["paper"],
         ids.FRONTIER_PRECISION: ["float"],
         ids.FRONTIER_BUDGET: "300",
+        ids.FRONTIER_LATENCY_SOURCE: "published",
         button: 1,
     }
     outputs = [

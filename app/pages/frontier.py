@@ -1,4 +1,5 @@
-"""Frontier page: published top-1 against exact MACs, params or measured latency, the Pareto fronts, the
+"""Frontier page: published top-1 against exact MACs, params or latency (published, or measured or predicted
+on a stored dataset), the Pareto fronts, the
 current design point's estimated accuracy, and the best configuration under a budget.
 
 The design point comes from the URL in the Explorer's format (``/frontier?alpha=0.5&resolution=160``).
@@ -36,6 +37,15 @@ def layout(**_query) -> html.Div:
                             ],
                             value="macs",
                             className="radio-column",
+                        ),
+                    ),
+                    field(
+                        "Latency from (latency axis)",
+                        dcc.Dropdown(
+                            id=ids.FRONTIER_LATENCY_SOURCE,
+                            options=frontier.latency_source_options(frontier.default_db()),
+                            value=frontier.PUBLISHED_LATENCY,
+                            clearable=False,
                         ),
                     ),
                     dcc.Checklist(
@@ -116,6 +126,7 @@ CONTROLS = (
     Input(ids.FRONTIER_SOURCES, "value"),
     Input(ids.FRONTIER_PRECISION, "value"),
     Input(ids.FRONTIER_BUDGET, "value"),
+    Input(ids.FRONTIER_LATENCY_SOURCE, "value"),
 )
 
 
@@ -126,8 +137,8 @@ CONTROLS = (
     Output(ids.FRONTIER_BUDGET_ERROR, "children"),
     *CONTROLS,
 )
-def show_frontier(search, x, log_x, sources, dtypes, budget):
-    view = frontier.frontier_view(search, x, log_x, sources, dtypes, budget)
+def show_frontier(search, x, log_x, sources, dtypes, budget, latency_source):
+    view = frontier.frontier_view(search, x, log_x, sources, dtypes, budget, latency_source)
     return view.figure, view.point_text, view.best_text, view.budget_error
 
 
@@ -140,8 +151,8 @@ def show_frontier(search, x, log_x, sources, dtypes, budget):
     *(State(c.component_id, c.component_property) for c in CONTROLS),
     prevent_initial_call=True,
 )
-def download(_png, _svg, _csv, search, x, log_x, sources, dtypes, budget):
-    view = frontier.frontier_view(search, x, log_x, sources, dtypes, budget)
+def download(_png, _svg, _csv, search, x, log_x, sources, dtypes, budget, latency_source):
+    view = frontier.frontier_view(search, x, log_x, sources, dtypes, budget, latency_source)
     if ctx.triggered_id == ids.FRONTIER_DOWNLOAD_CSV:
         return {"content": view.points.to_csv(index=False), "filename": "mobilenet_v1_frontier.csv"}, ""
     fmt = "png" if ctx.triggered_id == ids.FRONTIER_DOWNLOAD_PNG else "svg"

@@ -1,0 +1,61 @@
+"""The Frontier's latency axis on a stored dataset: measured where it has the point, or predicted."""
+
+import pandas as pd
+import pytest
+
+from app import frontier
+from costmodel.latency_import import import_latency
+
+GRID = [(a, r) for a in (0.25, 0.5, 0.75, 1.0) for r in (128, 160, 192, 224)]
+
+
+def latency_of(alpha, resolution):
+    """A made-up device: 2 ms plus 0.03 ms per million pointwise-heavy MAC-ish unit (restated, not the model)."""
+    return round(2.0 + 0.03 * alpha * alpha * resolution * resolution / 1000, 3)
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch):
+    db = tmp_path / "frontier.sqlite3"
+    monkeypatch.setenv("MOBILENET_COST_DB", str(db))
+    rows = "\n".join(f"{a},{r},{latency_of(a, r)}" for a, r in GRID[:-1])  # no 1.0-224 measurement
+    import_latency("alpha,resolution,latency_ms\n" + rows + "\n", device="phone", dataset="phone", db=db)
+    return db
+
+
+def test_stored_datasets_are_offered_measured_and_predicted(database):
+    values = [o["value"] for o in frontier.latency_source_options(database)]
+    assert values[0] == frontier.PUBLISHED_LATENCY
+    assert {"measured:phone", "predicted:phone"} <= set(values)
+
+
+def test_measured_latency_comes_from_the_dataset(database):
+    points = frontier.selected(["TF-slim 2018_02_22"], ["float"], "latency_ms", "measured:phone")
+    assert len(points) == 15  # 16 published points, the dataset lacks 1.0-224
+    for row in points.itertuples():
+        assert row.latency_ms == latency_of(row.alpha, row.resolution)
+    assert set(points.device) == {"measured on phone"}
+
+
+def test_predicted_latency_covers_every_point_and_places_the_design_point(database):
+    view = frontier.frontier_view("?alpha=0.6&resolution=176", "latency_ms", [], ["TF-slim 2018_02_22"],
+                                  ["float"], "", "predicted:phone")  # fmt: skip
+    assert len(view.points) == 16 and view.points.latency_ms.notna().all()
+    assert "predicted by its latency model" in view.point_text
+    star = [t for t in view.figure.data if t.name == "design point (estimated)"]
+    assert len(star) == 1 and 2.0 < star[0].x[0] < latency_of(1.0, 224)
+
+
+def test_a_missing_dataset_falls_back_to_the_published_latencies(database):
+    view = frontier.frontier_view(
+        "", "latency_ms", [], ["TF Lite hosted, Pixel 2"], ["float"], "", "measured:gone"
+    )
+    assert "Latency dataset:" in view.point_text and "published latencies instead" in view.point_text
+    published = frontier.selected(["TF Lite hosted, Pixel 2"], ["float"], "latency_ms")
+    pd.testing.assert_frame_equal(view.points, published)
+
+
+def test_the_dataset_choice_is_ignored_on_other_axes(database):
+    a = frontier.selected(["paper"], ["float"], "macs", "measured:phone")
+    b = frontier.selected(["paper"], ["float"], "macs")
+    pd.testing.assert_frame_equal(a, b)
