@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode
@@ -27,6 +27,7 @@ import sympy
 
 from app import ids
 from costmodel.architecture import BASE_RESOLUTION
+from costmodel.cli.common import parse_decimal
 from costmodel.convention import BATCH_NORMS, PADDINGS, ROUNDINGS, Convention
 from costmodel.design_point import check_alpha, check_alpha_for, design_point
 from costmodel.reduction import block_comparison
@@ -61,13 +62,7 @@ def _number_text(name: str, text: object) -> Decimal:
         text = repr(text)
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"{name}: enter a number")
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        raise ValueError(f"{name}: {text!r} is not a number") from None
-    if not value.is_finite():
-        raise ValueError(f"{name}: {text!r} is not a finite number")
-    return value
+    return parse_decimal(name, text)
 
 
 def _flag(name: str, value: object) -> bool:

@@ -55,7 +55,12 @@ def convention_of(args: argparse.Namespace) -> Convention:
     return Convention(**knobs_from(args))  # type: ignore[arg-type]
 
 
-def _decimal(name: str, text: str) -> Decimal:
+def parse_decimal(name: str, text: str) -> Decimal:
+    """Typed text as an exact finite ``Decimal``, or a ``ValueError`` that names the field and the text.
+
+    >>> parse_decimal("alpha", " 0.75 ")
+    Decimal('0.75')
+    """
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
@@ -78,12 +83,12 @@ def number_list(name: str, text: str) -> list[Decimal]:
         if not part.strip():
             raise ValueError(f"{name}: empty item in {text!r}")
         if ":" not in part:
-            values.append(_decimal(name, part))
+            values.append(parse_decimal(name, part))
             continue
         pieces = part.split(":")
         if len(pieces) != 3:
             raise ValueError(f"{name}: range {part!r} must be start:stop:step")
-        start, stop, step = (_decimal(name, p) for p in pieces)
+        start, stop, step = (parse_decimal(name, p) for p in pieces)
         if step <= 0 or stop < start:
             raise ValueError(f"{name}: range {part!r} needs step > 0 and stop >= start")
         count = int((stop - start) / step) + 1
