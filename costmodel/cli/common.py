@@ -21,6 +21,13 @@ def add_design_point_arguments(parser: argparse.ArgumentParser) -> None:
     side.add_argument("--resolution", type=int, help="input side in pixels (default 224)")
 
 
+def add_grid_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--alpha`` and ``--resolution`` as lists or ``start:stop:step`` ranges (the paper's 4 × 4 grid by default);
+    parse them with :func:`number_list` and :func:`integer_list`."""
+    parser.add_argument("--alpha", default="0.25,0.5,0.75,1.0", help="alpha values or start:stop:step ranges")
+    parser.add_argument("--resolution", default="128,160,192,224", help="input sides in pixels, or ranges")
+
+
 def add_knob_arguments(parser: argparse.ArgumentParser) -> None:
     """``--rounding``, ``--padding``, ``--no-scale-first-layer``, ``--classes``, ``--no-fc-bias``, ``--bn``."""
     group = parser.add_argument_group("variant knobs (defaults reproduce the paper)")

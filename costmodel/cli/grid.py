@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from costmodel.cli.common import add_knob_arguments, integer_list, knobs_from, number_list
+from costmodel.cli.common import add_grid_arguments, add_knob_arguments, integer_list, knobs_from, number_list
 from costmodel.grid_table import GRID_METRICS, check_metrics, grid_metadata, grid_table
 from costmodel.output_files import write_files
 
@@ -26,8 +26,7 @@ def register(subparsers) -> None:
         "--metrics macs,params,top1 --format latex -o grid.tex",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--alpha", default="0.25,0.5,0.75,1.0", help="alpha values or start:stop:step ranges")
-    parser.add_argument("--resolution", default="128,160,192,224", help="input sides in pixels, or ranges")
+    add_grid_arguments(parser)
     parser.add_argument(
         "--metrics", default="macs,params,top1", help=f"comma-separated, from {','.join(GRID_METRICS)}"
     )

@@ -8,7 +8,7 @@ import importlib.util
 import sys
 
 from costmodel.cli import UsageError
-from costmodel.cli.common import integer_list, number_list, write_output
+from costmodel.cli.common import add_grid_arguments, integer_list, number_list, write_output
 from costmodel.cli.latency import DB_HELP
 from costmodel.latency_store import BUILTIN_DATASETS, LatencyStore, check_name
 from costmodel.onnx_model import BN_MODES
@@ -25,8 +25,7 @@ def register(subparsers) -> None:
         "--runs 50 --warmup 10 -o ort.csv",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--alpha", default="0.25,0.5,0.75,1.0", help="alpha values or ranges")
-    parser.add_argument("--resolution", default="128,160,192,224", help="input sides in pixels, or ranges")
+    add_grid_arguments(parser)
     parser.add_argument("--threads", type=int, default=1, help="onnxruntime intra-op threads")
     parser.add_argument("--runs", type=int, default=50, help="timed runs per model")
     parser.add_argument("--warmup", type=int, default=10, help="untimed runs before timing")

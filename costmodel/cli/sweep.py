@@ -9,7 +9,14 @@ import sys
 import numpy as np
 from tqdm import tqdm
 
-from costmodel.cli.common import add_knob_arguments, integer_list, knobs_from, number_list, write_output
+from costmodel.cli.common import (
+    add_grid_arguments,
+    add_knob_arguments,
+    integer_list,
+    knobs_from,
+    number_list,
+    write_output,
+)
 from costmodel.evaluate import evaluate
 from costmodel.formulas import TOTAL_METRICS
 
@@ -26,8 +33,7 @@ def register(subparsers) -> None:
         epilog="Example: mobilenet-cost sweep --alpha 0.25:1.5:0.05 --resolution 96:320:32 -o sweep.csv",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--alpha", default="0.25,0.5,0.75,1.0", help="alpha values or ranges")
-    parser.add_argument("--resolution", default="128,160,192,224", help="input sides in pixels, or ranges")
+    add_grid_arguments(parser)
     parser.add_argument(
         "--metrics", default="macs,params", help=f"comma-separated, from {','.join(TOTAL_METRICS)}"
     )
