@@ -127,6 +127,29 @@ def test_frontier_budget_and_axis(base_url, browser):
     assert severe_console_entries(browser) == []
 
 
+def test_frontier_settings_live_in_the_url(base_url, browser):
+    browser.get(f"{base_url}/frontier?alpha=0.5&resolution=160")
+    WebDriverWait(browser, WAIT_S).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, f"#{ids.FRONTIER_GRAPH} .scatterlayer .point")
+    )
+    browser.find_element(By.CSS_SELECTOR, f"#{ids.FRONTIER_X_METRIC} input[value='params']").click()
+    type_into(browser, ids.FRONTIER_BUDGET, "2")
+    WebDriverWait(browser, WAIT_S).until(lambda d: d.current_url.endswith("&x=params&budget=2"))
+    link = browser.current_url
+    assert link.endswith("/frontier?alpha=0.5&resolution=160&x=params&budget=2")
+    with chromium() as other:
+        other.get(link)
+        wait_for_text(other, f"#{ids.FRONTIER_GRAPH} .xtitle", "parameters")
+        checked = other.find_element(By.CSS_SELECTOR, f"#{ids.FRONTIER_X_METRIC} input[value='params']")
+        assert checked.is_selected()
+        assert other.find_element(By.ID, ids.FRONTIER_BUDGET).get_attribute("value") == "2"
+        wait_for_text(other, f"#{ids.FRONTIER_BEST}", "within the budget")
+        assert severe_console_entries(other) == []
+    browser.get(f"{base_url}/frontier?x=flops")
+    wait_for_text(browser, f"#{ids.FRONTIER_POINT}", "URL: x=flops is not an axis")
+    assert severe_console_entries(browser) == []
+
+
 def test_conventions_follow_the_explorer(base_url, browser):
     browser.get(f"{base_url}/conventions?alpha=0.5&resolution=160")
     wait_for_text(browser, f"#{ids.CONVENTIONS_TABLE}", "76,524,800")

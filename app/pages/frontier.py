@@ -2,17 +2,20 @@
 on a stored dataset), the Pareto fronts, the
 current design point's estimated accuracy, and the best configuration under a budget.
 
-The design point comes from the URL in the Explorer's format (``/frontier?alpha=0.5&resolution=160``).
+The design point comes from the URL in the Explorer's format (``/frontier?alpha=0.5&resolution=160``); the
+page's own settings join it there (:mod:`app.frontier_url`), so a link or a reload shows the same chart. One
+callback: controls → URL and view; URL (first load, back button) → controls and view.
 """
 
 from __future__ import annotations
 
 import base64
+from urllib.parse import urlencode
 
 import dash
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from app import frontier, ids
+from app import frontier, frontier_url, ids
 from app.export import FORMATS, figure_bytes
 from app.layout import field
 
@@ -21,7 +24,11 @@ dash.register_page(
 )
 
 
-def layout(**_query) -> html.Div:
+def layout(**query) -> html.Div:
+    latency_options = frontier.latency_source_options(frontier.default_db())
+    controls, _ = frontier_url.controls_from_query(
+        "?" + urlencode(query, doseq=True), [o["value"] for o in latency_options]
+    )
     return html.Div(
         [
             dcc.Location(id=ids.FRONTIER_URL, refresh=False),
@@ -35,7 +42,7 @@ def layout(**_query) -> html.Div:
                             options=[
                                 {"label": label, "value": key} for key, label in frontier.X_METRICS.items()
                             ],
-                            value="macs",
+                            value=controls["x"],
                             className="radio-column",
                         ),
                     ),
@@ -43,15 +50,15 @@ def layout(**_query) -> html.Div:
                         "Latency from (latency axis)",
                         dcc.Dropdown(
                             id=ids.FRONTIER_LATENCY_SOURCE,
-                            options=frontier.latency_source_options(frontier.default_db()),
-                            value=frontier.PUBLISHED_LATENCY,
+                            options=latency_options,
+                            value=controls["latency"],
                             clearable=False,
                         ),
                     ),
                     dcc.Checklist(
                         id=ids.FRONTIER_LOG_X,
                         options=[{"label": "logarithmic x axis", "value": "log"}],
-                        value=["log"],
+                        value=controls["log_x"],
                         className="checklist",
                     ),
                     html.H2("Points"),
@@ -60,7 +67,7 @@ def layout(**_query) -> html.Div:
                         dcc.Checklist(
                             id=ids.FRONTIER_SOURCES,
                             options=[{"label": s, "value": s} for s in frontier.sources()],
-                            value=list(frontier.DEFAULT_SOURCES),
+                            value=controls["sources"],
                             className="checklist",
                         ),
                     ),
@@ -69,7 +76,7 @@ def layout(**_query) -> html.Div:
                         dcc.Checklist(
                             id=ids.FRONTIER_PRECISION,
                             options=[{"label": d, "value": d} for d in frontier.DTYPES],
-                            value=["float"],
+                            value=controls["precision"],
                             inline=True,
                             className="checklist-inline",
                         ),
@@ -81,7 +88,7 @@ def layout(**_query) -> html.Div:
                             id=ids.FRONTIER_BUDGET,
                             type="text",
                             inputMode="decimal",
-                            value="300",
+                            value=controls["budget"],
                             debounce=True,
                             className="text-input",
                         ),
@@ -130,7 +137,13 @@ CONTROLS = (
 )
 
 
+CONTROL_NAMES = ("x", "log_x", "sources", "precision", "budget", "latency")
+"""The keys of :data:`app.frontier_url.DEFAULT_CONTROLS`, in the order of ``CONTROLS[1:]``."""
+
+
 @callback(
+    Output(ids.FRONTIER_URL, "search"),
+    *(Output(c.component_id, c.component_property) for c in CONTROLS[1:]),
     Output(ids.FRONTIER_GRAPH, "figure"),
     Output(ids.FRONTIER_POINT, "children"),
     Output(ids.FRONTIER_BEST, "children"),
@@ -138,8 +151,19 @@ CONTROLS = (
     *CONTROLS,
 )
 def show_frontier(search, x, log_x, sources, dtypes, budget, latency_source):
-    view = frontier.frontier_view(search, x, log_x, sources, dtypes, budget, latency_source)
-    return view.figure, view.point_text, view.best_text, view.budget_error
+    values = dict(zip(CONTROL_NAMES, (x, log_x, sources, dtypes, budget, latency_source), strict=True))
+    url_problems: list[str] = []
+    if ctx.triggered_id in (None, ids.FRONTIER_URL):  # first load, a link or the back button
+        offered = [o["value"] for o in frontier.latency_source_options(frontier.default_db())]
+        values, url_problems = frontier_url.controls_from_query(search, offered)
+        new_search, controls = no_update, [values[name] for name in CONTROL_NAMES]
+    else:
+        new_search = frontier_url.query_with_controls(search, values)
+        new_search = no_update if new_search == (search or "") else new_search
+        controls = [no_update] * len(CONTROL_NAMES)
+    view = frontier.frontier_view(search, *(values[name] for name in CONTROL_NAMES))
+    point_text = view.point_text + "".join(f" URL: {p}." for p in url_problems)
+    return new_search, *controls, view.figure, point_text, view.best_text, view.budget_error
 
 
 @callback(
