@@ -94,8 +94,12 @@ def _pixels(value) -> int:
     return int(value)
 
 
-def _solve(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Non-negative c minimising sum(((x @ c - y) / y)²); columns scaled to unit norm for conditioning."""
+def fit_relative(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Non-negative c minimising sum(((x @ c - y) / y)²); columns scaled to unit norm for conditioning.
+
+    >>> fit_relative(np.array([[1.0, 1.0], [1.0, 2.0], [1.0, 3.0]]), np.array([3.0, 5.0, 7.0])).round(9)
+    array([1., 2.])
+    """
     from scipy.optimize import nnls  # imported here: scipy takes half a second to load, only fitting needs it
 
     relative = x / y[:, None]
@@ -103,6 +107,15 @@ def _solve(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     scale[scale == 0] = 1.0
     solution, _ = nnls(relative / scale, np.ones(len(y)))
     return solution / scale
+
+
+def leave_one_out_errors(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Relative error of each point predicted by :func:`fit_relative` on all the other points."""
+    errors = np.empty(len(y))
+    for i in range(len(y)):
+        keep = np.arange(len(y)) != i
+        errors[i] = x[i] @ fit_relative(x[keep], y[keep]) / y[i] - 1
+    return errors
 
 
 @dataclass(frozen=True, eq=False)
@@ -124,11 +137,8 @@ class LatencyModel:
         points = _checked_points(df)
         x = features(points.alpha, points.resolution).to_numpy()
         y = points.latency_ms.to_numpy(dtype=float)
-        coefficients = _solve(x, y)
-        loo = np.empty(len(y))
-        for i in range(len(y)):
-            keep = np.arange(len(y)) != i
-            loo[i] = x[i] @ _solve(x[keep], y[keep]) / y[i] - 1
+        coefficients = fit_relative(x, y)
+        loo = leave_one_out_errors(x, y)
         return cls(
             MappingProxyType(dict(zip(FEATURES, map(float, coefficients), strict=True))),
             points,
