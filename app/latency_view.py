@@ -21,15 +21,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from costmodel.evaluate import evaluate
+from costmodel.latency_fit import LatencyFit, latency_fit
 from costmodel.latency_import import MAX_BYTES, MAX_ROWS, LatencyImportError, import_latency
-from costmodel.latency_model import LatencyModel
 from costmodel.latency_store import LatencyStore
 
-CURVE_RESOLUTIONS = np.arange(96, 257, 8)
 """Resolutions along which each α's fitted curve is drawn."""
 LIMITS_TEXT = (
     f"CSV (alpha, resolution, latency_ms; optional device, runtime, threads, batch, dtype, source, std_ms, "
@@ -116,40 +113,9 @@ def options(listing: pd.DataFrame) -> list[dict]:
     ]
 
 
-@dataclass(frozen=True)
-class FitView:
-    """A dataset with its fitted model: points (with MACs, fitted and left-out predictions), curves, summary."""
-
-    points: pd.DataFrame
-    curves: pd.DataFrame
-    summary: str
-    model: LatencyModel | None
-
-
-def fit_view(name: str, db=None) -> FitView:
-    """Load ``name``, fit the latency model (when it has at least 3 points of one device and runtime)."""
-    frame = LatencyStore(db).load(name)
-    frame["macs"] = evaluate(frame.alpha.to_numpy(), frame.resolution.to_numpy(), metrics=["macs"])["macs"]
-    try:
-        model = LatencyModel.fit(frame)
-    except ValueError as error:
-        return FitView(
-            frame.assign(fitted_ms=np.nan, loo_error_pct=np.nan), pd.DataFrame(), f"No fit: {error}", None
-        )
-    residuals = model.residuals()
-    points = frame.assign(
-        fitted_ms=residuals.fitted_ms.to_numpy(),
-        loo_ms=residuals.loo_ms.to_numpy(),
-        loo_error_pct=residuals.loo_error_pct.to_numpy(),
-    )
-    alphas = np.sort(frame.alpha.unique())
-    a, r = (g.ravel() for g in np.meshgrid(alphas, CURVE_RESOLUTIONS, indexing="ij"))
-    curves = evaluate(a, r, metrics=["macs"]).assign(predicted_ms=model.predict(a, r))
-    summary = (
-        f"{len(frame)} points. Leave-one-out: {model.loo_within():.0%} within ±10 %, RMSPE "
-        f"{model.loo_rmspe:.1f} %; in-sample RMSPE {model.fit_rmspe:.1f} %."
-    )
-    return FitView(points, curves, summary, model)
+def fit_view(name: str, db=None) -> LatencyFit:
+    """Load ``name`` and fit the latency model (when it has at least 3 points of one device and runtime)."""
+    return latency_fit(LatencyStore(db).load(name))
 
 
 def default_db() -> str | None:

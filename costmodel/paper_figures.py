@@ -2,7 +2,9 @@
 
 ``layers``: the per-layer table of a report; ``frontier``: TF-slim's published checkpoints (top-1 against
 the model's exact MACs) with the chosen design point; ``reconcile``: the reconciliation table (the paper's
-count beside what the counting tools print).
+count beside what the counting tools print); ``latency`` and ``latency-residuals``: a latency dataset (stored or
+built in) against MACs with its fitted model, and the model's leave-one-out errors. The latency figures take a
+dataset instead of a design point (the model is fitted under the paper's convention).
 """
 
 from __future__ import annotations
@@ -15,13 +17,23 @@ import plotly.graph_objects as go
 from costmodel.accuracy_model import AccuracyModel
 from costmodel.budget import with_costs
 from costmodel.figure_export import COLUMN_WIDTH_IN, paper_style
+from costmodel.latency_fit import latency_fit
+from costmodel.latency_store import LatencyStore
 from costmodel.pareto import pareto_front
 from costmodel.reconcile import reconcile
 from costmodel.reference_tables import load_table
 from costmodel.report import report
 
-FIGURES: tuple[str, ...] = ("frontier", "layers", "reconcile")
-FIGURE_HEIGHTS_IN: dict[str, float] = {"frontier": 2.6, "layers": 3.2, "reconcile": 2.6}
+FIGURES: tuple[str, ...] = ("frontier", "layers", "reconcile", "latency", "latency-residuals")
+DATASET_FIGURES: tuple[str, ...] = ("latency", "latency-residuals")
+"""The figures drawn from a latency dataset rather than from a design point."""
+FIGURE_HEIGHTS_IN: dict[str, float] = {
+    "frontier": 2.6,
+    "layers": 3.2,
+    "reconcile": 2.6,
+    "latency": 2.6,
+    "latency-residuals": 2.0,
+}
 """Default heights in inches at one column's width."""
 
 
@@ -50,6 +62,21 @@ PAPER_TWEAKS: dict[str, dict] = {
         },
     },
     "reconcile": {"legend": {"traceorder": "normal", "font": {"size": 7}, "itemwidth": 30}},
+    "latency": {
+        "title": {"text": ""},
+        "legend": {
+            "orientation": "h",
+            "entrywidth": 0.19,
+            "entrywidthmode": "fraction",
+            "x": 0,
+            "y": 1.0,
+            "yanchor": "bottom",
+            "font": {"size": 7},
+            "itemwidth": 30,
+            "tracegroupgap": 0,
+        },
+        "margin": {"t": 34},
+    },
     "layers": {
         "xaxis2": {"tickfont": {"size": 6}, "tickangle": -90},
         "legend": {
@@ -69,16 +96,28 @@ PAPER_TWEAKS: dict[str, dict] = {
 
 
 def paper_figure(kind: str, alpha: float, resolution: int, width_in: float = COLUMN_WIDTH_IN,
-                 height_in: float | None = None, **knobs) -> go.Figure:  # fmt: skip
+                 height_in: float | None = None, dataset: str | None = None, db=None,
+                 **knobs) -> go.Figure:  # fmt: skip
     """:func:`build_figure` styled for a paper column (see :func:`~costmodel.figure_export.paper_style`)."""
     fig = paper_style(
-        build_figure(kind, alpha, resolution, **knobs), width_in, height_in or FIGURE_HEIGHTS_IN[kind]
+        build_figure(kind, alpha, resolution, dataset=dataset, db=db, **knobs),
+        width_in,
+        height_in or FIGURE_HEIGHTS_IN[kind],
     )
     return fig.update_layout(**PAPER_TWEAKS.get(kind, {}))
 
 
-def build_figure(kind: str, alpha: float, resolution: int, **knobs) -> go.Figure:
-    """The figure ``kind`` (one of :data:`FIGURES`) for the design point (``alpha``, ``resolution``)."""
+def build_figure(kind: str, alpha: float, resolution: int, dataset: str | None = None, db=None,
+                 **knobs) -> go.Figure:  # fmt: skip
+    """The figure ``kind`` (one of :data:`FIGURES`) for the design point (``alpha``, ``resolution``), or for
+    the latency ``dataset`` (in the store at ``db``) for :data:`DATASET_FIGURES`."""
+    if kind in DATASET_FIGURES:
+        if dataset is None:
+            raise ValueError(
+                f"figure {kind!r} is drawn from a latency dataset: give its name (--dataset NAME; "
+                "`mobilenet-cost latency list` shows them)"
+            )
+        return latency_figure(dataset, db, residuals=kind == "latency-residuals")
     if kind == "layers":
         return layers_figure(alpha, resolution, **knobs)
     if kind == "frontier":
@@ -86,6 +125,18 @@ def build_figure(kind: str, alpha: float, resolution: int, **knobs) -> go.Figure
     if kind == "reconcile":
         return reconcile_figure(alpha, resolution, **knobs)
     raise ValueError(f"figure {kind!r} is unknown; choose from {', '.join(FIGURES)}")
+
+
+def latency_figure(dataset: str, db=None, residuals: bool = False) -> go.Figure:
+    """A latency dataset against MACs with its fitted model, or (``residuals``) the leave-one-out errors."""
+    fit = latency_fit(LatencyStore(db).load(dataset))
+    if residuals:
+        if fit.model is None:
+            raise ValueError(f"dataset {dataset!r} has no latency model to show errors of: {fit.summary}")
+        return _builder("make_residual_figure")(fit.points)
+    figure = _builder("make_latency_figure")(fit.points, fit.curves, title=dataset)
+    figure.for_each_trace(lambda trace: trace.update(showlegend=not trace.name.startswith("model")))
+    return figure.update_layout(legend_title_text="dashed: model  " if fit.model else "")
 
 
 def frontier_points(**knobs) -> pd.DataFrame:

@@ -58,6 +58,12 @@ def test_paper_style_sets_inches_and_print_fonts():
         (["figure", "layers", "--alpha", "abc", "-o", "x.png"], "--alpha: 'abc' is not a number"),
         (["figure", "layers", "-o", "/no/such/folder/x.png"], "folder '/no/such/folder' does not exist"),
         (["figure", "layers", "reconcile", "-o", "x.png"], "several figures go to a folder: give --format"),
+        (["figure", "latency", "-o", "x.png"], "figure 'latency' is drawn from a latency dataset"),
+        (
+            ["figure", "layers", "--dataset", "tflite-pixel2-cpu-float", "-o", "x.png"],
+            "--dataset is used only",
+        ),
+        (["figure", "latency", "--dataset", "no-such-set", "-o", "x.png"], "'no-such-set' does not exist"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(argv, words, capsys):
@@ -102,3 +108,39 @@ def test_frontier_figure_data_are_exact_costs_and_the_estimated_design_point():
     paper_row = [list(t.y).index("paper") for t in reconcile.data]
     assert all(t.x[i] == 0 for t, i in zip(reconcile.data, paper_row, strict=True))
     assert "torch-flops (FLOPs ÷ 2)" in reconcile.data[0].y
+
+
+def test_latency_figures_draw_the_dataset_and_its_left_out_errors(tmp_path):
+    import csv
+
+    from costmodel.paper_figures import build_figure
+
+    table = Path(__file__).resolve().parents[1] / "tables" / "tflite_hosted_latency.csv"
+    with table.open(encoding="utf-8") as handle:
+        published = {
+            (float(r["alpha"]), int(r["resolution"])): float(r["tflite_cpu_ms"])
+            for r in csv.DictReader(handle)
+            if r["table_version"] == "hosted_pixel2" and r["dtype"] == "float"
+        }
+    fig = build_figure("latency", 1.0, 224, dataset="tflite-pixel2-cpu-float", db=tmp_path / "db.sqlite3")
+    markers = [t for t in fig.data if t.mode == "markers"]
+    drawn = {
+        (float(t.name.split("= ")[1]), int(r)): y
+        for t in markers
+        for r, y in zip(t.customdata, t.y, strict=True)
+    }
+    assert drawn == published
+    residuals = build_figure("latency-residuals", 1.0, 224, dataset="tflite-pixel2-cpu-float")
+    errors = [e for t in residuals.data for e in t.y]
+    assert len(errors) == 16 and all(abs(e) <= 10 for e in errors)  # the Pixel 2 table is met at ±10 %
+
+
+def test_a_dataset_too_small_to_fit_has_no_residual_figure(tmp_path):
+    from costmodel.latency_import import import_latency
+    from costmodel.paper_figures import build_figure
+
+    db = tmp_path / "db.sqlite3"
+    import_latency("alpha,resolution,latency_ms\n1,224,5\n", device="d", dataset="one", db=db)
+    assert list(build_figure("latency", 1.0, 224, dataset="one", db=db).data[0].y) == [5.0]
+    with pytest.raises(ValueError, match="has no latency model to show errors of: No fit: 1 point"):
+        build_figure("latency-residuals", 1.0, 224, dataset="one", db=db)

@@ -7,18 +7,21 @@ import sys
 from pathlib import Path
 
 from costmodel.cli.common import add_knob_arguments, knobs_from, number_list
+from costmodel.cli.latency import DB_HELP
 from costmodel.figure_export import COLUMN_WIDTH_IN, FIGURE_FORMATS, FigureFile, export_figures
-from costmodel.paper_figures import FIGURES, paper_figure
+from costmodel.paper_figures import DATASET_FIGURES, FIGURES, paper_figure
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "figure",
-        help="export the frontier, per-layer or reconciliation figure as png, svg or pdf",
-        description="Build the dashboard's figure(s) for a design point and export them with kaleido and "
-        "Chromium (one browser for all of them), one paper column wide. With one figure -o is the file; "
-        "with several it is a folder that receives KIND.FORMAT files.",
-        epilog="Example: mobilenet-cost figure frontier --alpha 0.5 --resolution 160 --format pdf -o frontier.pdf",
+        help="export the frontier, per-layer, reconciliation or latency figure as png, svg or pdf",
+        description="Build the dashboard's figure(s) for a design point (or, for latency and "
+        "latency-residuals, a latency dataset) and export them with kaleido and Chromium (one browser for all "
+        "of them), one paper column wide. With one figure -o is the file; with several it is a folder that "
+        "receives KIND.FORMAT files.",
+        epilog="Examples: mobilenet-cost figure frontier --alpha 0.5 --resolution 160 --format pdf -o frontier.pdf; "
+        "mobilenet-cost figure latency --dataset tflite-pixel2-cpu-float -o latency.svg",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("kinds", nargs="+", metavar="KIND", help=f"one or more of {', '.join(FIGURES)}")
@@ -28,6 +31,10 @@ def register(subparsers) -> None:
     parser.add_argument("--resolution", type=int, default=224, help="design point: input side in pixels")
     parser.add_argument("--width-in", type=float, default=COLUMN_WIDTH_IN, help="figure width in inches")
     parser.add_argument("--height-in", type=float, help="figure height in inches (default: per figure)")
+    parser.add_argument(
+        "--dataset", help="latency dataset for latency and latency-residuals (see `latency list`)"
+    )
+    parser.add_argument("--db", help=DB_HELP)
     add_knob_arguments(parser)
     parser.set_defaults(run=run)
 
@@ -47,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
     for kind in args.kinds:
         if kind not in FIGURES:
             raise ValueError(f"figure {kind!r} is unknown; choose from {', '.join(FIGURES)}")
+    if args.dataset is not None and not set(args.kinds) & set(DATASET_FIGURES):
+        raise ValueError(f"--dataset is used only by the {' and '.join(DATASET_FIGURES)} figures")
     for name, value in (("--width-in", args.width_in), ("--height-in", args.height_in)):
         if value is not None and not 0.5 <= value <= 20:
             raise ValueError(f"{name}={value} is out of range; allowed 0.5 to 20 inches")
@@ -68,8 +77,8 @@ def run(args: argparse.Namespace) -> int:
             raise ValueError(f"output {str(target)!r}: folder {str(target.parent)!r} does not exist")
     knobs = knobs_from(args)
     files = [
-        FigureFile(paper_figure(kind, float(alphas[0]), args.resolution, args.width_in, args.height_in, **knobs),
-                   target, fmt)
+        FigureFile(paper_figure(kind, float(alphas[0]), args.resolution, args.width_in, args.height_in,
+                                dataset=args.dataset, db=args.db, **knobs), target, fmt)
         for kind, target, fmt in zip(args.kinds, targets, formats, strict=True)
     ]  # fmt: skip
     export_figures(files)
