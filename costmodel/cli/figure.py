@@ -20,8 +20,8 @@ def register(subparsers) -> None:
         "latency-residuals, a latency dataset) and export them with kaleido and Chromium (one browser for all "
         "of them), one paper column wide. With one figure -o is the file; with several it is a folder that "
         "receives KIND.FORMAT files.",
-        epilog="Examples: mobilenet-cost figure frontier --alpha 0.5 --resolution 160 --format pdf -o frontier.pdf; "
-        "mobilenet-cost figure latency --dataset tflite-pixel2-cpu-float -o latency.svg",
+        epilog="Example: mobilenet-cost figure frontier --alpha 0.5 --resolution 160 --format pdf -o frontier.pdf "
+        "(a latency dataset: mobilenet-cost figure latency --dataset tflite-pixel2-cpu-float -o latency.svg)",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("kinds", nargs="+", metavar="KIND", help=f"one or more of {', '.join(FIGURES)}")
