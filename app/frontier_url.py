@@ -42,6 +42,11 @@ DEFAULT_CONTROLS: Mapping[str, object] = {
 """The controls' values when the URL says nothing of them."""
 
 
+def _list_controls() -> tuple[tuple[str, str, list[str]], ...]:
+    """``(URL key, control, allowed values in the page's order)`` of the controls holding lists."""
+    return ("source", "sources", frontier.sources()), ("precision", "precision", list(frontier.DTYPES))
+
+
 def controls_from_query(
     search: str | None, latency_values: Iterable[str] | None = None
 ) -> tuple[dict[str, object], list[str]]:
@@ -71,14 +76,11 @@ def controls_from_query(
             controls["log_x"] = ["log"] if log == "1" else []
         else:
             problems.append(f"log={log} is not allowed; use 0 (linear) or 1 (logarithmic)")
-    for key, control, allowed, noun in (
-        ("source", "sources", frontier.sources(), "source"),
-        ("precision", "precision", list(frontier.DTYPES), "precision"),
-    ):
+    for key, control, allowed in _list_controls():
         if values[key]:
             chosen = [v for v in values[key] if v]
             unknown = [v for v in chosen if v not in allowed]
-            problems += [f"{key}={v} is not a {noun}; allowed: {', '.join(allowed)}" for v in unknown]
+            problems += [f"{key}={v} is not a {key}; allowed: {', '.join(allowed)}" for v in unknown]
             valid = [v for v in allowed if v in chosen]
             if valid or not chosen:  # nothing valid asked for: keep the default
                 controls[control] = valid
@@ -122,10 +124,7 @@ def query_with_controls(search: str | None, controls: Mapping[str, object]) -> s
     log_x = controls.get("log_x")
     if not (isinstance(log_x, list) and "log" in log_x):
         own.append(("log", "0"))
-    for key, control, allowed in (
-        ("source", "sources", frontier.sources()),
-        ("precision", "precision", list(frontier.DTYPES)),
-    ):
+    for key, control, allowed in _list_controls():
         ticked = controls.get(control)
         chosen = [v for v in allowed if isinstance(ticked, list) and v in ticked]  # in the page's order
         if chosen != list(DEFAULT_CONTROLS[control]):  # type: ignore[call-overload]

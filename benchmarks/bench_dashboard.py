@@ -15,16 +15,11 @@ Example: python benchmarks/bench_dashboard.py --clients 10 --updates 400 --worke
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import queue
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -32,46 +27,14 @@ from pathlib import Path
 from tqdm import tqdm
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the dashboard tests' server and browser helpers
+
+from app_testing import chromium, request, server_process  # noqa: E402
 
 from app import ids  # noqa: E402
 
 TARGET_P95_MS = 50.0
 TARGET_FIRST_LOAD_S = 3.0
-
-
-def start_server(port: int, workers: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app.server", "--port", str(port), "--workers", str(workers)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stderr.read()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                pass
-            if request("GET", port, "/_dash-layout")[0] == 200:
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.terminate()
-    raise RuntimeError("server did not start within 60 s")
-
-
-def request(method: str, port: int, path: str, body: bytes | None = None) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        headers = {"Content-Type": "application/json"} if body is not None else {}
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
 
 
 def explorer_callback(port: int) -> dict:
@@ -186,31 +149,16 @@ def percentiles(values: list[float]) -> dict[str, float]:
 
 def first_load_seconds(port: int) -> float:
     """Navigation start to the first bar of the per-layer chart in headless Chromium (fresh profile)."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    profile = tempfile.mkdtemp(prefix="bench-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--window-size=1400,1000", f"--user-data-dir={profile}",
-    ):  # fmt: skip
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    try:
+    with chromium() as driver:
         start = time.perf_counter()
         driver.get(f"http://127.0.0.1:{port}/explore?alpha=0.5&rho=0.714")
         WebDriverWait(driver, 30, poll_frequency=0.02).until(
             lambda d: d.find_elements(By.CSS_SELECTOR, f"#{ids.EXPLORE_LAYER_GRAPH} .barlayer .point path")
         )
         return time.perf_counter() - start
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -228,17 +176,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.clients < 1 or args.updates < args.clients:
         parser.error("need --clients >= 1 and --updates >= --clients")
 
-    server = start_server(args.port, args.workers)
-    try:
+    with server_process(args.port, args.workers) as server:
         warm = run_load(args.port, 2, 20)  # a few requests so both workers have served once
         load_before = os.getloadavg()[0]
         cpu_before = server_cpu_seconds(server.pid)
         result = run_load(args.port, args.clients, args.updates)
         cpu_per_update_ms = (server_cpu_seconds(server.pid) - cpu_before) / args.updates * 1000
         first_load = None if args.no_browser else first_load_seconds(args.port)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     print(
         f"machine: {os.cpu_count()} CPU(s); server: gunicorn, {args.workers} sync worker(s), 127.0.0.1:{args.port}"

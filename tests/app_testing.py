@@ -2,6 +2,7 @@
 
 ``running_server()`` starts the real gunicorn server in a subprocess on a free loopback port and stops it;
 ``chromium()`` starts Debian's headless Chromium through chromedriver with a fresh profile.
+``benchmarks/bench_dashboard.py`` uses the same helpers.
 """
 
 from __future__ import annotations
@@ -60,9 +61,8 @@ def dependencies(port: int) -> list[dict]:
 
 
 @contextlib.contextmanager
-def running_server(workers: int = 1):
-    """Yield the port of a gunicorn server (``python -m app.server``) started for the test."""
-    port = free_port()
+def server_process(port: int, workers: int = 1):
+    """Yield the process of a gunicorn server (``python -m app.server``) on ``port`` once it answers."""
     process = subprocess.Popen(
         [sys.executable, "-m", "app.server", "--port", str(port), "--workers", str(workers)],
         cwd=ROOT,
@@ -83,7 +83,7 @@ def running_server(workers: int = 1):
             if time.monotonic() > deadline:
                 raise RuntimeError("server did not answer within 90 s")
             time.sleep(0.2)
-        yield port
+        yield process
     finally:
         process.terminate()
         try:
@@ -91,6 +91,14 @@ def running_server(workers: int = 1):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextlib.contextmanager
+def running_server(workers: int = 1):
+    """Yield the port of a gunicorn server started for the test on a free loopback port."""
+    port = free_port()
+    with server_process(port, workers):
+        yield port
 
 
 @contextlib.contextmanager

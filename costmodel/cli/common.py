@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import tempfile
 from decimal import Decimal, InvalidOperation
@@ -11,6 +12,24 @@ from pathlib import Path
 from costmodel.convention import BATCH_NORMS, KNOB_HELP, PADDINGS, ROUNDINGS, Convention
 
 RANGE_LIMIT = 1_000_000
+
+
+def require_modules(purpose: str, extra: str, modules: tuple[str, ...]) -> None:
+    """Raise ``UsageError`` naming the pip extra when any of ``modules`` is not installed.
+
+    >>> require_modules("counting", "core", ("sympy",))
+    >>> require_modules("flying", "wings", ("no_such_module_x",))
+    Traceback (most recent call last):
+    ...
+    costmodel.cli.UsageError: flying needs no_such_module_x; install it with pip install 'mobilenet-costmodel[wings]'
+    """
+    from costmodel.cli import UsageError
+
+    missing = [name for name in modules if importlib.util.find_spec(name) is None]
+    if missing:
+        raise UsageError(
+            f"{purpose} needs {', '.join(missing)}; install it with pip install 'mobilenet-costmodel[{extra}]'"
+        )
 
 
 def add_design_point_arguments(parser: argparse.ArgumentParser) -> None:

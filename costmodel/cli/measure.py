@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import importlib.util
 import sys
 
-from costmodel.cli import UsageError
-from costmodel.cli.common import add_grid_arguments, integer_list, number_list, write_output
+from costmodel.cli.common import add_grid_arguments, integer_list, number_list, require_modules, write_output
 from costmodel.cli.latency import DB_HELP
 from costmodel.latency_store import BUILTIN_DATASETS, LatencyStore, check_name
 from costmodel.onnx_model import BN_MODES
@@ -51,11 +49,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    missing = [name for name in ("onnx", "onnxruntime") if importlib.util.find_spec(name) is None]
-    if missing:
-        raise UsageError(
-            f"measuring needs {', '.join(missing)}; install it with pip install 'mobilenet-costmodel[measure]'"
-        )
+    require_modules("measuring", "measure", ("onnx", "onnxruntime"))
     from costmodel.measure import measure
 
     alphas = [float(a) for a in number_list("--alpha", args.alpha)]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 from pathlib import Path
 
 from costmodel.cli import UsageError
+from costmodel.cli.common import require_modules
 
 
 def register(subparsers) -> None:
@@ -30,11 +30,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    missing = [name for name in ("dash", "gunicorn") if importlib.util.find_spec(name) is None]
-    if missing:
-        raise UsageError(
-            f"the dashboard needs {', '.join(missing)}; install it with pip install 'mobilenet-costmodel[dashboard]'"
-        )
+    require_modules("the dashboard", "dashboard", ("dash", "gunicorn"))
     if not 1 <= args.port <= 65535:
         raise UsageError(f"--port {args.port} is out of range; allowed 1 to 65535")
     if not 1 <= args.workers <= 64:
