@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+from costmodel.dashboard.explorer import convention_of, parse_query, report_of
 
-from app.explorer import convention_of, parse_query, report_of
-from costmodel.reconcile import reconcile
+from costmodel.counting.reconcile import reconcile
 
 KNOBS = ("rounding", "scale_first_layer", "classes", "fc_bias", "bn")
 

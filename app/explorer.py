@@ -24,15 +24,15 @@ from urllib.parse import parse_qsl, urlencode
 
 import numpy as np
 import sympy
+from costmodel.dashboard import ids
 
-from app import ids
-from costmodel.architecture import BASE_RESOLUTION
-from costmodel.cli.common import parse_decimal
-from costmodel.convention import BATCH_NORMS, PADDINGS, ROUNDINGS, Convention
-from costmodel.design_point import check_alpha, check_alpha_for, design_point
-from costmodel.reduction import block_comparison
-from costmodel.report import Report, build_report, report
-from costmodel.symbolic import compiled_total, network_expressions
+from costmodel.core.architecture import BASE_RESOLUTION
+from costmodel.core.convention import BATCH_NORMS, PADDINGS, ROUNDINGS, Convention
+from costmodel.core.design_point import check_alpha, check_alpha_for, design_point
+from costmodel.core.numbers import parse_decimal
+from costmodel.core.reduction import block_comparison
+from costmodel.core.report import Report, build_report, report
+from costmodel.core.symbolic import compiled_total, network_expressions
 
 PAPER_ALPHAS = (0.25, 0.5, 0.75, 1.0)
 PAPER_RESOLUTIONS = (128, 160, 192, 224)
@@ -321,7 +321,7 @@ REDUCTION_COLUMNS = (
 
 
 def reduction_rows(r: Report) -> list[tuple]:
-    """The 1/N + 1/D_K² check per separable block (:func:`costmodel.reduction.block_comparison`), as
+    """The 1/N + 1/D_K² check per separable block (:func:`costmodel.core.reduction.block_comparison`), as
     display rows in the order of :data:`REDUCTION_COLUMNS`."""
     return [
         (

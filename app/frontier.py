@@ -17,15 +17,15 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from costmodel.dashboard.explorer import parse_query, report_of
 
-from app.explorer import parse_query, report_of
-from costmodel.accuracy_model import AccuracyModel
-from costmodel.budget import best_estimate, best_reference, check_budget, with_costs
-from costmodel.latency_axis import with_latency
-from costmodel.latency_model import LatencyModel
-from costmodel.latency_store import LatencyStore
-from costmodel.pareto import pareto_front
-from costmodel.reference_tables import load_table
+from costmodel.latency.axis import with_latency
+from costmodel.latency.model import LatencyModel
+from costmodel.latency.store import LatencyStore
+from costmodel.reference.accuracy_model import AccuracyModel
+from costmodel.reference.budget import best_estimate, best_reference, check_budget, with_costs
+from costmodel.reference.pareto import pareto_front
+from costmodel.reference.tables import load_table
 
 X_METRICS = {"macs": "MACs", "params": "parameters", "latency_ms": "latency (ms)"}
 X_UNITS = {"macs": "MACs", "params": "params", "latency_ms": "ms"}
@@ -145,7 +145,7 @@ def selected(chosen_sources: object, dtypes: object, x: str, latency_source: obj
 
 def default_db() -> str | None:
     """The latency database the dashboard uses (``$MOBILENET_COST_DB`` or the store's default)."""
-    from app.latency_view import default_db as dashboard_db
+    from costmodel.dashboard.latency_view import default_db as dashboard_db
 
     return dashboard_db()
 
@@ -284,7 +284,7 @@ class FrontierView:
 
 def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text, latency_source=None) -> FrontierView:
     """The Frontier page's one callback as a plain function; bad control values fall back or explain."""
-    from app.figures import make_sources_frontier_figure
+    from costmodel.present.figures import make_sources_frontier_figure
 
     x = check_x(x)
     dataset = latency_dataset(latency_source) if x == "latency_ms" else None

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode
 
-from app import frontier
+from costmodel.dashboard import frontier
 
 KEYS = ("x", "log", "source", "precision", "budget", "latency")
 """The query parameters the Frontier owns; every other parameter belongs to the design point."""

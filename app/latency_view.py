@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from costmodel.latency_fit import LatencyFit, latency_fit
-from costmodel.latency_import import MAX_BYTES, MAX_ROWS, LatencyImportError, import_latency
-from costmodel.latency_store import LatencyStore
+from costmodel.latency.fit import LatencyFit, latency_fit
+from costmodel.latency.importer import MAX_BYTES, MAX_ROWS, LatencyImportError, import_latency
+from costmodel.latency.store import LatencyStore
 
 """Resolutions along which each α's fitted curve is drawn."""
 LIMITS_TEXT = (

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import dash
+from costmodel.dashboard import ids
 from dash import Input, Output, dcc, html
-
-from app import ids
 
 TITLE = "MobileNet v1 cost model"
 

@@ -1,4 +1,4 @@
-"""``create_app()``: the Dash app with its pages (Dash Pages, one module per page under ``app/pages``).
+"""``create_app()``: the Dash app with its pages (Dash Pages, one module per page under ``app/pages``, imported as ``costmodel.dashboard.pages``).
 
 Call it once per process (pages register their callbacks when the app imports them).
 """
@@ -9,9 +9,8 @@ from pathlib import Path
 
 import dash
 import flask
+from costmodel.dashboard.layout import TITLE, link_design_point, shell
 from werkzeug.exceptions import HTTPException
-
-from app.layout import TITLE, link_design_point, shell
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -21,7 +20,7 @@ def create_app() -> dash.Dash:
     works from a checkout and after ``pip install``); assets (CSS) come from ``app/assets``.
     """
     app = dash.Dash(
-        "app",
+        __package__,  # "costmodel.dashboard": pages import as costmodel.dashboard.pages.*
         use_pages=True,
         pages_folder=str(PACKAGE_DIR / "pages"),
         assets_folder=str(PACKAGE_DIR / "assets"),
@@ -67,7 +66,7 @@ def handle_malformed_callbacks(server: flask.Flask) -> None:
 def warm_caches() -> None:
     """Build what the first request would otherwise wait for: the default convention's expressions and their
     LaTeX, the frontier's points with exact costs, and its accuracy trends."""
-    from app import explorer, frontier
+    from costmodel.dashboard import explorer, frontier
 
     explorer.warm()
     for dtype in frontier.DTYPES:

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from costmodel.reference_tables import load_table, table_names, table_text
+from costmodel.reference.tables import load_table, table_names, table_text
 
 DESCRIPTIONS: dict[str, str] = {
     "paper_tables": "Every table of the paper (arXiv:1704.04861v1, Tables 1-14), one printed cell per row.",

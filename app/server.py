@@ -1,6 +1,6 @@
 """Serve the dashboard with gunicorn (a production WSGI server), on 127.0.0.1:8050 by default.
 
-``python -m app.server --port 8050 --workers 2`` or ``mobilenet-cost serve``. Binding to an address
+``python -m costmodel.dashboard.server --port 8050 --workers 2`` or ``mobilenet-cost serve``. Binding to an address
 other than loopback prints a warning: the dashboard has no authentication.
 """
 
@@ -85,9 +85,8 @@ def serve(
     host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workers: int = DEFAULT_WORKERS, timeout: int = 60
 ) -> None:
     """Run gunicorn in this process until interrupted."""
+    from costmodel.dashboard.main import create_app
     from gunicorn.app.base import BaseApplication
-
-    from app.main import create_app
 
     warning = exposure_warning(host)
     if warning:
@@ -110,9 +109,9 @@ def serve(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m app.server",
+        prog="python -m costmodel.dashboard.server",
         description="Serve the MobileNet v1 cost-model dashboard with gunicorn.",
-        epilog="Example: python -m app.server --port 8050 --workers 2",
+        epilog="Example: python -m costmodel.dashboard.server --port 8050 --workers 2",
     )
     add_arguments(parser)
     args = parser.parse_args(argv)

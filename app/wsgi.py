@@ -1,6 +1,6 @@
 """WSGI entry point: ``gunicorn app.wsgi:server`` serves the dashboard."""
 
-from app.main import create_app
+from costmodel.dashboard.main import create_app
 
 application = create_app()
 server = application.server

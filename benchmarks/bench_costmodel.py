@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), os.pardir))
 import numpy as np
 
 import costmodel
-from costmodel.symbolic import compiled_total
+from costmodel.core.symbolic import compiled_total
 
 PEER = textwrap.dedent(
     """

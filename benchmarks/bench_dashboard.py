@@ -1,6 +1,6 @@
 """Load benchmark of the dashboard: the real gunicorn server, the real callback endpoint, real Chromium.
 
-Starts ``python -m app.server`` on loopback, then
+Starts ``python -m costmodel.dashboard.server`` on loopback, then
 
 1. drives ``POST /_dash-update-component`` with the request the Explorer sends when the α slider is
    released (one round trip returns the new URL and the whole view) from ``--clients`` concurrent
@@ -30,8 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the dashboard tests' server and browser helpers
 
 from app_testing import chromium, request, server_process  # noqa: E402
-
-from app import ids  # noqa: E402
+from costmodel.dashboard import ids  # noqa: E402
 
 TARGET_P95_MS = 50.0
 TARGET_FIRST_LOAD_S = 3.0

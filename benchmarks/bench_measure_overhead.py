@@ -1,7 +1,7 @@
 """How much the measurement harness adds over a bare onnxruntime loop on the same session.
 
 For each model: a bare loop ``for _ in range(n): session.run(None, feed)`` timed as a whole, against the harness
-(:func:`costmodel.measure.time_runs`, which times every run alone and stores it) over the same session and the
+(:func:`costmodel.latency.measure.time_runs`, which times every run alone and stores it) over the same session and the
 same number of runs, also timed as a whole. Both are timed on two clocks: the thread's CPU time (what the
 harness's own work costs; other processes on a busy machine do not enter it) and the wall clock. Trials alternate
 bare/harness so drifting load hits both alike, and the best trial of each is kept. The target, harness <= 1.05 x
@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from costmodel.measure import cpu_model, make_session, random_input, runtime_name, time_runs
-from costmodel.onnx_model import build_onnx
+from costmodel.latency.measure import cpu_model, make_session, random_input, runtime_name, time_runs
+from costmodel.latency.onnx_model import build_onnx
 
 MODELS = ((0.25, 128), (1.0, 224))
 TRIALS = 7

@@ -25,9 +25,9 @@ from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from costmodel.latency_model import TOLERANCE, LatencyModel, leave_one_out_errors
-from costmodel.latency_store import BUILTIN_DATASETS, builtin_frame
-from costmodel.report import report
+from costmodel.core.report import report
+from costmodel.latency.model import TOLERANCE, LatencyModel, leave_one_out_errors
+from costmodel.latency.store import BUILTIN_DATASETS, builtin_frame
 
 KINDS = ("conv", "dw", "pw", "fc")
 TILES = (2, 4, 8)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from costmodel.accuracy_model import AccuracyModel
-from costmodel.reference_tables import load_table
+from costmodel.reference.accuracy_model import AccuracyModel
+from costmodel.reference.tables import load_table
 
 TARGETS = {
     ("2017_06_14", "float"): 0.3,

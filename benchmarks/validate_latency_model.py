@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from costmodel.latency_model import LatencyModel
-from costmodel.latency_store import builtin_frame
-from costmodel.measure import cpu_model, measure, runtime_name
+from costmodel.latency.measure import cpu_model, measure, runtime_name
+from costmodel.latency.model import LatencyModel
+from costmodel.latency.store import builtin_frame
 
 ALPHAS = (0.25, 0.5, 0.75, 1.0)
 RESOLUTIONS = (128, 160, 192, 224)

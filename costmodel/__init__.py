@@ -11,39 +11,39 @@ from __future__ import annotations
 import importlib
 
 # Functions named like their modules are bound eagerly: importing the submodule would otherwise shadow them.
-from costmodel.evaluate import evaluate as evaluate
-from costmodel.reconcile import reconcile as reconcile
-from costmodel.report import report as report
+from costmodel.core.evaluate import evaluate as evaluate
+from costmodel.core.report import report as report
+from costmodel.counting.reconcile import reconcile as reconcile
 
 _EXPORTS: dict[str, str] = {
-    "AccuracyModel": "costmodel.accuracy_model",
-    "alpha": "costmodel.arithmetic",
-    "best_estimate": "costmodel.budget",
-    "best_reference": "costmodel.budget",
-    "Convention": "costmodel.convention",
-    "evaluate": "costmodel.evaluate",
-    "Expressions": "costmodel.symbolic",
-    "import_latency": "costmodel.latency_import",
-    "iso_cost_curve": "costmodel.budget",
-    "LatencyImportError": "costmodel.latency_import",
-    "LatencyModel": "costmodel.latency_model",
-    "LatencyStore": "costmodel.latency_store",
-    "load_table": "costmodel.reference_tables",
-    "max_resolution": "costmodel.budget",
-    "network_expressions": "costmodel.symbolic",
-    "pareto_front": "costmodel.pareto",
-    "pareto_mask": "costmodel.pareto",
-    "parse_latency": "costmodel.latency_import",
-    "Preset": "costmodel.presets",
-    "preset_expressions": "costmodel.preset_symbolic",
-    "PresetExpressions": "costmodel.preset_symbolic",
-    "PRESETS": "costmodel.presets",
-    "reconcile": "costmodel.reconcile",
-    "Report": "costmodel.report",
-    "report": "costmodel.report",
-    "rho": "costmodel.arithmetic",
-    "table_names": "costmodel.reference_tables",
-    "with_costs": "costmodel.budget",
+    "AccuracyModel": "costmodel.reference.accuracy_model",
+    "alpha": "costmodel.core.arithmetic",
+    "best_estimate": "costmodel.reference.budget",
+    "best_reference": "costmodel.reference.budget",
+    "Convention": "costmodel.core.convention",
+    "evaluate": "costmodel.core.evaluate",
+    "Expressions": "costmodel.core.symbolic",
+    "import_latency": "costmodel.latency.importer",
+    "iso_cost_curve": "costmodel.reference.budget",
+    "LatencyImportError": "costmodel.latency.importer",
+    "LatencyModel": "costmodel.latency.model",
+    "LatencyStore": "costmodel.latency.store",
+    "load_table": "costmodel.reference.tables",
+    "max_resolution": "costmodel.reference.budget",
+    "network_expressions": "costmodel.core.symbolic",
+    "pareto_front": "costmodel.reference.pareto",
+    "pareto_mask": "costmodel.reference.pareto",
+    "parse_latency": "costmodel.latency.importer",
+    "Preset": "costmodel.core.presets",
+    "preset_expressions": "costmodel.counting.preset_symbolic",
+    "PresetExpressions": "costmodel.counting.preset_symbolic",
+    "PRESETS": "costmodel.core.presets",
+    "reconcile": "costmodel.counting.reconcile",
+    "Report": "costmodel.core.report",
+    "report": "costmodel.core.report",
+    "rho": "costmodel.core.arithmetic",
+    "table_names": "costmodel.reference.tables",
+    "with_costs": "costmodel.reference.budget",
 }
 """Public name → module that defines it; imported on first use so that a cold CLI stays fast."""
 

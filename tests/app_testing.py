@@ -62,9 +62,9 @@ def dependencies(port: int) -> list[dict]:
 
 @contextlib.contextmanager
 def server_process(port: int, workers: int = 1):
-    """Yield the process of a gunicorn server (``python -m app.server``) on ``port`` once it answers."""
+    """Yield the process of a gunicorn server (``python -m costmodel.dashboard.server``) on ``port`` once it answers."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "app.server", "--port", str(port), "--workers", str(workers)],
+        [sys.executable, "-m", "costmodel.dashboard.server", "--port", str(port), "--workers", str(workers)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -3,13 +3,14 @@ gunicorn server. Each test interacts, checks a rendered value and a clean browse
 
 import pytest
 from app_testing import chromium, running_server, severe_console_entries
+from costmodel.dashboard import frontier, ids
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from app import frontier, ids
-from costmodel import reconcile, report
+from costmodel.core import report
+from costmodel.counting import reconcile
 
 WAIT_S = 30
 

@@ -7,13 +7,13 @@ import importlib
 import pytest
 
 MODULES = [
-    "app.conventions",
-    "app.explorer",
-    "app.figures",
-    "app.formatting",
-    "app.frontier",
-    "app.references",
-    "app.server",
+    "costmodel.dashboard.conventions",
+    "costmodel.dashboard.explorer",
+    "costmodel.present.figures",
+    "costmodel.dashboard.formatting",
+    "costmodel.dashboard.frontier",
+    "costmodel.dashboard.references",
+    "costmodel.dashboard.server",
 ]
 
 

@@ -5,10 +5,10 @@ from fractions import Fraction
 
 import pandas as pd
 import pytest
+from costmodel.dashboard import explorer, ids
 
-from app import explorer, ids
-from app.figures import KIND_COLOURS, layer_figure_spec, make_layer_figure
-from costmodel import report
+from costmodel.core import report
+from costmodel.present.figures import KIND_COLOURS, layer_figure_spec, make_layer_figure
 
 PAPER_MACS = 568_740_352  # paper 1.0-224, mult-adds
 PAPER_PARAMS = 4_210_088

@@ -2,9 +2,9 @@
 
 import pandas as pd
 import pytest
+from costmodel.dashboard import frontier
 
-from app import frontier
-from costmodel.latency_import import import_latency
+from costmodel.latency.importer import import_latency
 
 GRID = [(a, r) for a in (0.25, 0.5, 0.75, 1.0) for r in (128, 160, 192, 224)]
 

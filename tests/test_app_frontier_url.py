@@ -3,9 +3,8 @@
 from urllib.parse import parse_qsl
 
 import pytest
-
-from app import frontier
-from app.frontier_url import DEFAULT_CONTROLS, controls_from_query, query_with_controls
+from costmodel.dashboard import frontier
+from costmodel.dashboard.frontier_url import DEFAULT_CONTROLS, controls_from_query, query_with_controls
 
 DESIGN = "?alpha=0.5&resolution=160&rounding=keras"
 

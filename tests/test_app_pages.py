@@ -2,10 +2,10 @@
 
 import pandas as pd
 import pytest
+from costmodel.dashboard import conventions, frontier, references
 
-from app import conventions, frontier, references
-from app.figures import make_reconcile_figure, make_sources_frontier_figure
-from costmodel.reference_tables import load_table
+from costmodel.present.figures import make_reconcile_figure, make_sources_frontier_figure
+from costmodel.reference.tables import load_table
 
 # --- Frontier ----------------------------------------------------------------------------------------
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 from app_testing import dependencies, request, running_server
+from costmodel.dashboard import explorer, ids
+from costmodel.dashboard.server import exposure_warning, gunicorn_options, is_loopback
 
-from app import explorer, ids
-from app.server import exposure_warning, gunicorn_options, is_loopback
 from costmodel.cli import main
 
 

@@ -112,10 +112,11 @@ def test_python_dash_m_runs_the_same_cli():
 def test_serve_db_option(tmp_path, monkeypatch):
     code, _, err = run_cli("serve", "--db", str(tmp_path))
     assert code == 2 and "is a folder; give a file name" in err and len(err.strip().splitlines()) == 1
-    import app.server
+
+    from costmodel.dashboard import server as dashboard_server
 
     started = {}
-    monkeypatch.setattr(app.server, "serve", lambda host, port, workers: started.update(host=host, port=port))
+    monkeypatch.setattr(dashboard_server, "serve", lambda host, port, workers: started.update(host=host, port=port))
     monkeypatch.setenv("MOBILENET_COST_DB", str(tmp_path / "before.sqlite3"))  # restored after the test
     target = tmp_path / "datasets.sqlite3"
     code, _, _ = run_cli("serve", "--db", str(target), "--port", "8099")

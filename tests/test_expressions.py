@@ -3,8 +3,8 @@
 import sympy
 
 import costmodel
-from costmodel.arithmetic import alpha, rho
-from costmodel.reduction import reduction_proof
+from costmodel.core.arithmetic import alpha, rho
+from costmodel.core.reduction import reduction_proof
 
 
 def test_smooth_closed_forms_restated():
@@ -55,7 +55,7 @@ def test_reduction_proof_simplifies_exactly():
 def test_block_ratios_on_the_real_network():
     from fractions import Fraction
 
-    from costmodel.reduction import block_comparison
+    from costmodel.core.reduction import block_comparison
 
     blocks = block_comparison(costmodel.report(alpha=0.5, rho=0.714))
     assert len(blocks) == 13 and blocks.matches.all()

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import pytest
 
 from costmodel.cli import main
-from costmodel.figure_export import FigureFile, export_figures, paper_style, render_figures
+from costmodel.present.figure_files import FigureFile, export_figures, paper_style, render_figures
 
 
 def _figure() -> go.Figure:
@@ -96,7 +96,7 @@ def test_figure_command_writes_all_three_with_the_dashboard_builders(tmp_path, c
 def test_frontier_figure_data_are_exact_costs_and_the_estimated_design_point():
     from independent_counter import costs
 
-    from costmodel.paper_figures import build_figure
+    from costmodel.paper.figures import build_figure
 
     fig = build_figure("frontier", 0.5, 160)
     star = next(t for t in fig.data if t.name == "0.5-160 (estimate)")
@@ -113,7 +113,7 @@ def test_frontier_figure_data_are_exact_costs_and_the_estimated_design_point():
 def test_latency_figures_draw_the_dataset_and_its_left_out_errors(tmp_path):
     import csv
 
-    from costmodel.paper_figures import build_figure
+    from costmodel.paper.figures import build_figure
 
     table = Path(__file__).resolve().parents[1] / "tables" / "tflite_hosted_latency.csv"
     with table.open(encoding="utf-8") as handle:
@@ -136,8 +136,8 @@ def test_latency_figures_draw_the_dataset_and_its_left_out_errors(tmp_path):
 
 
 def test_a_dataset_too_small_to_fit_has_no_residual_figure(tmp_path):
-    from costmodel.latency_import import import_latency
-    from costmodel.paper_figures import build_figure
+    from costmodel.latency.importer import import_latency
+    from costmodel.paper.figures import build_figure
 
     db = tmp_path / "db.sqlite3"
     import_latency("alpha,resolution,latency_ms\n1,224,5\n", device="d", dataset="one", db=db)

@@ -3,7 +3,7 @@
 import pytest
 
 import costmodel
-from costmodel.reduction import conv_mobilenet, layer_comparison, shallow_mobilenet, table3_rows
+from costmodel.core.reduction import conv_mobilenet, layer_comparison, shallow_mobilenet, table3_rows
 
 
 def base_network(report):

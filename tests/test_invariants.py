@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from independent_counter import costs
 
 import costmodel
-from costmodel.arithmetic import alpha as alpha_symbol
-from costmodel.arithmetic import rho as rho_symbol
+from costmodel.core.arithmetic import alpha as alpha_symbol
+from costmodel.core.arithmetic import rho as rho_symbol
 
 ROUNDINGS = ("keras", "slim", "divisible8")
 alphas = st.floats(min_value=0.1, max_value=1.5, allow_nan=False).map(lambda a: round(a, 4))

@@ -6,11 +6,11 @@ import doctest
 
 import numpy as np
 import pytest
+from costmodel.dashboard import latency_view
+from costmodel.dashboard.latency_view import encode
 
-from app import latency_view
-from app.figures import make_latency_figure, make_residual_figure
-from app.latency_view import encode
-from costmodel.latency_store import BUILTIN_DATASETS
+from costmodel.latency.store import BUILTIN_DATASETS
+from costmodel.present.figures import make_latency_figure, make_residual_figure
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from costmodel.latency_import import (
+from costmodel.latency.importer import (
     MAX_BYTES,
     MAX_ROWS,
     LatencyImportError,

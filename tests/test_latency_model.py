@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from costmodel.latency_model import FEATURES, LatencyModel, features
-from costmodel.latency_store import LatencyStore
+from costmodel.latency.model import FEATURES, LatencyModel, features
+from costmodel.latency.store import LatencyStore
 
 PAPER_GRID = [(a, r) for a in (0.25, 0.5, 0.75, 1.0) for r in (128, 160, 192, 224)]
 
@@ -137,8 +137,8 @@ def test_fits_the_pixel2_table(tmp_path):
 
 
 def test_latency_axis_measured_and_predicted(tmp_path):
-    from costmodel.latency_axis import with_latency
-    from costmodel.latency_import import parse_csv
+    from costmodel.latency.axis import with_latency
+    from costmodel.latency.importer import parse_csv
 
     db = tmp_path / "axis.sqlite3"
     data = synthetic({"constant": 1.0, "macs_pw": 1e-7})

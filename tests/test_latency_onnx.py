@@ -9,11 +9,11 @@ import pytest
 from onnx import numpy_helper, shape_inference
 
 from costmodel.cli import main
-from costmodel.latency_import import COLUMNS, parse_latency
-from costmodel.latency_store import LatencyStore
-from costmodel.measure import Timing, measure
-from costmodel.onnx_model import build_onnx, onnx_filename, parameter_count
-from costmodel.report import report
+from costmodel.core.report import report
+from costmodel.latency.importer import COLUMNS, parse_latency
+from costmodel.latency.measure import Timing, measure
+from costmodel.latency.onnx_model import build_onnx, onnx_filename, parameter_count
+from costmodel.latency.store import LatencyStore
 
 POINTS = [(1.0, 224), (0.5, 160), (0.25, 128), (0.75, 192), (0.35, 97), (1.3, 33)]
 

@@ -10,8 +10,8 @@ import sqlite3
 import pytest
 
 from costmodel.cli import main
-from costmodel.latency_import import LatencyImportError, import_latency, parse_csv
-from costmodel.latency_store import (
+from costmodel.latency.importer import LatencyImportError, import_latency, parse_csv
+from costmodel.latency.store import (
     BUILTIN_DATASETS,
     DB_ENV,
     SCHEMA_VERSION,

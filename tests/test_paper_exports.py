@@ -15,12 +15,12 @@ from independent_counter import costs
 
 import costmodel
 from costmodel.cli import main
-from costmodel.grid_table import grid_table
-from costmodel.output_files import write_files
-from costmodel.paper_export import paper_files
-from costmodel.reduction import reduction_proof
-from costmodel.table_export import Column, ExportTable
-from costmodel.table_format import frame_as_latex
+from costmodel.core.reduction import reduction_proof
+from costmodel.output.files import write_files
+from costmodel.output.frame_format import frame_as_latex
+from costmodel.output.table import Column, ExportTable
+from costmodel.paper.export import paper_files
+from costmodel.paper.grid import grid_table
 
 PAPER_FILES = paper_files()
 

@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from independent_counter import BODY, width
 
 import costmodel
-from costmodel.arithmetic import alpha as alpha_symbol
-from costmodel.arithmetic import rho as rho_symbol
 from costmodel.cli import main
+from costmodel.core.arithmetic import alpha as alpha_symbol
+from costmodel.core.arithmetic import rho as rho_symbol
 
 PRESET_NAMES = ["paper", "fvcore", "ptflops", "ptflops-aten", "thop", "torchinfo", "torch-flops"]
 TERMS = ["conv", "fc", "bias", "bn", "activation", "pool"]

@@ -22,8 +22,8 @@ from torch.utils.flop_counter import FlopCounterMode
 from torchinfo import summary
 
 import costmodel
-from costmodel.convention import Convention
-from costmodel.reference_model import reference_input, reference_model
+from costmodel.core.convention import Convention
+from costmodel.counting.reference_model import reference_input, reference_model
 
 torch.set_num_threads(1)
 
@@ -139,8 +139,8 @@ def test_every_preset_matches_its_tool_under_other_knobs(alpha, side, knobs):
 def test_preset_expressions_match_the_tools(alpha, side, rounding):
     from fractions import Fraction
 
-    from costmodel.arithmetic import alpha as a
-    from costmodel.arithmetic import rho
+    from costmodel.core.arithmetic import alpha as a
+    from costmodel.core.arithmetic import rho
 
     for name, (total, params) in measured(alpha, side, Convention(rounding=rounding)).items():
         e = costmodel.preset_expressions(name, Convention(rounding=rounding))

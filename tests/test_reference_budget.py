@@ -16,7 +16,7 @@ from costmodel import (
     max_resolution,
     with_costs,
 )
-from costmodel.design_point import RESOLUTION_MAX
+from costmodel.core.design_point import RESOLUTION_MAX
 
 
 def brute_force(alpha: float, budget: float, **knobs) -> int:

@@ -22,8 +22,8 @@ import pandas as pd
 import pytest
 
 import costmodel
-from costmodel import reference_tables
-from costmodel.reference_tables import load_table, table_names
+from costmodel.reference import tables as reference_tables
+from costmodel.reference.tables import load_table, table_names
 
 PAPER_RHO = {224: Fraction(1), 192: Fraction("0.857"), 160: Fraction("0.714"), 128: Fraction("0.571")}
 MILLION = Fraction(10**6)

@@ -41,7 +41,7 @@ def test_notebook_displays():
 
 
 def test_html_truncates_long_tables_but_exports_do_not():
-    from costmodel.render import report_html
+    from costmodel.core.report_format import report_html
 
     r = costmodel.report()
     short = report_html(r, max_rows=10)

@@ -6,9 +6,9 @@ import pandas as pd
 from independent_counter import costs
 
 import costmodel
-from costmodel import render
-from costmodel.architecture import LAYER_NAMES
-from costmodel.paper_tables import paper_tables
+from costmodel.core import report_format as render
+from costmodel.core.architecture import LAYER_NAMES
+from costmodel.paper.tables import paper_tables
 
 
 def test_long_report_tables_are_truncated_in_html_with_a_note():

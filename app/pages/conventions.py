@@ -4,10 +4,10 @@ current design point (``/conventions?alpha=0.5&resolution=160``, the Explorer's 
 from __future__ import annotations
 
 import dash
+from costmodel.dashboard import conventions, ids
 from dash import Input, Output, callback, dash_table, dcc, html
 
-from app import conventions, ids
-from app.figures import make_reconcile_figure
+from costmodel.present.figures import make_reconcile_figure
 
 dash.register_page(
     __name__,

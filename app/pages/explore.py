@@ -10,12 +10,12 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import dash
+from costmodel.dashboard import explorer, ids
+from costmodel.dashboard.formatting import markdown_table
+from costmodel.dashboard.layout import card, field
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from app import explorer, ids
-from app.figures import layer_figure_spec
-from app.formatting import markdown_table
-from app.layout import card, field
+from costmodel.present.figures import layer_figure_spec
 
 dash.register_page(
     __name__,

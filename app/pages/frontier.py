@@ -3,7 +3,7 @@ on a stored dataset), the Pareto fronts, the
 current design point's estimated accuracy, and the best configuration under a budget.
 
 The design point comes from the URL in the Explorer's format (``/frontier?alpha=0.5&resolution=160``); the
-page's own settings join it there (:mod:`app.frontier_url`), so a link or a reload shows the same chart. One
+page's own settings join it there (:mod:`costmodel.dashboard.frontier_url`), so a link or a reload shows the same chart. One
 callback: controls → URL and view; URL (first load, back button) → controls and view.
 """
 
@@ -13,11 +13,10 @@ import base64
 from urllib.parse import urlencode
 
 import dash
+from costmodel.dashboard import frontier, frontier_url, ids
+from costmodel.dashboard.export import FORMATS, figure_bytes
+from costmodel.dashboard.layout import field
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
-
-from app import frontier, frontier_url, ids
-from app.export import FORMATS, figure_bytes
-from app.layout import field
 
 dash.register_page(
     __name__, path="/frontier", name="Frontier", title="Accuracy frontier · MobileNet v1 cost model", order=1
@@ -138,7 +137,7 @@ CONTROLS = (
 
 
 CONTROL_NAMES = ("x", "log_x", "sources", "precision", "budget", "latency")
-"""The keys of :data:`app.frontier_url.DEFAULT_CONTROLS`, in the order of ``CONTROLS[1:]``."""
+"""The keys of :data:`costmodel.dashboard.frontier_url.DEFAULT_CONTROLS`, in the order of ``CONTROLS[1:]``."""
 
 
 @callback(

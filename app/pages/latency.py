@@ -1,17 +1,17 @@
 """Latency page: upload measurements (row-level errors shown), manage datasets, latency vs MACs with the fit.
 
 Two callbacks: ``manage`` (upload, rename, delete, first load → messages and the dataset list) and ``show``
-(chosen dataset → fitted model, figures and residuals). Their logic is in :mod:`app.latency_view`.
+(chosen dataset → fitted model, figures and residuals). Their logic is in :mod:`costmodel.dashboard.latency_view`.
 """
 
 from __future__ import annotations
 
 import dash
+from costmodel.dashboard import ids, latency_view
+from costmodel.dashboard.layout import field
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from app import ids, latency_view
-from app.figures import make_latency_figure, make_residual_figure
-from app.layout import field
+from costmodel.present.figures import make_latency_figure, make_residual_figure
 
 dash.register_page(
     __name__,

@@ -4,11 +4,11 @@ sortable and filterable, downloadable as CSV. ``/tables?table=slim_checkpoints``
 from __future__ import annotations
 
 import dash
+from costmodel.dashboard import ids, references
+from costmodel.dashboard.layout import field
 from dash import Input, Output, callback, dash_table, dcc, html
 
-from app import ids, references
-from app.layout import field
-from costmodel.reference_tables import table_names
+from costmodel.reference.tables import table_names
 
 dash.register_page(
     __name__, path="/tables", name="Tables", title="Reference tables · MobileNet v1 cost model", order=40

@@ -6,12 +6,12 @@ import argparse
 import re
 from decimal import Decimal, InvalidOperation
 
-from costmodel.accuracy_model import AccuracyModel
-from costmodel.budget import best_estimate, best_reference
 from costmodel.cli.common import add_knob_arguments, knobs_from, write_output
 from costmodel.cli.tables import add_selection_arguments, select
-from costmodel.reference_tables import load_table, table_names
-from costmodel.table_format import frame_as_csv
+from costmodel.output.frame_format import frame_as_csv
+from costmodel.reference.accuracy_model import AccuracyModel
+from costmodel.reference.budget import best_estimate, best_reference
+from costmodel.reference.tables import load_table, table_names
 
 SUFFIXES = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "b": 10**9}
 _AMOUNT = re.compile(r"^\s*(?P<number>[0-9.eE+-]+?)\s*(?P<suffix>[kKmMgGbB]?)\s*$")

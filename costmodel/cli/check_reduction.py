@@ -6,15 +6,15 @@ import argparse
 import json
 
 from costmodel.cli.common import add_design_point_arguments, add_knob_arguments, knobs_from, write_output
-from costmodel.reduction import (
+from costmodel.core.reduction import (
     block_comparison,
     conv_mobilenet,
     reduction_proof,
     shallow_mobilenet,
     table3_rows,
 )
-from costmodel.render import markdown_table
-from costmodel.report import report
+from costmodel.core.report import report
+from costmodel.output.text import markdown_table
 
 FORMATS = ("text", "markdown", "csv", "json")
 

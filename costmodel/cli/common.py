@@ -6,12 +6,16 @@ import argparse
 import importlib.util
 import os
 import tempfile
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
-from costmodel.convention import BATCH_NORMS, KNOB_HELP, PADDINGS, ROUNDINGS, Convention
+from costmodel.core.convention import BATCH_NORMS, KNOB_HELP, PADDINGS, ROUNDINGS, Convention
+from costmodel.core.numbers import parse_decimal
+from costmodel.latency import DB_ENV
 
 RANGE_LIMIT = 1_000_000
+
+DB_HELP = f"SQLite database file (default: ${DB_ENV}, else latency.sqlite3 in the user data directory)"
 
 
 def require_modules(purpose: str, extra: str, modules: tuple[str, ...]) -> None:
@@ -80,20 +84,6 @@ def knobs_from(args: argparse.Namespace) -> dict[str, object]:
 def convention_of(args: argparse.Namespace) -> Convention:
     return Convention(**knobs_from(args))  # type: ignore[arg-type]
 
-
-def parse_decimal(name: str, text: str) -> Decimal:
-    """Typed text as an exact finite ``Decimal``, or a ``ValueError`` that names the field and the text.
-
-    >>> parse_decimal("alpha", " 0.75 ")
-    Decimal('0.75')
-    """
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        raise ValueError(f"{name}: {text!r} is not a number") from None
-    if not value.is_finite():
-        raise ValueError(f"{name}: {text!r} is not a finite number")
-    return value
 
 
 def number_list(name: str, text: str) -> list[Decimal]:

@@ -6,10 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from costmodel.cli.common import add_knob_arguments, knobs_from, number_list
-from costmodel.cli.latency import DB_HELP
-from costmodel.figure_export import COLUMN_WIDTH_IN, FIGURE_FORMATS, FigureFile, export_figures
-from costmodel.paper_figures import DATASET_FIGURES, FIGURES, paper_figure
+from costmodel.cli.common import DB_HELP, add_knob_arguments, knobs_from, number_list
+from costmodel.paper.figures import DATASET_FIGURES, FIGURES, paper_figure
+from costmodel.present.figure_files import COLUMN_WIDTH_IN, FIGURE_FORMATS, FigureFile, export_figures
 
 
 def register(subparsers) -> None:

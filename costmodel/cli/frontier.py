@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from costmodel.budget import with_costs
 from costmodel.cli.common import add_knob_arguments, knobs_from, write_output
 from costmodel.cli.tables import add_selection_arguments, select
-from costmodel.pareto import pareto_front
-from costmodel.reference_tables import load_table, table_names
-from costmodel.table_format import frame_as_csv, frame_as_text
+from costmodel.output.frame_format import frame_as_csv, frame_as_text
+from costmodel.reference.budget import with_costs
+from costmodel.reference.pareto import pareto_front
+from costmodel.reference.tables import load_table, table_names
 
 SHOWN = (
     "model",

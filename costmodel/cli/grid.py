@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from costmodel.cli.common import add_grid_arguments, add_knob_arguments, integer_list, knobs_from, number_list
-from costmodel.grid_table import GRID_METRICS, check_metrics, grid_metadata, grid_table
-from costmodel.output_files import write_files
+from costmodel.output.files import write_files
+from costmodel.paper.grid import GRID_METRICS, check_metrics, grid_metadata, grid_table
 
 FORMATS = ("csv", "latex", "markdown")
 

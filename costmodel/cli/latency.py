@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 
 from costmodel.cli import UsageError
-from costmodel.cli.common import write_output
-from costmodel.latency_import import MAX_BYTES, MAX_ROWS, LatencyImportError, import_latency
-from costmodel.latency_store import DB_ENV, LatencyStore
-
-DB_HELP = f"SQLite database file (default: ${DB_ENV}, else latency.sqlite3 in the user data directory)"
+from costmodel.cli.common import DB_HELP, write_output
+from costmodel.latency.importer import MAX_BYTES, MAX_ROWS, LatencyImportError, import_latency
+from costmodel.latency.store import LatencyStore
 
 
 def register(subparsers) -> None:
@@ -138,7 +136,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_fit(args: argparse.Namespace) -> int:
-    from costmodel.latency_model import LatencyModel
+    from costmodel.latency.model import LatencyModel
 
     frame = LatencyStore(args.db).load(args.name)
     model = LatencyModel.fit(frame)

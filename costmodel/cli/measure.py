@@ -6,10 +6,16 @@ import argparse
 import datetime
 import sys
 
-from costmodel.cli.common import add_grid_arguments, integer_list, number_list, require_modules, write_output
-from costmodel.cli.latency import DB_HELP
-from costmodel.latency_store import BUILTIN_DATASETS, LatencyStore, check_name
-from costmodel.onnx_model import BN_MODES
+from costmodel.cli.common import (
+    DB_HELP,
+    add_grid_arguments,
+    integer_list,
+    number_list,
+    require_modules,
+    write_output,
+)
+from costmodel.latency.onnx_model import BN_MODES
+from costmodel.latency.store import BUILTIN_DATASETS, LatencyStore, check_name
 
 
 def register(subparsers) -> None:
@@ -50,7 +56,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     require_modules("measuring", "measure", ("onnx", "onnxruntime"))
-    from costmodel.measure import measure
+    from costmodel.latency.measure import measure
 
     alphas = [float(a) for a in number_list("--alpha", args.alpha)]
     sides = integer_list("--resolution", args.resolution)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from costmodel.output_files import ensure_folder, write_files
-from costmodel.paper_export import paper_files
+from costmodel.output.files import ensure_folder, write_files
+from costmodel.paper.export import paper_files
 
 
 def register(subparsers) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from costmodel.cli.common import add_design_point_arguments, add_knob_arguments, knobs_from, write_output
-from costmodel.presets import PRESET_NAMES
-from costmodel.reconcile import reconcile
-from costmodel.reconcile_render import FORMATTERS
+from costmodel.core.presets import PRESET_NAMES
+from costmodel.counting.reconcile import reconcile
+from costmodel.counting.reconcile_format import FORMATTERS
 
 
 def register(subparsers) -> None:

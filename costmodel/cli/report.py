@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from costmodel.cli.common import add_design_point_arguments, add_knob_arguments, knobs_from, write_output
-from costmodel.presets import PRESET_NAMES
-from costmodel.report import report
+from costmodel.core.presets import PRESET_NAMES
+from costmodel.core.report import report
 
 FORMATS = ("text", "csv", "markdown", "latex", "json")
 

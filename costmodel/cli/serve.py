@@ -36,13 +36,12 @@ def run(args: argparse.Namespace) -> int:
     if not 1 <= args.workers <= 64:
         raise UsageError(f"--workers {args.workers} is out of range; allowed 1 to 64")
     if args.db:
-        from costmodel.latency_store import DB_ENV, LatencyStore
+        from costmodel.latency import DB_ENV
+        from costmodel.latency.store import LatencyStore
 
-        LatencyStore(
-            args.db
-        )  # creates or checks it now: a bad path is a one-line error, not a failing worker
+        LatencyStore(args.db)  # creates or checks it now: a bad path is a one-line error, not a failing worker
         os.environ[DB_ENV] = str(Path(args.db).resolve())  # the workers inherit it
-    from app.server import serve
+    from costmodel.dashboard.server import serve
 
     serve(args.host, args.port, args.workers)
     return 0

@@ -17,8 +17,8 @@ from costmodel.cli.common import (
     number_list,
     write_output,
 )
-from costmodel.evaluate import evaluate
-from costmodel.formulas import TOTAL_METRICS
+from costmodel.core.evaluate import evaluate
+from costmodel.core.formulas import TOTAL_METRICS
 
 CHUNK = 200_000
 """Points evaluated per step; sweeps longer than one chunk show a progress bar on stderr."""

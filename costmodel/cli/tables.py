@@ -7,8 +7,8 @@ import argparse
 import pandas as pd
 
 from costmodel.cli.common import write_output
-from costmodel.reference_tables import load_table, table_names
-from costmodel.table_format import frame_as_csv, frame_as_latex, frame_as_text
+from costmodel.output.frame_format import frame_as_csv, frame_as_latex, frame_as_text
+from costmodel.reference.tables import load_table, table_names
 
 DESCRIPTIONS = {
     "errata": "cells that disagree with the architecture: printed value, architecture, reason",

@@ -1,0 +1,153 @@
+"""``evaluate()``: exact totals for many design points at once, through compiled NumPy functions.
+
+No SymPy runs per point: each (metric, convention) is lambdified once and cached.
+
+>>> df = evaluate(alpha=[0.25, 0.5, 1.0], resolution=224)
+>>> df[["resolution", "macs", "params"]].to_numpy().tolist()
+[[224, 41030272, 464600], [224, 149497088, 1320648], [224, 568740352, 4210088]]
+>>> evaluate(alpha=[0.5, 1.0], resolution=[128, 224], grid=True).shape[0]
+4
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from costmodel.core.architecture import BASE_RESOLUTION
+from costmodel.core.convention import Convention, convention_from
+from costmodel.core.design_point import (
+    ALPHA_MAX,
+    FLOOR_PADDING_MIN_RESOLUTION,
+    RESOLUTION_MAX,
+    smallest_scaled_channels,
+)
+from costmodel.core.formulas import TOTAL_METRICS
+
+
+def _real_array(name: str, values: object) -> np.ndarray:
+    array = np.asarray(values)
+    if array.dtype == bool or not (
+        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+    ):
+        raise TypeError(f"{name} must be real numbers; got an array of {array.dtype} ({values!r:.80})")
+    return array
+
+
+def _first_bad(name: str, array: np.ndarray, bad: np.ndarray, allowed: str) -> None:
+    if bad.any():
+        index = np.unravel_index(np.argmax(bad), bad.shape) if array.ndim else ()
+        value = (array[index] if array.ndim else array).item()
+        where = f"{name}[{', '.join(map(str, index))}]" if array.ndim else name
+        raise ValueError(f"{where}={value!r} is out of range; allowed {allowed}")
+
+
+def _within(array: np.ndarray, low: float, high: float) -> bool:
+    """True when every value lies in [low, high]; two reductions (NaN makes it False)."""
+    if array.size == 0:
+        return True
+    return bool(array.min() >= low) and bool(array.max() <= high)
+
+
+def check_alpha_array(values: object, convention: Convention) -> np.ndarray:
+    """α values as float64, each checked like :func:`~costmodel.core.design_point.check_alpha`."""
+    alpha = np.asarray(_real_array("alpha", values), dtype=np.float64)
+    smallest = smallest_scaled_channels(convention) if convention.rounding == "keras" else None
+    low = 1 / smallest if smallest else np.nextafter(0, 1)
+    if not _within(alpha, low, ALPHA_MAX):  # find and name the first bad value
+        _first_bad(
+            "alpha",
+            alpha,
+            ~np.isfinite(alpha) | (alpha <= 0) | (alpha > ALPHA_MAX),
+            f"0 < alpha <= {ALPHA_MAX}",
+        )
+        _first_bad(
+            "alpha", alpha, np.floor(alpha * smallest) < 1, f"alpha >= 1/{smallest} under keras rounding"
+        )
+    return alpha
+
+
+def check_resolution_array(values: object, convention: Convention) -> np.ndarray:
+    """Input sides as float64 holding whole pixels (any positive real under the smooth model), checked."""
+    side = _real_array("resolution", values)
+    if convention.smooth:
+        side = np.asarray(side, dtype=np.float64)
+        if not _within(side, np.nextafter(0, 1), RESOLUTION_MAX):
+            bad = ~np.isfinite(side) | (side <= 0) | (side > RESOLUTION_MAX)
+            _first_bad("resolution", side, bad, f"0 < resolution <= {RESOLUTION_MAX}")
+        return side
+    if np.issubdtype(side.dtype, np.floating):
+        _first_bad("resolution", side, ~np.isfinite(side) | (side != np.round(side)), "whole pixels")
+    low = FLOOR_PADDING_MIN_RESOLUTION if convention.padding == "floor" else 1
+    if not _within(side, low, RESOLUTION_MAX):
+        _first_bad(
+            "resolution", side, (side < low) | (side > RESOLUTION_MAX), f"{low} to {RESOLUTION_MAX} pixels"
+        )
+    return side
+
+
+def resolution_from_rho(values: object, convention: Convention) -> np.ndarray:
+    """Input sides for ρ values: round(224·ρ) half up, or 224·ρ under the smooth model."""
+    rho = _real_array("rho", values).astype(np.float64)
+    _first_bad("rho", rho, ~np.isfinite(rho) | (rho <= 0), "rho > 0")
+    side = BASE_RESOLUTION * rho
+    return side if convention.smooth else np.floor(side + 0.5)
+
+
+def evaluate(
+    alpha: object,
+    resolution: object = None,
+    *,
+    rho: object = None,
+    metrics: Iterable[str] = TOTAL_METRICS,
+    grid: bool = False,
+    **knobs,
+) -> pd.DataFrame:
+    """Totals for every (alpha, resolution) pair, broadcasting like NumPy (or the outer product with ``grid``).
+
+    Returns one row per point with columns ``alpha``, ``resolution``, ``rho`` and the requested metrics:
+    int64 under a rounding convention (equal to :func:`~costmodel.core.report.report`'s totals), float64 under
+    the smooth model. Give ``rho`` instead of ``resolution`` to have it snapped to round(224·ρ).
+    """
+    convention = convention_from(knobs)
+    metrics = _check_metrics(metrics)
+    if rho is not None and resolution is not None:
+        raise ValueError("give rho or resolution, not both")
+    raw_side = (
+        resolution_from_rho(rho, convention)
+        if rho is not None
+        else (BASE_RESOLUTION if resolution is None else resolution)
+    )
+    a = check_alpha_array(alpha, convention)
+    r = check_resolution_array(raw_side, convention)
+    if grid:
+        a, r = np.meshgrid(a.ravel(), r.ravel(), indexing="ij")
+    try:
+        a, r = np.broadcast_arrays(a, r)
+    except ValueError:
+        raise ValueError(
+            f"alpha (shape {np.shape(a)}) and resolution (shape {np.shape(r)}) do not broadcast; "
+            "pass grid=True for every combination"
+        ) from None
+    from costmodel.core.symbolic import compiled_total  # SymPy is needed only once points are evaluated
+
+    a, r = a.ravel(), r.ravel()
+    # One 2-D block for all metrics, filled in place: the DataFrame wraps it without copying.
+    block = np.empty((len(metrics), a.size), dtype=np.float64 if convention.smooth else np.int64)
+    for row, metric in enumerate(metrics):
+        compiled_total(metric, convention)(a, r, out=block[row])
+    frame = pd.DataFrame(block.T, columns=list(metrics), copy=False)
+    frame.insert(0, "alpha", a)
+    frame.insert(1, "resolution", r if convention.smooth else r.astype(np.int64, copy=False))
+    frame.insert(2, "rho", r / BASE_RESOLUTION)
+    return frame
+
+
+def _check_metrics(metrics: Iterable[str]) -> Sequence[str]:
+    chosen = [metrics] if isinstance(metrics, str) else list(metrics)
+    for metric in chosen:
+        if metric not in TOTAL_METRICS:
+            raise ValueError(f"metric {metric!r} is unknown; choose from {', '.join(TOTAL_METRICS)}")
+    return chosen

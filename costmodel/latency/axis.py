@@ -1,0 +1,54 @@
+"""Latency as an axis for other tables (the frontier): measured on a dataset, or predicted by its fitted model.
+
+>>> import pandas as pd, tempfile, os
+>>> points = pd.DataFrame({"alpha": [1.0, 0.5, 0.35], "resolution": [224, 160, 224]})
+>>> db = os.path.join(tempfile.mkdtemp(), "axis.sqlite3")
+>>> with_latency(points, "tflite-pixel2-cpu-float", mode="measured", db=db).latency_ms.tolist()
+[160.1, 26.8, nan]
+>>> predicted = with_latency(points, "tflite-pixel2-cpu-float", db=db).latency_ms
+>>> bool(abs(predicted[0] / 160.1 - 1) < 0.05), bool(predicted.notna().all())
+(True, True)
+"""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+
+from costmodel.latency.model import LatencyModel
+from costmodel.latency.store import LatencyStore
+
+MODES = ("predicted", "measured")
+
+
+def with_latency(
+    points: pd.DataFrame,
+    dataset: str,
+    *,
+    mode: str = "predicted",
+    db: str | os.PathLike | None = None,
+    column: str = "latency_ms",
+) -> pd.DataFrame:
+    """A copy of ``points`` (columns ``alpha``, ``resolution``) with a latency column from ``dataset``.
+
+    ``mode="measured"``: the dataset's latency where it has the same (alpha, resolution) (the median of
+    repeated rows), NaN elsewhere. ``mode="predicted"``: the :class:`LatencyModel` fitted to the whole
+    dataset, for every point.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode={mode!r} is not allowed; choose from {', '.join(MODES)}")
+    missing = [c for c in ("alpha", "resolution") if c not in points.columns]
+    if missing:
+        raise ValueError(f"the table lacks column(s) {', '.join(missing)}; it needs alpha and resolution")
+    measured = LatencyStore(db).load(dataset)
+    out = points.copy()
+    if mode == "predicted":
+        out[column] = LatencyModel.fit(measured).predict(out.alpha.to_numpy(float), out.resolution.to_numpy())
+        return out
+    table = measured.groupby(["alpha", "resolution"], as_index=False)["latency_ms"].median()
+    keys = pd.DataFrame(
+        {"alpha": out.alpha.astype(float).to_numpy(), "resolution": out.resolution.astype("int64").to_numpy()}
+    )
+    out[column] = keys.merge(table, on=["alpha", "resolution"], how="left")["latency_ms"].to_numpy()
+    return out

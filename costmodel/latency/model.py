@@ -1,0 +1,238 @@
+"""A latency model per device: latency as a non-negative combination of cost-model features.
+
+Features of a design point (all from the layer table of :func:`~costmodel.core.report.report`, paper
+convention):
+
+- ``constant``: a fixed cost per inference (the layer count is the same, 29, for every α and ρ, so the
+  per-layer dispatch overhead is part of it);
+- ``macs_conv``, ``macs_dw``, ``macs_pw``, ``macs_fc``: mult-adds of the stem conv, the depthwise convs, the
+  pointwise convs and the classifier (depthwise layers do few MACs per byte moved, so they get their own rate);
+- ``activation_traffic``: elements read and written by all layers (input + output of each);
+- ``weight_traffic``: weights and biases read (the params).
+
+The fit minimises the squared *relative* error (each point weighted by 1/latency, since the targets are
+percentages) with non-negative coefficients (``scipy.optimize.nnls``), so every feature can only add time.
+Stem MACs, depthwise MACs and activation traffic all grow as α·ρ²; where rounding leaves them proportional
+(the paper grid) the fit's split of time between them is not unique, but its predictions are.
+:attr:`LatencyModel.loo_errors` are the leave-one-out relative errors: each point predicted by a model fitted
+to the others.
+
+>>> import pandas as pd
+>>> grid = [(a, r) for a in (0.25, 0.5, 0.75, 1.0) for r in (128, 160, 192, 224)]
+>>> df = pd.DataFrame(grid, columns=["alpha", "resolution"])
+>>> df["latency_ms"] = 1.5 + features(df.alpha, df.resolution)["macs_pw"] * 2e-7
+>>> model = LatencyModel.fit(df)
+>>> round(model.coefficients["constant"], 6), round(model.coefficients["macs_pw"] * 1e7, 6)
+(1.5, 2.0)
+>>> model.loo_within()
+1.0
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from costmodel.core.report import report
+from costmodel.output.text import html_table
+
+FEATURES: tuple[str, ...] = (
+    "constant", "macs_conv", "macs_dw", "macs_pw", "macs_fc", "activation_traffic", "weight_traffic",
+)  # fmt: skip
+"""Feature names, in the order of :func:`features`' columns."""
+FEATURE_UNITS: Mapping[str, tuple[float, str]] = MappingProxyType(
+    {
+        "constant": (1.0, "ms"),
+        "macs_conv": (1e6, "ms per million MACs"),
+        "macs_dw": (1e6, "ms per million MACs"),
+        "macs_pw": (1e6, "ms per million MACs"),
+        "macs_fc": (1e6, "ms per million MACs"),
+        "activation_traffic": (1e6, "ms per million elements"),
+        "weight_traffic": (1e6, "ms per million params"),
+    }
+)
+"""How :meth:`LatencyModel.describe` scales each coefficient for reading."""
+TOLERANCE = 0.10
+"""The share-within metric's band: ±10 % (nn-Meter's headline figure)."""
+MIN_POINTS = 3
+
+
+@lru_cache(maxsize=4096)
+def _point_features(alpha: float, resolution: int) -> tuple[float, ...]:
+    table = report(alpha=alpha, resolution=resolution).table
+    macs = table.groupby("kind")["macs"].sum()
+    inputs = table.in_side**2 * table.in_channels
+    return (
+        1.0,
+        float(macs.get("conv", 0)),
+        float(macs.get("dw", 0)),
+        float(macs.get("pw", 0)),
+        float(macs.get("fc", 0)),
+        float((inputs + table.activations).sum()),
+        float(table.params.sum()),
+    )
+
+
+def features(alpha: object, resolution: object) -> pd.DataFrame:
+    """The :data:`FEATURES` of each (alpha, resolution) pair (broadcast like NumPy), one row per pair.
+
+    >>> features([1.0], [224])[["macs_dw", "macs_pw"]].to_numpy().tolist()
+    [[17385984.0, 539492352.0]]
+    """
+    a, r = np.broadcast_arrays(np.asarray(alpha, dtype=float), np.asarray(resolution))
+    rows = [_point_features(float(x), _pixels(y)) for x, y in zip(a.ravel(), r.ravel(), strict=True)]
+    return pd.DataFrame(rows, columns=list(FEATURES))
+
+
+def _pixels(value) -> int:
+    if float(value) != int(value):
+        raise ValueError(f"resolution={value!r} is not a whole number of pixels")
+    return int(value)
+
+
+def fit_relative(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Non-negative c minimising sum(((x @ c - y) / y)²); columns scaled to unit norm for conditioning.
+
+    >>> fit_relative(np.array([[1.0, 1.0], [1.0, 2.0], [1.0, 3.0]]), np.array([3.0, 5.0, 7.0])).round(9)
+    array([1., 2.])
+    """
+    from scipy.optimize import nnls  # imported here: scipy takes half a second to load, only fitting needs it
+
+    relative = x / y[:, None]
+    scale = np.linalg.norm(relative, axis=0)
+    scale[scale == 0] = 1.0
+    solution, _ = nnls(relative / scale, np.ones(len(y)))
+    return solution / scale
+
+
+def leave_one_out_errors(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Relative error of each point predicted by :func:`fit_relative` on all the other points."""
+    errors = np.empty(len(y))
+    for i in range(len(y)):
+        keep = np.arange(len(y)) != i
+        errors[i] = x[i] @ fit_relative(x[keep], y[keep]) / y[i] - 1
+    return errors
+
+
+@dataclass(frozen=True, eq=False)
+class LatencyModel:
+    """A fitted latency model; build it with :meth:`fit`.
+
+    ``coefficients`` maps each feature to milliseconds per unit; ``loo_errors`` and ``fit_errors`` are the
+    relative errors (prediction / measured − 1) of each point, left out and in-sample.
+    """
+
+    coefficients: Mapping[str, float]
+    points: pd.DataFrame = field(repr=False)
+    loo_errors: np.ndarray = field(repr=False)
+    fit_errors: np.ndarray = field(repr=False)
+
+    @classmethod
+    def fit(cls, df: pd.DataFrame) -> LatencyModel:
+        """Fit to a table with columns ``alpha``, ``resolution``, ``latency_ms`` from one device and runtime."""
+        points = _checked_points(df)
+        x = features(points.alpha, points.resolution).to_numpy()
+        y = points.latency_ms.to_numpy(dtype=float)
+        coefficients = fit_relative(x, y)
+        loo = leave_one_out_errors(x, y)
+        return cls(
+            MappingProxyType(dict(zip(FEATURES, map(float, coefficients), strict=True))),
+            points,
+            loo,
+            x @ coefficients / y - 1,
+        )
+
+    def predict(self, alpha: object, resolution: object) -> np.ndarray:
+        """Predicted latency in ms for each (alpha, resolution) pair, broadcast like NumPy."""
+        x = features(alpha, resolution).to_numpy()
+        c = np.array([self.coefficients[name] for name in FEATURES])
+        shape = np.broadcast_shapes(np.shape(alpha), np.shape(resolution))
+        return (x @ c).reshape(shape)
+
+    def loo_within(self, tolerance: float = TOLERANCE) -> float:
+        """Share of points whose leave-one-out prediction is within ±``tolerance`` of the measurement."""
+        return float(np.mean(np.abs(self.loo_errors) <= tolerance + 1e-12))
+
+    @property
+    def loo_rmspe(self) -> float:
+        """Root mean square leave-one-out percentage error, in percent."""
+        return float(np.sqrt(np.mean(self.loo_errors**2)) * 100)
+
+    @property
+    def fit_rmspe(self) -> float:
+        """Root mean square in-sample percentage error, in percent."""
+        return float(np.sqrt(np.mean(self.fit_errors**2)) * 100)
+
+    def residuals(self) -> pd.DataFrame:
+        """The points with measured, fitted and leave-one-out predicted latency and relative errors."""
+        out = self.points.copy()
+        out["fitted_ms"] = out.latency_ms * (1 + self.fit_errors)
+        out["loo_ms"] = out.latency_ms * (1 + self.loo_errors)
+        out["fit_error_pct"] = self.fit_errors * 100
+        out["loo_error_pct"] = self.loo_errors * 100
+        return out
+
+    def _repr_html_(self) -> str:
+        return latency_model_html(self)
+
+    def describe(self) -> str:
+        """The model's equation and its errors, as text."""
+        lines = ["latency_ms = sum of non-negative terms:"]
+        for name in FEATURES:
+            scale, unit = FEATURE_UNITS[name]
+            lines.append(f"  {name:<20} {self.coefficients[name] * scale:12.6g}  {unit}")
+        lines.append(
+            f"leave-one-out: {self.loo_within():.1%} of {len(self.loo_errors)} points within "
+            f"±{TOLERANCE:.0%}, RMSPE {self.loo_rmspe:.2f} %; in-sample RMSPE {self.fit_rmspe:.2f} %"
+        )
+        return "\n".join(lines)
+
+
+def _checked_points(df: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"LatencyModel.fit needs a pandas DataFrame; got {type(df).__name__}")
+    missing = [c for c in ("alpha", "resolution", "latency_ms") if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"the table lacks column(s) {', '.join(missing)}; it needs alpha, resolution, latency_ms"
+        )
+    for column in ("device", "runtime"):
+        if column in df.columns and df[column].nunique(dropna=True) > 1:
+            values = ", ".join(map(str, df[column].dropna().unique()[:5]))
+            raise ValueError(f"the table mixes {column}s ({values}); fit one {column} at a time")
+    points = df[["alpha", "resolution", "latency_ms"]].reset_index(drop=True)
+    latency = pd.to_numeric(points.latency_ms, errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(latency) | (latency <= 0)
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise ValueError(
+            f"latency_ms in row {row} is {points.latency_ms[row]!r}; it must be a finite number > 0"
+        )
+    if len(points) < MIN_POINTS:
+        raise ValueError(
+            f"{len(points)} point(s) given; the fit and its leave-one-out need at least {MIN_POINTS}"
+        )
+    return points.astype({"alpha": float, "latency_ms": float})
+
+
+def latency_model_html(model: LatencyModel) -> str:
+    """Coefficients in readable units, then the leave-one-out error (nn-Meter's ±10 % share)."""
+    rows = []
+    for name in FEATURES:
+        scale, unit = FEATURE_UNITS[name]
+        rows.append([name, f"{model.coefficients[name] * scale:.6g}", unit])
+    footer = (
+        f"{len(model.loo_errors)} points; leave-one-out: {model.loo_within():.1%} within ±{TOLERANCE:.0%}, "
+        f"RMSPE {model.loo_rmspe:.2f} %; in-sample RMSPE {model.fit_rmspe:.2f} %. "
+        "Latency = sum of non-negative terms of cost-model features (paper convention)."
+    )
+    return (
+        "<div class='mobilenet-latency-model'><strong>Latency model</strong>"
+        f"{html_table(['feature', 'coefficient', 'unit'], rows)}<p><small>{html.escape(footer)}</small></p></div>"
+    )

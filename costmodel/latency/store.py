@@ -1,0 +1,379 @@
+"""Latency datasets persisted in SQLite: import (all or nothing), list, load, rename, delete, export.
+
+The database is one file, by default ``latency.sqlite3`` in the user data directory (platformdirs), or the
+path in ``$MOBILENET_COST_DB``, or the one given. It runs in WAL mode with a busy timeout, so several
+processes (server workers, CLI runs) can import at once without losing rows. Its schema is versioned with
+``PRAGMA user_version`` and upgraded in place by :data:`MIGRATIONS`.
+
+The TF Lite hosted-model tables ship as read-only built-in datasets (:data:`BUILTIN_DATASETS`); they are read
+with :func:`costmodel.reference.tables.load_table` and are never written to the database, so they cannot be renamed or deleted.
+
+>>> import tempfile, os
+>>> store = LatencyStore(os.path.join(tempfile.mkdtemp(), "doc.sqlite3"))
+>>> from costmodel.latency.importer import parse_csv
+>>> store.add("phone", parse_csv("alpha,resolution,latency_ms\\n0.5,160,26.8\\n", device="Pixel 2"))
+ImportResult(dataset='phone', rows=1, created=True)
+>>> store.load("phone")[["alpha", "resolution", "latency_ms"]].to_numpy().tolist()
+[[0.5, 160.0, 26.8]]
+>>> store.delete("tflite-pixel2-cpu-float")
+Traceback (most recent call last):
+costmodel.latency.store.DatasetError: dataset 'tflite-pixel2-cpu-float' is built in and read-only; ...
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from costmodel.latency import DB_ENV
+from costmodel.latency.schema import COLUMNS, KEY_COLUMNS, TEXT_COLUMNS, dataset_frame
+from costmodel.output.spreadsheet import spreadsheet_safe
+from costmodel.reference.tables import load_table
+
+"""Environment variable naming the database file."""
+DB_FILENAME = "latency.sqlite3"
+APP_NAME = "mobilenet-costmodel"
+BUSY_TIMEOUT_S = 60
+"""How long a writer waits for another one to finish before giving up."""
+MAX_NAME = 100
+"""Longest dataset name, in characters."""
+
+
+class DatasetError(ValueError):
+    """A dataset operation that cannot be done (unknown name, name taken, built-in dataset, duplicates)."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import stored: the dataset, the rows added, and whether the dataset was new."""
+
+    dataset: str
+    rows: int
+    created: bool
+
+
+@dataclass(frozen=True)
+class BuiltinDataset:
+    """A read-only dataset taken from one latency column of the TF Lite hosted-model table."""
+
+    table_version: str
+    dtype: str
+    column: str
+    runtime: str
+
+
+BUILTIN_DATASETS: dict[str, BuiltinDataset] = {
+    "tflite-pixel2-cpu-float": BuiltinDataset("hosted_pixel2", "float", "tflite_cpu_ms", "TF Lite CPU"),
+    "tflite-pixel2-cpu-quant": BuiltinDataset("hosted_pixel2", "quant", "tflite_cpu_ms", "TF Lite CPU"),
+    "tflite-pixel3-cpu-float": BuiltinDataset("hosted_pixel3", "float", "tflite_cpu_ms", "TF Lite CPU"),
+    "tflite-pixel3-cpu-quant": BuiltinDataset("hosted_pixel3", "quant", "tflite_cpu_ms", "TF Lite CPU"),
+    "tflite-pixel3-gpu-float": BuiltinDataset(
+        "hosted_pixel3", "float", "gpu_delegate_ms", "TF Lite GPU delegate"
+    ),
+    "tflite-pixel3-nnapi-float": BuiltinDataset("hosted_pixel3", "float", "nnapi_ms", "TF Lite NNAPI"),
+    "tflite-pixel3-nnapi-quant": BuiltinDataset("hosted_pixel3", "quant", "nnapi_ms", "TF Lite NNAPI"),
+}
+"""Built-in datasets: the 16 paper configurations of each TF Lite hosted-model latency column."""
+
+
+def default_db_path() -> Path:
+    """``$MOBILENET_COST_DB`` if set, else ``latency.sqlite3`` in the user data directory."""
+    if os.environ.get(DB_ENV):
+        return Path(os.environ[DB_ENV]).expanduser()
+    try:
+        import platformdirs
+
+        return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DB_FILENAME
+    except ImportError:  # pragma: no cover - platformdirs is a dependency; XDG fallback
+        base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+        return Path(base) / APP_NAME / DB_FILENAME
+
+
+def _v1(connection: sqlite3.Connection) -> None:
+    connection.execute(
+        """CREATE TABLE datasets (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created TEXT NOT NULL,
+            origin TEXT
+        )"""
+    )
+    connection.execute(
+        """CREATE TABLE measurements (
+            id INTEGER PRIMARY KEY,
+            dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+            alpha REAL NOT NULL CHECK (alpha > 0),
+            resolution INTEGER NOT NULL CHECK (resolution > 0),
+            latency_ms REAL NOT NULL CHECK (latency_ms > 0),
+            device TEXT NOT NULL,
+            runtime TEXT, threads INTEGER, batch INTEGER, dtype TEXT, source TEXT,
+            std_ms REAL, notes TEXT, p10_ms REAL, p90_ms REAL, min_ms REAL, runs INTEGER
+        )"""
+    )
+    connection.execute("CREATE INDEX measurements_dataset ON measurements(dataset_id)")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1,)
+"""Schema upgrades; migration ``i`` takes the database from version ``i`` to ``i + 1``."""
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(connection: sqlite3.Connection) -> int:
+    """Bring the schema to :data:`SCHEMA_VERSION` in one transaction; returns the version found."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        found = connection.execute("PRAGMA user_version").fetchone()[0]
+        if found > SCHEMA_VERSION:
+            raise DatasetError(
+                f"database schema version {found} is newer than this program's {SCHEMA_VERSION}; upgrade it"
+            )
+        for step in MIGRATIONS[found:]:
+            step(connection)
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return found
+
+
+def check_name(name: object) -> str:
+    """A dataset name: text of 1 to :data:`MAX_NAME` printable characters, trimmed."""
+    if not isinstance(name, str):
+        raise TypeError(f"dataset name must be text; got {name!r} of type {type(name).__name__}")
+    trimmed = name.strip()
+    if not trimmed or len(trimmed) > MAX_NAME or not trimmed.isprintable():
+        raise DatasetError(f"dataset name {name!r} is not allowed; use 1 to {MAX_NAME} printable characters")
+    return trimmed
+
+
+def builtin_frame(name: str) -> pd.DataFrame:
+    """The rows of a built-in dataset in the import schema."""
+    spec = BUILTIN_DATASETS[name]
+    table = load_table("tflite_hosted_latency")
+    rows = table[(table.table_version == spec.table_version) & (table["dtype"] == spec.dtype)]
+    rows = rows[rows[spec.column].notna()]
+    records = [
+        {
+            "alpha": float(row.alpha),
+            "resolution": int(row.resolution),
+            "latency_ms": float(row[spec.column]),
+            "device": str(row.device),
+            "runtime": spec.runtime,
+            "threads": int(str(row.cpu_threads).split()[0]),
+            "batch": 1,
+            "dtype": spec.dtype,
+            "source": str(row.source),
+            "notes": f"{row.model}; threads as hosted: {row.cpu_threads}",
+        }
+        for _, row in rows.iterrows()
+    ]
+    return dataset_frame(records)
+
+
+class LatencyStore:
+    """The latency database at ``path`` (default :func:`default_db_path`), created and migrated on open."""
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        self.path = Path(path).expanduser() if path is not None else default_db_path()
+        if self.path.is_dir():
+            raise DatasetError(f"database path {str(self.path)!r} is a folder; give a file name")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DatasetError(f"database folder {str(self.path.parent)!r} cannot be made: {error}") from None
+        with self._connect() as connection:
+            migrate(connection)
+
+    def __repr__(self) -> str:
+        return f"LatencyStore({str(self.path)!r})"
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        try:
+            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as error:
+            raise DatasetError(f"database {str(self.path)!r} cannot be opened: {error}") from None
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA foreign_keys = ON")
+            yield connection
+        except sqlite3.DatabaseError as error:
+            raise DatasetError(f"database {str(self.path)!r}: {error}") from None
+        finally:
+            connection.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: everything inside is committed together, or nothing is."""
+        with self._connect() as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+
+    def names(self) -> list[str]:
+        """Names of all datasets, built-in first."""
+        with self._connect() as connection:
+            stored = [row[0] for row in connection.execute("SELECT name FROM datasets ORDER BY name")]
+        return [*BUILTIN_DATASETS, *stored]
+
+    def datasets(self) -> pd.DataFrame:
+        """One row per dataset: name, rows, devices, runtimes, builtin, created, origin."""
+        rows = []
+        for name in BUILTIN_DATASETS:
+            frame = builtin_frame(name)
+            rows.append(
+                (
+                    name,
+                    len(frame),
+                    _joined(frame.device),
+                    _joined(frame.runtime),
+                    True,
+                    None,
+                    "TF Lite hosted",
+                )
+            )
+        query = """SELECT d.name, COUNT(m.id), GROUP_CONCAT(DISTINCT m.device),
+                          GROUP_CONCAT(DISTINCT m.runtime), d.created, d.origin
+                   FROM datasets d LEFT JOIN measurements m ON m.dataset_id = d.id
+                   GROUP BY d.id ORDER BY d.name"""
+        with self._connect() as connection:
+            for name, count, devices, runtimes, created, origin in connection.execute(query):
+                rows.append((name, count, devices or "", runtimes or "", False, created, origin))
+        return pd.DataFrame(
+            rows, columns=["name", "rows", "devices", "runtimes", "builtin", "created", "origin"]
+        )
+
+    def load(self, name: str) -> pd.DataFrame:
+        """The rows of dataset ``name`` in the import schema (columns :data:`COLUMNS`)."""
+        name = check_name(name)
+        if name in BUILTIN_DATASETS:
+            return builtin_frame(name)
+        with self._connect() as connection:
+            dataset_id = self._id(connection, name)
+            cursor = connection.execute(
+                f"SELECT {', '.join(COLUMNS)} FROM measurements WHERE dataset_id = ? ORDER BY id",
+                (dataset_id,),
+            )
+            records = [dict(zip(COLUMNS, row, strict=True)) for row in cursor]
+        return dataset_frame(records)
+
+    def add(self, name: str, frame: pd.DataFrame, origin: str | None = None) -> ImportResult:
+        """Store checked rows (from :func:`~costmodel.latency.importer.parse_latency`) in one transaction.
+
+        A new name creates the dataset; an existing one gets the rows added, unless any duplicates a stored
+        row (same :data:`~costmodel.latency.importer.KEY_COLUMNS`): then nothing is stored.
+        """
+        name = check_name(name)
+        if name in BUILTIN_DATASETS:
+            raise DatasetError(f"dataset {name!r} is built in and read-only; import under another name")
+        if frame.empty:
+            raise DatasetError("nothing to import: the table has no rows")
+        records = [_plain(record) for record in frame.reindex(columns=list(COLUMNS)).to_dict("records")]
+        with self._write() as connection:
+            found = connection.execute("SELECT id FROM datasets WHERE name = ?", (name,)).fetchone()
+            created = found is None
+            if created:
+                stamp = datetime.now(UTC).isoformat(timespec="seconds")
+                dataset_id = connection.execute(
+                    "INSERT INTO datasets (name, created, origin) VALUES (?, ?, ?)", (name, stamp, origin)
+                ).lastrowid
+            else:
+                dataset_id = found[0]
+                self._refuse_duplicates(connection, dataset_id, name, records)
+            placeholders = ", ".join("?" * (len(COLUMNS) + 1))
+            connection.executemany(
+                f"INSERT INTO measurements (dataset_id, {', '.join(COLUMNS)}) VALUES ({placeholders})",
+                [(dataset_id, *(record[c] for c in COLUMNS)) for record in records],
+            )
+        return ImportResult(name, len(records), created)
+
+    def rename(self, old: str, new: str) -> None:
+        """Rename a stored dataset; refused for built-in ones and for a name already taken."""
+        old, new = check_name(old), check_name(new)
+        self._refuse_builtin(old, "renamed")
+        if new in BUILTIN_DATASETS:
+            raise DatasetError(f"dataset name {new!r} is taken by a built-in dataset; choose another")
+        with self._write() as connection:
+            self._id(connection, old)
+            if old != new and connection.execute("SELECT 1 FROM datasets WHERE name = ?", (new,)).fetchone():
+                raise DatasetError(f"dataset {new!r} already exists; delete it or choose another name")
+            connection.execute("UPDATE datasets SET name = ? WHERE name = ?", (new, old))
+
+    def delete(self, name: str) -> int:
+        """Delete a stored dataset and its rows; returns how many rows went. Built-in ones are refused."""
+        name = check_name(name)
+        self._refuse_builtin(name, "deleted")
+        with self._write() as connection:
+            dataset_id = self._id(connection, name)
+            count = connection.execute(
+                "SELECT COUNT(*) FROM measurements WHERE dataset_id = ?", (dataset_id,)
+            ).fetchone()[0]
+            connection.execute("DELETE FROM datasets WHERE id = ?", (dataset_id,))
+        return count
+
+    def export_csv(self, name: str) -> str:
+        """The dataset as CSV (RFC 4180, CRLF) in the import schema; text cells that look like formulas get
+        a leading '."""
+        frame = self.load(name)
+        keep = [c for c in COLUMNS if c in ("alpha", "resolution", "latency_ms") or frame[c].notna().any()]
+        frame = frame[keep].copy()
+        for column in TEXT_COLUMNS:
+            if column in frame:
+                frame[column] = frame[column].map(spreadsheet_safe)
+        # CRLF line ends (RFC 4180) make the csv writer quote any cell holding a CR or LF
+        return frame.to_csv(index=False, lineterminator="\r\n")
+
+    @staticmethod
+    def _id(connection: sqlite3.Connection, name: str) -> int:
+        found = connection.execute("SELECT id FROM datasets WHERE name = ?", (name,)).fetchone()
+        if found is None:
+            raise DatasetError(f"dataset {name!r} does not exist; see 'mobilenet-cost latency list'")
+        return found[0]
+
+    @staticmethod
+    def _refuse_builtin(name: str, action: str) -> None:
+        if name in BUILTIN_DATASETS:
+            raise DatasetError(f"dataset {name!r} is built in and read-only; it cannot be {action}")
+
+    @staticmethod
+    def _refuse_duplicates(
+        connection: sqlite3.Connection, dataset_id: int, name: str, records: list[dict]
+    ) -> None:
+        stored = {
+            tuple(row)
+            for row in connection.execute(
+                f"SELECT {', '.join(KEY_COLUMNS)} FROM measurements WHERE dataset_id = ?", (dataset_id,)
+            )
+        }
+        clashes = [i for i, r in enumerate(records) if tuple(r[c] for c in KEY_COLUMNS) in stored]
+        if clashes:
+            shown = ", ".join(str(i + 1) for i in clashes[:10]) + (" ..." if len(clashes) > 10 else "")
+            raise DatasetError(
+                f"{len(clashes)} row(s) duplicate measurements already in dataset {name!r} "
+                f"(data rows {shown}; same {', '.join(KEY_COLUMNS)}); nothing was imported"
+            )
+
+
+def _joined(values: pd.Series) -> str:
+    return ",".join(str(v) for v in dict.fromkeys(values.dropna()))
+
+
+def _plain(record: dict) -> dict:
+    """NumPy and pandas scalars as Python values, missing values as None (for sqlite3)."""
+    return {
+        key: (None if pd.isna(value) else getattr(value, "item", lambda v=value: v)())
+        for key, value in record.items()
+    }

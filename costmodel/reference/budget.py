@@ -1,0 +1,266 @@
+"""Budget queries: the best configuration under a MACs, params or latency budget, the largest resolution
+that fits a MACs budget at a given α, and iso-cost curves.
+
+Costs always come from the exact cost model (under the variant knobs, paper convention by default), never
+from a table's printed ``macs_millions`` column, which carries errata (see ``tables/errata.csv``).
+
+>>> import costmodel
+>>> max_resolution(0.5, 100_000_000)
+176
+>>> int(costmodel.evaluate(0.5, [176, 177], metrics=["macs"])["macs"].max()) > 100_000_000
+True
+>>> from costmodel.reference.tables import load_table
+>>> slim = load_table("slim_checkpoints").query("release == '2018_02_22' and dtype == 'float'")
+>>> best = best_reference(slim, macs=300e6)
+>>> print(best["model"], best["macs"], best["top1_pct"])
+MobileNet_v1_1.0_160 290675200 68.0
+>>> best_reference(slim, macs=1e6)
+Traceback (most recent call last):
+ValueError: budget macs=1,000,000 is below the smallest configuration: MobileNet_v1_0.25_128 (alpha=0.25, resolution=128) needs 13,570,048 MACs
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from costmodel.core.architecture import BASE_RESOLUTION
+from costmodel.core.convention import Convention, convention_from
+from costmodel.core.design_point import (
+    FLOOR_PADDING_MIN_RESOLUTION,
+    RESOLUTION_MAX,
+    check_alpha,
+    check_alpha_for,
+)
+from costmodel.core.evaluate import evaluate
+from costmodel.core.symbolic import compiled_total
+from costmodel.reference.accuracy_model import AccuracyModel
+from costmodel.reference.pareto import require_columns
+
+UNITS = {"macs": "MACs", "params": "params", "latency": "ms"}
+
+
+def check_budget(name: str, value: object) -> float:
+    """A budget as a float; ``ValueError`` for NaN, infinite, zero or negative, ``TypeError`` for non-numbers."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"budget {name} must be a number; got {value!r}")
+    number = float(value)
+    if not math.isfinite(number) or number <= 0:
+        raise ValueError(f"budget {name}={value!r} is not allowed; it must be a positive finite number")
+    return number
+
+
+def _budgets(macs, params, latency) -> dict[str, float]:
+    given = {k: v for k, v in {"macs": macs, "params": params, "latency": latency}.items() if v is not None}
+    if not given:
+        raise ValueError("give at least one budget: macs, params or latency")
+    return {name: check_budget(name, value) for name, value in given.items()}
+
+
+def _amount(name: str, value: float) -> str:
+    return f"{value:,.0f}" if name != "latency" else f"{value:g} ms"
+
+
+def with_costs(df: pd.DataFrame, **knobs) -> pd.DataFrame:
+    """A copy of ``df`` with exact ``macs`` and ``params`` columns (nullable ``Int64``) from its ``alpha``
+    and ``resolution``.
+
+    Rows without an alpha or a resolution, and rows of another network (a ``variant`` column other than
+    ``"standard"``, e.g. the paper's full-conv or shallow MobileNet), get missing costs, not wrong ones.
+
+    >>> with_costs(pd.DataFrame({"alpha": [1.0, None], "resolution": [224, 224]}))[["macs", "params"]]
+            macs   params
+    0  568740352  4210088
+    1       <NA>     <NA>
+    """
+    require_columns(df, ["alpha", "resolution"], "with_costs")
+    known = df["alpha"].notna() & df["resolution"].notna()
+    if "variant" in df.columns:
+        known &= (df["variant"] == "standard").fillna(False)
+    rows = df[known]
+    costs = evaluate(
+        rows["alpha"].to_numpy(float),
+        rows["resolution"].to_numpy(np.int64),
+        metrics=["macs", "params"],
+        **knobs,
+    )
+    result = df.copy()
+    for metric in ("macs", "params"):
+        column = pd.Series(pd.NA, index=df.index, dtype="Int64")
+        column[known.to_numpy()] = costs[metric].to_numpy()
+        result[metric] = column
+    return result
+
+
+def _choose(
+    candidates: pd.DataFrame, budgets: dict[str, float], cost_columns: dict[str, str], accuracy: str, label
+) -> pd.Series:
+    fits = np.ones(len(candidates), dtype=bool)
+    for name, limit in budgets.items():
+        fits &= (candidates[cost_columns[name]] <= limit).fillna(False).to_numpy(bool)
+    if not fits.any():
+        first = next(iter(budgets))
+        smallest = candidates.loc[candidates[cost_columns[first]].idxmin()]
+        raise ValueError(
+            f"budget {', '.join(f'{n}={_amount(n, v)}' for n, v in budgets.items())} is below the smallest "
+            f"configuration: {label(smallest)} needs {_amount(first, smallest[cost_columns[first]])} "
+            f"{UNITS[first] if first != 'latency' else ''}".rstrip()
+        )
+    chosen = candidates[fits]
+    order = np.lexsort(
+        (chosen[cost_columns[next(iter(budgets))]].to_numpy(float), -chosen[accuracy].to_numpy())
+    )
+    return chosen.iloc[order[0]]
+
+
+def best_reference(
+    df: pd.DataFrame,
+    *,
+    macs: float | None = None,
+    params: float | None = None,
+    latency: float | None = None,
+    latency_column: str = "tflite_cpu_ms",
+    accuracy: str = "top1_pct",
+    **knobs,
+) -> pd.Series:
+    """The most accurate published row of ``df`` within every given budget (ties: the cheaper one).
+
+    ``macs``/``params`` budgets use the exact costs of each row's (alpha, resolution); ``latency`` uses
+    the table's ``latency_column``. Rows without an accuracy (or the latency needed) are ignored. The
+    result is the chosen row with ``macs`` and ``params`` added. A budget that no row fits raises
+    ``ValueError`` naming the smallest configuration and what it needs.
+    """
+    budgets = _budgets(macs, params, latency)
+    needed = ["alpha", "resolution", accuracy] + ([latency_column] if "latency" in budgets else [])
+    require_columns(df, needed, "best_reference")
+    rows = df.dropna(subset=needed)
+    if rows.empty:
+        raise ValueError(f"best_reference: no row has all of {', '.join(needed)}")
+    rows = with_costs(rows, **knobs)
+    columns = {"macs": "macs", "params": "params", "latency": latency_column}
+
+    def label(row):
+        name = f"{row['model']} " if "model" in row else ""
+        return f"{name}(alpha={row['alpha']:g}, resolution={int(row['resolution'])})"
+
+    return _choose(rows, budgets, columns, accuracy, label)
+
+
+def best_estimate(
+    model: AccuracyModel,
+    *,
+    macs: float | None = None,
+    params: float | None = None,
+    alpha_step: float = 0.005,
+    resolutions: object = None,
+    **knobs,
+) -> pd.Series:
+    """The (alpha, resolution) with the highest *estimated* top-1 within the budgets.
+
+    Searches alpha from the model's fitted range in steps of ``alpha_step`` and every integer resolution
+    of the fitted range (or ``resolutions``), with exact costs. The answer is labelled as an estimate:
+    its accuracy is ``top1_pct_estimate`` and ``estimate`` is True. Latency budgets need a latency
+    model and are not taken here.
+    """
+    budgets = _budgets(macs, params, None)
+    if not isinstance(model, AccuracyModel):
+        raise TypeError(f"model must be a fitted AccuracyModel; got {type(model).__name__}")
+    step = check_budget("alpha_step", alpha_step)
+    low, high = model.alpha_range
+    alphas = np.unique(np.round(np.append(np.arange(low, high, step), high), 6))
+    if resolutions is None:
+        resolutions = np.arange(math.ceil(model.resolution_range[0]), int(model.resolution_range[1]) + 1)
+    sides = np.asarray(resolutions, dtype=np.int64).ravel()
+    grid = evaluate(alphas, sides, metrics=["macs", "params"], grid=True, **knobs)
+    grid["top1_pct_estimate"] = model.predict(grid["alpha"], grid["resolution"])[
+        "top1_pct_estimate"
+    ].to_numpy()
+    grid["estimate"] = True
+
+    def label(row):
+        return f"alpha={row['alpha']:g}, resolution={int(row['resolution'])}"
+
+    return _choose(grid, budgets, {"macs": "macs", "params": "params"}, "top1_pct_estimate", label)
+
+
+def _macs_function(alpha: float, convention: Convention):
+    exact = compiled_total("macs", convention)
+    return lambda side: int(exact(np.float64(alpha), np.int64(side)))
+
+
+def max_resolution(alpha: float, macs_budget: float, **knobs) -> int:
+    """The largest integer input side whose exact MACs at ``alpha`` stay within ``macs_budget``.
+
+    MACs never decrease as the side grows, so the answer is exact: a start from the smooth model's
+    quadratic in the side, then exact integer evaluation to step onto the boundary. A budget above the
+    cost at the largest allowed side returns that side; one below the smallest side's cost raises.
+    """
+    convention = convention_from(knobs)
+    if convention.smooth:
+        raise ValueError("max_resolution needs a rounding convention with whole-pixel sides, not 'smooth'")
+    checked_alpha = check_alpha(alpha)
+    check_alpha_for(checked_alpha, convention)
+    budget = check_budget("macs", macs_budget)
+    macs_at = _macs_function(float(checked_alpha), convention)
+    low = FLOOR_PADDING_MIN_RESOLUTION if convention.padding == "floor" else 1
+    if macs_at(low) > budget:
+        raise ValueError(
+            f"budget macs={budget:,.0f} is below the smallest model at alpha={float(checked_alpha):g}: "
+            f"{macs_at(low):,} MACs at resolution {low}"
+        )
+    if macs_at(RESOLUTION_MAX) <= budget:
+        return RESOLUTION_MAX
+    side = min(max(int(smooth_resolution(float(checked_alpha), budget, convention)), low), RESOLUTION_MAX)
+    # Invariant after the two loops: macs_at(side) <= budget < macs_at(side + 1).
+    while side > low and macs_at(side) > budget:
+        side -= 1
+    while side < RESOLUTION_MAX and macs_at(side + 1) <= budget:
+        side += 1
+    return side
+
+
+def smooth_resolution(alpha: float, macs_budget: float, convention: Convention | None = None) -> float:
+    """The side (float) at which the smooth model (no rounding) reaches ``macs_budget``: a·side² + c = budget.
+
+    >>> round(smooth_resolution(1.0, 568_740_352), 6)
+    224.0
+    """
+    smooth = compiled_total("macs", replace(convention or Convention(), rounding="smooth"))
+    at_base = float(smooth(np.float64(alpha), np.float64(BASE_RESOLUTION)))
+    at_half = float(smooth(np.float64(alpha), np.float64(BASE_RESOLUTION / 2)))
+    slope = (at_base - at_half) / (BASE_RESOLUTION**2 - (BASE_RESOLUTION / 2) ** 2)
+    constant = at_base - slope * BASE_RESOLUTION**2
+    return math.sqrt(max(macs_budget - constant, 0.0) / slope)
+
+
+def iso_cost_curve(macs_budget: float, alphas: object = None, **knobs) -> pd.DataFrame:
+    """For each alpha, the largest resolution within ``macs_budget``: a curve of equal cost for plotting.
+
+    Columns: ``alpha``, ``resolution`` (exact, from :func:`max_resolution`), ``macs`` at that point,
+    ``resolution_smooth`` (the smooth model's side for the same budget). Alphas whose smallest model
+    already exceeds the budget are left out (``attrs["left_out"]`` lists them).
+
+    >>> iso_cost_curve(300e6, [0.5, 1.0])[["alpha", "resolution"]].values.tolist()
+    [[0.5, 312.0], [1.0, 160.0]]
+    """
+    budget = check_budget("macs", macs_budget)
+    values = np.linspace(0.25, 1.0, 76) if alphas is None else np.asarray(alphas, dtype=float).ravel()
+    rows, left_out = [], []
+    convention = convention_from(knobs)
+    for value in values:
+        try:
+            side = max_resolution(float(value), budget, **knobs)
+        except ValueError as error:
+            if "below the smallest model" not in str(error):
+                raise
+            left_out.append(float(value))
+            continue
+        macs = int(compiled_total("macs", convention)(np.float64(value), np.int64(side)))
+        rows.append((float(value), side, macs, smooth_resolution(float(value), budget, convention)))
+    curve = pd.DataFrame(rows, columns=["alpha", "resolution", "macs", "resolution_smooth"])
+    curve.attrs = {"macs_budget": budget, "left_out": left_out}
+    return curve
