@@ -9,8 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from costmodel.core import report
-from costmodel.counting import reconcile
+from costmodel import reconcile, report
 
 WAIT_S = 30
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from costmodel.dashboard import explorer, ids
 
-from costmodel.core import report
+from costmodel import report
 from costmodel.present.figures import KIND_COLOURS, layer_figure_spec, make_layer_figure
 
 PAPER_MACS = 568_740_352  # paper 1.0-224, mult-adds

@@ -7,7 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from costmodel.cli.common import add_knob_arguments, knobs_from, write_output
-from costmodel.cli.tables import add_selection_arguments, select
+from costmodel.cli.selection import add_selection_arguments, select
 from costmodel.output.frame_format import frame_as_csv
 from costmodel.reference.accuracy_model import AccuracyModel
 from costmodel.reference.budget import best_estimate, best_reference

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from costmodel.cli.common import add_knob_arguments, knobs_from, write_output
-from costmodel.cli.tables import add_selection_arguments, select
+from costmodel.cli.selection import add_selection_arguments, select
 from costmodel.output.frame_format import frame_as_csv, frame_as_text
 from costmodel.reference.budget import with_costs
 from costmodel.reference.pareto import pareto_front
