@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from costmodel.dashboard.explorer import parse_query, report_of
 
+from costmodel.core.numbers import parse_decimal, shorten
 from costmodel.latency.axis import with_latency
 from costmodel.latency.model import LatencyModel
 from costmodel.latency.store import LatencyStore
@@ -235,7 +236,9 @@ def parse_budget(text: object, x: str) -> tuple[float | None, str]:
     >>> parse_budget("300", "macs")
     (300000000.0, '')
     >>> parse_budget("-1", "macs")[1]
-    'budget: -1 is not allowed; type a positive number of millions of MACs'
+    "budget: '-1' is not allowed; type a positive number of millions of MACs"
+    >>> parse_budget("1e10000000", "macs")[1]
+    "budget: '1e10000000' is too large; allowed: numbers below 1e31 in magnitude; type a positive number of millions of MACs"
     >>> parse_budget("", "macs")
     (None, '')
     """
@@ -243,9 +246,10 @@ def parse_budget(text: object, x: str) -> tuple[float | None, str]:
         return None, ""
     unit = {"macs": "millions of MACs", "params": "millions of parameters", "latency_ms": "milliseconds"}[x]
     try:
-        value = check_budget("budget", float(str(text).strip()) * BUDGET_UNITS[x])
-    except (TypeError, ValueError):
-        return None, f"budget: {str(text)[:40]} is not allowed; type a positive number of {unit}"
+        value = check_budget("budget", float(parse_decimal("budget", str(text))) * BUDGET_UNITS[x])
+    except (TypeError, ValueError) as error:
+        limit = str(error) if " is too " in str(error) else f"budget: {shorten(str(text))} is not allowed"
+        return None, f"{limit}; type a positive number of {unit}"
     return value, ""
 
 

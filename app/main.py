@@ -13,6 +13,8 @@ from costmodel.dashboard.layout import TITLE, link_design_point, shell
 from werkzeug.exceptions import HTTPException
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+REQUEST_MAX_BYTES = 32 * 2**20
+"""Largest request body accepted (413 above it): room for the Latency page's largest upload, base64-encoded."""
 
 
 def create_app() -> dash.Dash:
@@ -29,6 +31,7 @@ def create_app() -> dash.Dash:
         serve_locally=True,
         update_title=None,
     )
+    app.server.config["MAX_CONTENT_LENGTH"] = REQUEST_MAX_BYTES
     app.layout = shell
     link_design_point(app)
     add_root_redirect(app.server)

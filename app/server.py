@@ -13,6 +13,12 @@ import sys
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8050
 DEFAULT_WORKERS = 2
+THREADS = 8
+"""Threads per gunicorn worker: requests served at once by one worker."""
+DEFAULT_TIMEOUT = 30
+"""Seconds before gunicorn restarts a worker that stopped answering (a dashboard answers in well under 1 s)."""
+KEEPALIVE = 5
+"""Seconds an idle keep-alive connection is held open."""
 
 
 def is_loopback(host: str) -> bool:
@@ -43,7 +49,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=DEFAULT_HOST, help="address to bind (loopback by default)")
     parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help="TCP port")
     parser.add_argument("--workers", type=_workers, default=DEFAULT_WORKERS, help="gunicorn worker processes")
-    parser.add_argument("--timeout", type=int, default=60, help="seconds before a stuck worker is restarted")
+    parser.add_argument(
+        "--timeout", type=_timeout, default=DEFAULT_TIMEOUT, help="seconds before a stuck worker is restarted"
+    )
 
 
 def _port(text: str) -> int:
@@ -66,14 +74,42 @@ def _workers(text: str) -> int:
     return value
 
 
-def gunicorn_options(host: str, port: int, workers: int, timeout: int = 60) -> dict[str, object]:
-    """gunicorn settings: sync workers, the app preloaded once (caches warmed before forking)."""
+def _timeout(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"timeout {text!r} is not an integer") from None
+    if not 1 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"timeout {value} is out of range; allowed 1 to 3600 seconds")
+    return value
+
+
+def gunicorn_options(host: str, port: int, workers: int, timeout: int = DEFAULT_TIMEOUT) -> dict[str, object]:
+    """gunicorn settings: threaded workers (``gthread``, :data:`THREADS` each), the app preloaded once (caches
+    warmed before forking), and explicit limits per request.
+
+    A slow or stalled client holds one thread, not a whole worker. ``timeout`` restarts a worker that stops
+    answering gunicorn's heartbeat; ``keepalive`` closes an idle connection after :data:`KEEPALIVE` seconds;
+    the request line, header count and header size are capped (``limit_request_*``), and request bodies are
+    capped by the app (``MAX_CONTENT_LENGTH``, see :func:`costmodel.dashboard.main.create_app`). Work per
+    request is bounded by the app itself (numbers are parsed with length and exponent limits).
+
+    >>> options = gunicorn_options("127.0.0.1", 8050, 2)
+    >>> options["worker_class"], options["threads"], options["timeout"], options["limit_request_line"]
+    ('gthread', 8, 30, 8190)
+    """
     return {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
-        "worker_class": "sync",
+        "worker_class": "gthread",
+        "threads": THREADS,
         "preload_app": True,
         "timeout": timeout,
+        "graceful_timeout": 10,
+        "keepalive": KEEPALIVE,
+        "limit_request_line": 8190,
+        "limit_request_fields": 50,
+        "limit_request_field_size": 8190,
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "warning",
@@ -82,7 +118,7 @@ def gunicorn_options(host: str, port: int, workers: int, timeout: int = 60) -> d
 
 
 def serve(
-    host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workers: int = DEFAULT_WORKERS, timeout: int = 60
+    host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workers: int = DEFAULT_WORKERS, timeout: int = DEFAULT_TIMEOUT
 ) -> None:
     """Run gunicorn in this process until interrupted."""
     from costmodel.dashboard.main import create_app

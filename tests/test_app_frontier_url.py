@@ -69,7 +69,7 @@ def test_a_bad_typed_budget_keeps_the_urls_budget():
         ("log=maybe", "log_x", "log=maybe is not allowed"),
         ("source=Netscope", "sources", "source=Netscope is not a source"),
         ("precision=int4", "precision", "precision=int4 is not a precision"),
-        ("budget=-5", "budget", "budget: -5 is not allowed"),
+        ("budget=-5", "budget", "budget: '-5' is not allowed"),
         ("latency=measured:gone", "latency", "latency=measured:gone is not offered"),
     ],
 )

@@ -77,7 +77,7 @@ def test_long_sweep_shows_progress(tmp_path):
     ("args", "words"),
     [
         (["report", "--alpha", "-1"], "alpha=-1.0 is out of range"),
-        (["report", "--alpha", "abc"], "argument --alpha: invalid float value: 'abc'"),
+        (["report", "--alpha", "abc"], "argument --alpha: 'abc' is not a number"),
         (["report", "--rho", "0.5", "--resolution", "112"], "not allowed with argument"),
         (["report", "--rounding", "ceil"], "invalid choice: 'ceil'"),
         (["report", "--resolution", "99999"], "resolution=99999 is out of range"),

@@ -3,50 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import re
-from decimal import Decimal, InvalidOperation
 
 from costmodel.cli.common import add_knob_arguments, knobs_from, write_output
 from costmodel.cli.selection import add_selection_arguments, select
+from costmodel.core.numbers import parse_quantity
 from costmodel.output.frame_format import frame_as_csv
 from costmodel.reference.accuracy_model import AccuracyModel
 from costmodel.reference.budget import best_estimate, best_reference
 from costmodel.reference.tables import load_table, table_names
-
-SUFFIXES = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "b": 10**9}
-_AMOUNT = re.compile(r"^\s*(?P<number>[0-9.eE+-]+?)\s*(?P<suffix>[kKmMgGbB]?)\s*$")
-
-
-def parse_amount(name: str, text: str) -> int:
-    """``"300M"``, ``"0.3G"``, ``"1.5k"``, ``"300000000"`` or ``"3e8"`` as a whole number.
-
-    >>> parse_amount("--macs", "300M"), parse_amount("--macs", "0.3G"), parse_amount("--params", "4.2m")
-    (300000000, 300000000, 4200000)
-    >>> parse_amount("--macs", "-5M")
-    Traceback (most recent call last):
-    ValueError: --macs: '-5M' must be a positive amount such as 300M, 0.3G or 300000000
-    """
-    match = _AMOUNT.match(text)
-    try:
-        number = Decimal(match["number"]) if match else None
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite() or number <= 0:
-        raise ValueError(f"{name}: {text!r} must be a positive amount such as 300M, 0.3G or 300000000")
-    value = number * SUFFIXES[match["suffix"].lower()]
-    return int(value.to_integral_value())
-
-
-def parse_milliseconds(text: str) -> float:
-    """``"5"``, ``"5ms"`` or ``"12.5 ms"`` as milliseconds."""
-    stripped = text.strip().lower().removesuffix("ms").strip()
-    try:
-        value = Decimal(stripped)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite() or value <= 0:
-        raise ValueError(f"--latency: {text!r} must be a positive number of milliseconds such as 20 or 20ms")
-    return float(value)
 
 
 def register(subparsers) -> None:
@@ -75,9 +39,9 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    macs = parse_amount("--macs", args.macs) if args.macs is not None else None
-    params = parse_amount("--params", args.params) if args.params is not None else None
-    latency = parse_milliseconds(args.latency) if args.latency is not None else None
+    macs = parse_quantity("--macs", args.macs, "count") if args.macs is not None else None
+    params = parse_quantity("--params", args.params, "count") if args.params is not None else None
+    latency = float(parse_quantity("--latency", args.latency, "ms")) if args.latency is not None else None
     if macs is None and params is None and latency is None:
         raise ValueError("give a budget: --macs, --params or --latency")
     table = select(load_table(args.table), argparse.Namespace(**{**vars(args), "columns": None}))

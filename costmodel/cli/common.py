@@ -36,12 +36,57 @@ def require_modules(purpose: str, extra: str, modules: tuple[str, ...]) -> None:
         )
 
 
+def number_argument(name: str):
+    """An argparse ``type``: the option's text through the bounded :func:`parse_decimal`, as a float.
+
+    >>> number_argument("--alpha")("0.5")
+    0.5
+    >>> number_argument("--alpha")("1e400")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: '1e400' is too large; allowed: numbers below 1e31 in magnitude
+    """
+
+    def parse(text: str) -> float:
+        try:
+            return float(parse_decimal(name, text))
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error).removeprefix(f"{name}: ")) from None
+
+    parse.__name__ = name
+    return parse
+
+
+def integer_argument(name: str):
+    """An argparse ``type``: a whole number through the bounded :func:`parse_decimal` (``"3e2"`` is 300).
+
+    >>> integer_argument("--resolution")("224")
+    224
+    >>> integer_argument("--resolution")("224.7")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: '224.7' is not a whole number
+    """
+
+    def parse(text: str) -> int:
+        try:
+            value = parse_decimal(name, text)
+            if value != value.to_integral_value():
+                raise ValueError(f"{name}: {text!r} is not a whole number")
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error).removeprefix(f"{name}: ")) from None
+        return int(value)
+
+    parse.__name__ = name
+    return parse
+
+
 def add_design_point_arguments(parser: argparse.ArgumentParser) -> None:
     """``--alpha`` and one of ``--rho`` (snapped to whole pixels) or ``--resolution``."""
-    parser.add_argument("--alpha", type=float, default=1.0, help="width multiplier")
+    parser.add_argument("--alpha", type=number_argument("--alpha"), default=1.0, help="width multiplier")
     side = parser.add_mutually_exclusive_group()
-    side.add_argument("--rho", type=float, help="resolution multiplier, snapped to round(224*rho) pixels")
-    side.add_argument("--resolution", type=int, help="input side in pixels (default 224)")
+    side.add_argument(
+        "--rho", type=number_argument("--rho"), help="resolution multiplier, snapped to round(224*rho) pixels"
+    )
+    side.add_argument("--resolution", type=integer_argument("--resolution"), help="input side in pixels (default 224)")
 
 
 def add_grid_arguments(parser: argparse.ArgumentParser) -> None:
@@ -62,7 +107,7 @@ def add_knob_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_false",
         help="do not " + KNOB_HELP["scale_first_layer"],
     )
-    group.add_argument("--classes", type=int, default=1000, help=KNOB_HELP["classes"])
+    group.add_argument("--classes", type=integer_argument("--classes"), default=1000, help=KNOB_HELP["classes"])
     group.add_argument(
         "--no-fc-bias", dest="fc_bias", action="store_false", help="do not " + KNOB_HELP["fc_bias"]
     )
@@ -83,7 +128,6 @@ def knobs_from(args: argparse.Namespace) -> dict[str, object]:
 
 def convention_of(args: argparse.Namespace) -> Convention:
     return Convention(**knobs_from(args))  # type: ignore[arg-type]
-
 
 
 def number_list(name: str, text: str) -> list[Decimal]:

@@ -6,7 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from costmodel.cli.common import DB_HELP, add_knob_arguments, knobs_from, number_list
+from costmodel.cli.common import (
+    DB_HELP,
+    add_knob_arguments,
+    integer_argument,
+    knobs_from,
+    number_argument,
+    number_list,
+)
 from costmodel.paper.figures import DATASET_FIGURES, FIGURES, paper_figure
 from costmodel.present.figure_files import COLUMN_WIDTH_IN, FIGURE_FORMATS, FigureFile, export_figures
 
@@ -27,9 +34,9 @@ def register(subparsers) -> None:
     parser.add_argument("--format", choices=FIGURE_FORMATS, help="file format (default: from -o's suffix)")
     parser.add_argument("-o", "--output", required=True, help="file (one figure) or folder (several)")
     parser.add_argument("--alpha", default="1.0", help="design point: width multiplier")
-    parser.add_argument("--resolution", type=int, default=224, help="design point: input side in pixels")
-    parser.add_argument("--width-in", type=float, default=COLUMN_WIDTH_IN, help="figure width in inches")
-    parser.add_argument("--height-in", type=float, help="figure height in inches (default: per figure)")
+    parser.add_argument("--resolution", type=integer_argument("--resolution"), default=224, help="design point: input side in pixels")
+    parser.add_argument("--width-in", type=number_argument("--width-in"), default=COLUMN_WIDTH_IN, help="figure width in inches")
+    parser.add_argument("--height-in", type=number_argument("--height-in"), help="figure height in inches (default: per figure)")
     parser.add_argument(
         "--dataset", help="latency dataset for latency and latency-residuals (see `latency list`)"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from costmodel.cli import UsageError
-from costmodel.cli.common import DB_HELP, write_output
+from costmodel.cli.common import DB_HELP, integer_argument, number_argument, write_output
 from costmodel.latency.importer import MAX_BYTES, MAX_ROWS, LatencyImportError, import_latency
 from costmodel.latency.store import LatencyStore
 
@@ -34,8 +34,8 @@ def register(subparsers) -> None:
     importing.add_argument("--device", required=True, help="device name, for rows that do not give one")
     importing.add_argument("--runtime", help="runtime name, for rows that do not give one")
     importing.add_argument("--dataset", help="dataset name (default: the file name without extension)")
-    importing.add_argument("--alpha", type=float, help="width multiplier of a benchmark_model log's graph")
-    importing.add_argument("--resolution", type=int, help="input side of a benchmark_model log's graph")
+    importing.add_argument("--alpha", type=number_argument("--alpha"), help="width multiplier of a benchmark_model log's graph")
+    importing.add_argument("--resolution", type=integer_argument("--resolution"), help="input side of a benchmark_model log's graph")
     importing.set_defaults(run=run_import)
 
     listing = actions.add_parser(

@@ -9,6 +9,7 @@ import sys
 from costmodel.cli.common import (
     DB_HELP,
     add_grid_arguments,
+    integer_argument,
     integer_list,
     number_list,
     require_modules,
@@ -30,9 +31,9 @@ def register(subparsers) -> None:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     add_grid_arguments(parser)
-    parser.add_argument("--threads", type=int, default=1, help="onnxruntime intra-op threads")
-    parser.add_argument("--runs", type=int, default=50, help="timed runs per model")
-    parser.add_argument("--warmup", type=int, default=10, help="untimed runs before timing")
+    parser.add_argument("--threads", type=integer_argument("--threads"), default=1, help="onnxruntime intra-op threads")
+    parser.add_argument("--runs", type=integer_argument("--runs"), default=50, help="timed runs per model")
+    parser.add_argument("--warmup", type=integer_argument("--warmup"), default=10, help="untimed runs before timing")
     parser.add_argument(
         "--bn", choices=BN_MODES, default="folded", help="batch norm folded into conv bias, or as nodes"
     )

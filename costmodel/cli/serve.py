@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from costmodel.cli import UsageError
-from costmodel.cli.common import require_modules
+from costmodel.cli.common import integer_argument, require_modules
 
 
 def register(subparsers) -> None:
@@ -20,8 +20,8 @@ def register(subparsers) -> None:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind")
-    parser.add_argument("--port", type=int, default=8050, help="TCP port (1 to 65535)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (1 to 64)")
+    parser.add_argument("--port", type=integer_argument("--port"), default=8050, help="TCP port (1 to 65535)")
+    parser.add_argument("--workers", type=integer_argument("--workers"), default=2, help="gunicorn worker processes (1 to 64)")
     parser.add_argument(
         "--db",
         help="SQLite file of the latency datasets (default: $MOBILENET_COST_DB, else the user data directory)",
