@@ -39,7 +39,15 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from costmodel.core.convention import Convention
+from costmodel.core.design_point import (
+    bounded_array,
+    check_alpha_array,
+    check_grid_size,
+    check_resolution_array,
+)
 from costmodel.core.report import report
+from costmodel.latency.schema import LATENCY_MS_RANGE
 from costmodel.output.text import html_table
 
 FEATURES: tuple[str, ...] = (
@@ -85,15 +93,15 @@ def features(alpha: object, resolution: object) -> pd.DataFrame:
     >>> features([1.0], [224])[["macs_dw", "macs_pw"]].to_numpy().tolist()
     [[17385984.0, 539492352.0]]
     """
-    a, r = np.broadcast_arrays(np.asarray(alpha, dtype=float), np.asarray(resolution))
-    rows = [_point_features(float(x), _pixels(y)) for x, y in zip(a.ravel(), r.ravel(), strict=True)]
+    a = check_alpha_array(alpha, Convention())
+    r = check_resolution_array(resolution, Convention())
+    try:
+        a, r = np.broadcast_arrays(a, r)
+    except ValueError:
+        raise ValueError(f"alpha (shape {a.shape}) and resolution (shape {r.shape}) do not broadcast") from None
+    check_grid_size("features", *a.shape)
+    rows = [_point_features(float(x), int(y)) for x, y in zip(a.ravel(), r.ravel(), strict=True)]
     return pd.DataFrame(rows, columns=list(FEATURES))
-
-
-def _pixels(value) -> int:
-    if float(value) != int(value):
-        raise ValueError(f"resolution={value!r} is not a whole number of pixels")
-    return int(value)
 
 
 def fit_relative(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -207,18 +215,15 @@ def _checked_points(df: pd.DataFrame) -> pd.DataFrame:
             values = ", ".join(map(str, df[column].dropna().unique()[:5]))
             raise ValueError(f"the table mixes {column}s ({values}); fit one {column} at a time")
     points = df[["alpha", "resolution", "latency_ms"]].reset_index(drop=True)
-    latency = pd.to_numeric(points.latency_ms, errors="coerce").to_numpy(dtype=float)
-    bad = ~np.isfinite(latency) | (latency <= 0)
-    if bad.any():
-        row = int(np.argmax(bad))
-        raise ValueError(
-            f"latency_ms in row {row} is {points.latency_ms[row]!r}; it must be a finite number > 0"
-        )
+    low, high = LATENCY_MS_RANGE
+    latency = bounded_array("latency_ms", points.latency_ms, low, high, f"{low:g} to {high:g} ms")
+    alpha = check_alpha_array(points.alpha, Convention())
+    resolution = check_resolution_array(points.resolution, Convention()).astype(np.int64)
     if len(points) < MIN_POINTS:
         raise ValueError(
             f"{len(points)} point(s) given; the fit and its leave-one-out need at least {MIN_POINTS}"
         )
-    return points.astype({"alpha": float, "latency_ms": float})
+    return pd.DataFrame({"alpha": alpha, "resolution": resolution, "latency_ms": latency})
 
 
 def latency_model_html(model: LatencyModel) -> str:

@@ -22,6 +22,8 @@ COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 """Columns of a parsed table, in this order (also the order of an export)."""
 KEY_COLUMNS: tuple[str, ...] = ("alpha", "resolution", "device", "runtime", "threads", "batch", "dtype")
 """Two rows with equal values in all these columns are duplicates."""
+LATENCY_MS_RANGE = (1e-3, 1e7)
+"""Latencies accepted, in ms: from 1 µs to about 3 hours (a smaller or larger one is a unit mistake)."""
 
 
 def dataset_frame(records: list[dict]) -> pd.DataFrame:
