@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 
 from costmodel.cli import UsageError
-from costmodel.cli.common import DB_HELP, integer_argument, number_argument, write_output
+from costmodel.cli.common import (
+    DB_HELP,
+    DefaultsHelpFormatter,
+    integer_argument,
+    number_argument,
+    write_output,
+)
 from costmodel.latency.importer import MAX_BYTES, MAX_ROWS, LatencyImportError, import_latency
 from costmodel.latency.schema import printable
 from costmodel.latency.store import LatencyStore
@@ -29,7 +35,7 @@ def register(subparsers) -> None:
         "latency_us or a '(us)' header for microseconds) or a TF Lite benchmark_model log. "
         f"Limits: {MAX_BYTES // 2**20} MiB and {MAX_ROWS:,} rows per file.",
         epilog="Example: mobilenet-cost latency import bench.log --device 'Pixel 2' --dataset pixel2-float",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=DefaultsHelpFormatter,
     )
     importing.add_argument("file", help="CSV file or benchmark_model log")
     importing.add_argument("--device", required=True, help="device name, for rows that do not give one")
