@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from costmodel.cli.common import DefaultsHelpFormatter, add_knob_arguments, knobs_from, write_output
+from costmodel.cli.common import (
+    DefaultsHelpFormatter,
+    add_force_argument,
+    add_knob_arguments,
+    knobs_from,
+    write_output,
+)
 from costmodel.cli.selection import add_selection_arguments, select
 from costmodel.core.numbers import parse_quantity
 from costmodel.output.frame_format import frame_as_csv
@@ -33,6 +39,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--format", choices=("text", "csv"), default="text", help="output format")
     parser.add_argument("-o", "--output", help="write to this file instead of standard output")
+    add_force_argument(parser)
     add_selection_arguments(parser)
     add_knob_arguments(parser)
     parser.set_defaults(run=run)
@@ -63,5 +70,5 @@ def run(args: argparse.Namespace) -> int:
         width = max(len(str(k)) for k in frame.columns)
         lines = [f"{str(k).ljust(width)}  {'' if v is None else v}" for k, v in frame.iloc[0].items()]
         text = "\n".join([*lines, f"({note})"])
-    write_output(text, args.output)
+    write_output(text, args.output, force=args.force)
     return 0
