@@ -170,6 +170,7 @@ def parse_csv(text: str, *, device: str | None = None, runtime: str | None = Non
 
     records: list[dict] = []
     row_numbers: list[int] = []
+    without_device: list[int] = []
     try:
         for number, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
@@ -186,17 +187,40 @@ def parse_csv(text: str, *, device: str | None = None, runtime: str | None = Non
             record["device"] = record["device"] or device
             record["runtime"] = record["runtime"] or runtime
             if not record["device"]:
-                problems.append(f"row {number}, column device: empty; give a device column or a device name")
+                without_device.append(number)
             records.append(record)
             row_numbers.append(number)
     except csv.Error as error:
         problems.append(f"row {reader.line_num}: {error}")
+    if without_device:
+        problems.append(f"{row_list(without_device)}, column device: empty; give a device column or a device name")
     if not records and not problems:
         problems.append("no data rows after the header")
     _find_duplicates(records, row_numbers, problems)
     if problems:
         raise LatencyImportError(problems)
     return dataset_frame(records)
+
+
+def row_list(numbers: list[int], shown: int = 5) -> str:
+    """Row numbers in one phrase, runs joined: ``row 4``, ``rows 2-11``, ``rows 2-4, 9 and 3 more``.
+
+    >>> row_list([4]), row_list(list(range(2, 12))), row_list([2, 3, 4, 9, 11, 13, 15, 17, 19])
+    ('row 4', 'rows 2-11', 'rows 2-4, 9, 11, 13, 15 and 2 more')
+    """
+    runs: list[str] = []
+    start = previous = numbers[0]
+    for number in [*numbers[1:], None]:
+        if number is not None and number == previous + 1:
+            previous = number
+            continue
+        runs.append(str(start) if start == previous else f"{start}-{previous}")
+        if number is not None:
+            start = previous = number
+    if len(numbers) == 1:
+        return f"row {numbers[0]}"
+    more = f" and {len(runs) - shown} more" if len(runs) > shown else ""
+    return f"rows {', '.join(runs[:shown])}{more}"
 
 
 def _check_row(number: int, cells: dict[str, tuple[str, _Column]], problems: list[str]) -> dict:
