@@ -14,6 +14,7 @@ from costmodel.cli.common import (
     write_output,
 )
 from costmodel.latency.importer import MAX_BYTES, MAX_ROWS, LatencyImportError, import_latency
+from costmodel.latency.schema import printable
 from costmodel.latency.store import DatasetError, LatencyStore
 
 
@@ -119,6 +120,7 @@ def run_import(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     table = LatencyStore(args.db).datasets()
     table["builtin"] = table["builtin"].map({True: "built-in", False: ""})
+    table = table.map(lambda value: printable(value) if isinstance(value, str) else value)  # no raw escapes
     print(
         table[["name", "rows", "devices", "runtimes", "builtin", "created"]].fillna("").to_string(index=False)
     )
