@@ -186,6 +186,23 @@ class LatencyModel:
         out["loo_error_pct"] = self.loo_errors * 100
         return out
 
+    @property
+    def warning(self) -> str | None:
+        """A caution when the fit has fewer points than features (its coefficients are not determined), else None.
+
+        >>> import pandas as pd
+        >>> LatencyModel.fit(pd.DataFrame({"alpha": [0.25, 0.5, 1.0], "resolution": [128, 160, 224],
+        ...                                "latency_ms": [3.0, 9.0, 30.0]})).warning
+        'only 3 points for 7 features: the coefficients are not determined by the data; measure at least 7 points'
+        """
+        points, needed = len(self.points), len(FEATURES)
+        if points >= needed:
+            return None
+        return (
+            f"only {points} points for {needed} features: the coefficients are not determined by the data; "
+            f"measure at least {needed} points"
+        )
+
     def _repr_html_(self) -> str:
         return latency_model_html(self)
 
@@ -199,6 +216,8 @@ class LatencyModel:
             f"leave-one-out: {self.loo_within():.1%} of {len(self.loo_errors)} points within "
             f"±{TOLERANCE:.0%}, RMSPE {self.loo_rmspe:.2f} %; in-sample RMSPE {self.fit_rmspe:.2f} %"
         )
+        if self.warning:
+            lines.append(f"warning: {self.warning}")
         return "\n".join(lines)
 
 
@@ -236,6 +255,7 @@ def latency_model_html(model: LatencyModel) -> str:
         f"{len(model.loo_errors)} points; leave-one-out: {model.loo_within():.1%} within ±{TOLERANCE:.0%}, "
         f"RMSPE {model.loo_rmspe:.2f} %; in-sample RMSPE {model.fit_rmspe:.2f} %. "
         "Latency = sum of non-negative terms of cost-model features (paper convention)."
+        + (f" Warning: {model.warning}." if model.warning else "")
     )
     return (
         "<div class='mobilenet-latency-model'><strong>Latency model</strong>"
