@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from costmodel.cli.common import DB_HELP, DefaultsHelpFormatter, add_knob_arguments, knobs_from, write_output
+from costmodel.cli.common import (
+    DB_HELP,
+    DefaultsHelpFormatter,
+    add_force_argument,
+    add_knob_arguments,
+    knobs_from,
+    write_output,
+)
 from costmodel.cli.selection import add_selection_arguments, select
 from costmodel.core.numbers import parse_quantity
 from costmodel.output.frame_format import frame_as_csv
@@ -50,6 +57,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--format", choices=("text", "csv"), default="text", help="output format")
     parser.add_argument("-o", "--output", help="write to this file instead of standard output")
+    add_force_argument(parser)
     add_selection_arguments(parser)
     add_knob_arguments(parser)
     parser.set_defaults(run=run)
@@ -107,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     frame = found if args.all else found.iloc[:1]
     if args.columns is not None:
         frame = select(frame, args)
-    write_output(_formatted(frame, args, note), args.output)
+    write_output(_formatted(frame, args, note), args.output, force=args.force)
     return 0
 
 

@@ -9,11 +9,14 @@ from costmodel.cli import UsageError
 from costmodel.cli.common import (
     DB_HELP,
     DefaultsHelpFormatter,
+    add_force_argument,
+    database_files,
     integer_argument,
     number_argument,
     write_output,
 )
 from costmodel.latency.importer import MAX_BYTES, MAX_ROWS, LatencyImportError, import_latency
+from costmodel.latency.schema import printable
 from costmodel.latency.store import DatasetError, LatencyStore
 
 
@@ -81,6 +84,7 @@ def register(subparsers) -> None:
     )
     exporting.add_argument("name")
     exporting.add_argument("-o", "--output", help="CSV file to write (default: standard output)")
+    add_force_argument(exporting)
     exporting.set_defaults(run=run_export)
 
     fitting = actions.add_parser(
@@ -119,6 +123,7 @@ def run_import(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     table = LatencyStore(args.db).datasets()
     table["builtin"] = table["builtin"].map({True: "built-in", False: ""})
+    table = table.map(lambda value: printable(value) if isinstance(value, str) else value)  # no raw escapes
     print(
         table[["name", "rows", "devices", "runtimes", "builtin", "created"]].fillna("").to_string(index=False)
     )
@@ -138,7 +143,8 @@ def run_delete(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    write_output(LatencyStore(args.db).export_csv(args.name), args.output)
+    store = LatencyStore(args.db)
+    write_output(store.export_csv(args.name), args.output, force=args.force, protect=database_files(store.path))
     return 0
 
 

@@ -30,13 +30,13 @@ import pandas as pd
 from costmodel.core.architecture import BASE_RESOLUTION
 from costmodel.core.convention import Convention, convention_from
 from costmodel.core.design_point import (
-    FLOOR_PADDING_MIN_RESOLUTION,
     RESOLUTION_MAX,
     check_alpha,
     check_alpha_array,
     check_alpha_for,
     check_grid_size,
     check_resolution_array,
+    min_resolution,
     real_array,
     scalar,
 )
@@ -244,7 +244,7 @@ def max_resolution(alpha: float, macs_budget: float, **knobs) -> int:
     check_alpha_for(checked_alpha, convention)
     budget = check_budget("macs", macs_budget)
     macs_at = _macs_function(float(checked_alpha), convention)
-    low = FLOOR_PADDING_MIN_RESOLUTION if convention.padding == "floor" else 1
+    low = min_resolution(convention)
     if macs_at(low) > budget:
         raise ValueError(
             f"budget macs={budget:,.0f} is below the smallest model at alpha={float(checked_alpha):g}: "
