@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import os
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 from costmodel.core.convention import BATCH_NORMS, KNOB_HELP, PADDINGS, ROUNDINGS, Convention
 from costmodel.core.numbers import parse_decimal
 from costmodel.latency import DB_ENV
+from costmodel.output.files import write_files
 
 RANGE_LIMIT = 1_000_000
 
@@ -172,22 +170,8 @@ def integer_list(name: str, text: str) -> list[int]:
 
 
 def write_output(text: str, path: str | None) -> None:
-    """Print ``text``, or write it to ``path`` atomically (nothing half-written is left on failure)."""
+    """Print ``text``, or write it to ``path`` atomically with :func:`costmodel.output.files.write_files`."""
     if path is None or path == "-":
         print(text, end="" if text.endswith("\n") else "\n")
         return
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise ValueError(f"output {path!r}: folder {str(directory)!r} does not exist")
-    try:
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as error:
-        raise ValueError(f"output {path!r} cannot be written: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(temporary, target)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise ValueError(f"output {path!r} cannot be written: {error.strerror}") from None
+    write_files({path: text})

@@ -199,11 +199,14 @@ def parse_csv(text: str, *, device: str | None = None, runtime: str | None = Non
     return dataset_frame(records)
 
 
-def _check_row(number: int, cells: dict[str, tuple[str, _Column]], problems: list[str]) -> dict:
+def _check_row(
+    number: int, cells: dict[str, tuple[str, _Column]], problems: list[str], unit: str = "row"
+) -> dict:
+    """The checked values of one row (``unit`` names it in messages: a CSV "row", a log "line")."""
     record: dict = {}
     for name, (raw, column) in cells.items():
         cell = raw.strip()
-        where = f"row {number}, column {name}"
+        where = f"{unit} {number}, column {name}"
         if name in TEXT_COLUMNS:
             if len(cell) > MAX_TEXT:
                 problems.append(f"{where}: {len(cell)} characters; the limit is {MAX_TEXT}")
@@ -241,13 +244,15 @@ def _check_row(number: int, cells: dict[str, tuple[str, _Column]], problems: lis
     return record
 
 
-def _find_duplicates(records: list[dict], row_numbers: list[int], problems: list[str]) -> None:
+def _find_duplicates(
+    records: list[dict], row_numbers: list[int], problems: list[str], unit: str = "row"
+) -> None:
     first: dict[tuple, int] = {}
     for record, number in zip(records, row_numbers, strict=True):
         key = tuple(record.get(c) for c in KEY_COLUMNS)
         if key in first:
             problems.append(
-                f"row {number}: duplicate of row {first[key]} (same {', '.join(KEY_COLUMNS)}); "
+                f"{unit} {number}: duplicate of {unit} {first[key]} (same {', '.join(KEY_COLUMNS)}); "
                 "keep one, or tell them apart in a column such as threads or dtype"
             )
         else:
@@ -326,7 +331,7 @@ def parse_benchmark_log(
                     f"{where}, column {name}: not given and not in the graph file name {graph!r} "
                     "(expected like mobilenet_v1_0.75_192.tflite); pass it as an argument"
                 )
-        record = _check_row(number, cells, problems)
+        record = _check_row(number, cells, problems, unit="line")
         record.update(
             device=device,
             runtime=runtime or "tflite benchmark_model",
@@ -342,9 +347,9 @@ def parse_benchmark_log(
         std = None
     if not records and not problems:
         problems.append("no 'Inference timings in us: ...' line in the log")
-    _find_duplicates(records, row_numbers, problems)
+    _find_duplicates(records, row_numbers, problems, unit="line")
     if problems:
-        raise LatencyImportError([p.replace("row ", "line ", 1) for p in problems])
+        raise LatencyImportError(problems)
     return dataset_frame(records)
 
 

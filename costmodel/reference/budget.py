@@ -16,7 +16,7 @@ True
 MobileNet_v1_1.0_160 290675200 68.0
 >>> best_reference(slim, macs=1e6)
 Traceback (most recent call last):
-ValueError: budget macs=1,000,000 is below the smallest configuration: MobileNet_v1_0.25_128 (alpha=0.25, resolution=128) needs 13,570,048 MACs
+costmodel.reference.budget.BudgetTooSmall: budget macs=1,000,000 is below the smallest configuration: MobileNet_v1_0.25_128 (alpha=0.25, resolution=128) needs 13,570,048 MACs
 """
 
 from __future__ import annotations
@@ -42,6 +42,10 @@ from costmodel.reference.accuracy_model import AccuracyModel
 from costmodel.reference.pareto import require_columns
 
 UNITS = {"macs": "MACs", "params": "params", "latency": "ms"}
+
+
+class BudgetTooSmall(ValueError):
+    """A budget that not even the smallest configuration fits; the message names it and what it needs."""
 
 
 def check_budget(name: str, value: object) -> float:
@@ -105,7 +109,7 @@ def _choose(
     if not fits.any():
         first = next(iter(budgets))
         smallest = candidates.loc[candidates[cost_columns[first]].idxmin()]
-        raise ValueError(
+        raise BudgetTooSmall(
             f"budget {', '.join(f'{n}={_amount(n, v)}' for n, v in budgets.items())} is below the smallest "
             f"configuration: {label(smallest)} needs {_amount(first, smallest[cost_columns[first]])} "
             f"{UNITS[first] if first != 'latency' else ''}".rstrip()
@@ -132,7 +136,7 @@ def best_reference(
     ``macs``/``params`` budgets use the exact costs of each row's (alpha, resolution); ``latency`` uses
     the table's ``latency_column``. Rows without an accuracy (or the latency needed) are ignored. The
     result is the chosen row with ``macs`` and ``params`` added. A budget that no row fits raises
-    ``ValueError`` naming the smallest configuration and what it needs.
+    :class:`BudgetTooSmall` (a ``ValueError``) naming the smallest configuration and what it needs.
     """
     budgets = _budgets(macs, params, latency)
     needed = ["alpha", "resolution", accuracy] + ([latency_column] if "latency" in budgets else [])
@@ -208,7 +212,7 @@ def max_resolution(alpha: float, macs_budget: float, **knobs) -> int:
     macs_at = _macs_function(float(checked_alpha), convention)
     low = FLOOR_PADDING_MIN_RESOLUTION if convention.padding == "floor" else 1
     if macs_at(low) > budget:
-        raise ValueError(
+        raise BudgetTooSmall(
             f"budget macs={budget:,.0f} is below the smallest model at alpha={float(checked_alpha):g}: "
             f"{macs_at(low):,} MACs at resolution {low}"
         )
@@ -254,9 +258,7 @@ def iso_cost_curve(macs_budget: float, alphas: object = None, **knobs) -> pd.Dat
     for value in values:
         try:
             side = max_resolution(float(value), budget, **knobs)
-        except ValueError as error:
-            if "below the smallest model" not in str(error):
-                raise
+        except BudgetTooSmall:
             left_out.append(float(value))
             continue
         macs = int(compiled_total("macs", convention)(np.float64(value), np.int64(side)))
