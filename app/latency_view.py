@@ -8,7 +8,7 @@ restart loses nothing.
 >>> db = os.path.join(tempfile.mkdtemp(), "view.sqlite3")
 >>> result = upload(encode("alpha,resolution,latency_ms\\n1,224,-5\\n"), "bad.csv", "Pixel", "", "", db)
 >>> result.problems
-['row 2, column latency_ms: -5 is not allowed; latency must be a finite number > 0']
+['row 2, column latency_ms: -5 is not allowed; latency must be a finite number > 0, from 0.001 to 1e+07 ms']
 >>> upload(encode("alpha,resolution,latency_ms\\n1,224,5\\n"), "phone.csv", "Pixel", "", "", db).message
 "Imported 1 row into new dataset 'phone'."
 """
@@ -57,19 +57,16 @@ def upload(contents: str | None, filename: str | None, device, runtime, dataset,
         data = base64.b64decode(contents.split(",", 1)[1], validate=True)
     except (IndexError, binascii.Error, ValueError):
         return ActionResult(problems=[f"{filename or 'the upload'}: the upload could not be decoded"])
-    name = (dataset or "").strip() or (Path(filename).stem if filename else "") or None
+    def typed(value):  # an empty field is no value; anything else is checked by the importer's row check
+        return (value.strip() or None) if isinstance(value, str) else value
+
+    name = typed(dataset) or (Path(filename).stem if isinstance(filename, str) and filename else None)
     try:
-        result = import_latency(
-            data,
-            device=(device or "").strip() or None,
-            runtime=(runtime or "").strip() or None,
-            dataset=name,
-            db=db,
-        )
+        result = import_latency(data, device=typed(device), runtime=typed(runtime), dataset=name, db=db)
     except LatencyImportError as error:
         label = f"file {filename!r}" if filename else "the upload"
         return ActionResult(problems=[p.replace("the data", label, 1) for p in error.problems])
-    except ValueError as error:
+    except (ValueError, TypeError) as error:
         return ActionResult(problems=[str(error)])
     where = "new dataset" if result.created else "dataset"
     rows = "row" if result.rows == 1 else "rows"

@@ -7,7 +7,9 @@ other than loopback prints a warning: the dashboard has no authentication.
 from __future__ import annotations
 
 import argparse
+import errno
 import ipaddress
+import socket
 import sys
 
 DEFAULT_HOST = "127.0.0.1"
@@ -84,6 +86,26 @@ def _timeout(text: str) -> int:
     return value
 
 
+def port_problem(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be bound right now (in use, or not an address of this machine), else None.
+
+    Checked before anything is announced, so a busy port is one line instead of gunicorn's retries.
+
+    >>> port_problem("127.0.0.1", 0) is None
+    True
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return f"--port {port}: {host}:{port} is already in use; stop that server or choose another --port"
+            return f"--host {host!r}: cannot bind {host}:{port} ({error.strerror or error})"
+    return None
+
+
 def gunicorn_options(host: str, port: int, workers: int, timeout: int = DEFAULT_TIMEOUT) -> dict[str, object]:
     """gunicorn settings: threaded workers (``gthread``, :data:`THREADS` each), the app preloaded once (caches
     warmed before forking), and explicit limits per request.
@@ -120,7 +142,10 @@ def gunicorn_options(host: str, port: int, workers: int, timeout: int = DEFAULT_
 def serve(
     host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workers: int = DEFAULT_WORKERS, timeout: int = DEFAULT_TIMEOUT
 ) -> None:
-    """Run gunicorn in this process until interrupted."""
+    """Run gunicorn in this process until interrupted; a ``ValueError`` first if ``host:port`` cannot be bound."""
+    problem = port_problem(host, port)
+    if problem:
+        raise ValueError(problem)
     from costmodel.dashboard.main import create_app
     from gunicorn.app.base import BaseApplication
 
@@ -151,7 +176,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     add_arguments(parser)
     args = parser.parse_args(argv)
-    serve(args.host, args.port, args.workers, args.timeout)
+    try:
+        serve(args.host, args.port, args.workers, args.timeout)
+    except ValueError as error:
+        print(f"{parser.prog}: error: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

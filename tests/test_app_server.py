@@ -46,6 +46,19 @@ def test_serve_rejects_bad_options(argv, capsys):
     assert err.count("\n") == 1 and "out of range" in err
 
 
+def test_serve_on_a_busy_port_is_one_line_before_any_announcement(capsys):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+        assert main(["serve", "--port", str(taken)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert f"127.0.0.1:{taken} is already in use" in captured.err and "Serving" not in captured.err
+
+
 def test_serve_help_has_an_example(capsys):
     with pytest.raises(SystemExit):
         main(["serve", "--help"])

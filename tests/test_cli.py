@@ -31,6 +31,20 @@ def test_every_command_has_an_example_in_its_help():
         assert "Example: mobilenet-cost " + name in sub.format_help(), name
 
 
+def test_help_names_each_default_at_most_once():
+    import re
+
+    commands = build_parser()._subparsers._group_actions[0].choices
+    for name, sub in commands.items():
+        parsers = [sub, *(sub._subparsers._group_actions[0].choices.values() if sub._subparsers else [])]
+        for parser in parsers:
+            for action in parser._actions:
+                if not action.option_strings or action.help is None:
+                    continue
+                text = parser.formatter_class(parser.prog)._get_help_string(action) % {"default": action.default}
+                assert "(default: None)" not in text and len(re.findall(r"\bdefault\b", text)) <= 1, (name, text)
+
+
 def test_report_text_states_snapping_and_totals():
     code, out, _ = run_cli("report", "--alpha", "0.5", "--rho", "0.714")
     assert code == 0

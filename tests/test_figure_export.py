@@ -58,8 +58,8 @@ def test_paper_style_sets_inches_and_print_fonts():
         (["figure", "layers", "-o", "x.jpg"], "give --format (png, svg, pdf) or one of those suffixes"),
         (["figure", "layers", "--width-in", "100", "-o", "x.png"], "--width-in=100.0 is out of range"),
         (["figure", "layers", "--alpha", "abc", "-o", "x.png"], "--alpha: 'abc' is not a number"),
-        (["figure", "layers", "-o", "/no/such/folder/x.png"], "folder '/no/such/folder' does not exist"),
-        (["figure", "layers", "reconcile", "-o", "x.png"], "several figures go to a folder: give --format"),
+        (["figure", "layers", "-o", "/proc/no-such/x.png"], "folder '/proc/no-such' cannot be created"),
+        (["figure", "layers", "reconcile", "-o", "x.png"], "figures written to a folder need --format"),
         (["figure", "latency", "-o", "x.png"], "figure 'latency' is drawn from a latency dataset"),
         (
             ["figure", "layers", "--dataset", "tflite-pixel2-cpu-float", "-o", "x.png"],
@@ -95,6 +95,13 @@ def test_figure_command_writes_all_three_with_the_dashboard_builders(tmp_path, c
         assert _png_size(path.read_bytes())[0] == 1050  # one 3.5 in column at 300 dpi
     assert main(["figure", "layers", "--width-in", "7", "-o", str(tmp_path / "wide.svg")]) == 0
     assert 'width="672"' in (tmp_path / "wide.svg").read_text()
+
+
+def test_missing_output_folders_are_created(tmp_path, capsys):
+    assert main(["figure", "layers", "-o", str(tmp_path / "figs" / "layers.svg")]) == 0
+    assert (tmp_path / "figs" / "layers.svg").read_text().startswith("<svg")
+    assert main(["figure", "layers", "--format", "svg", "-o", f"{tmp_path / 'new'}/"]) == 0
+    assert [p.name for p in (tmp_path / "new").iterdir()] == ["layers.svg"]
 
 
 def test_frontier_figure_data_are_exact_costs_and_the_estimated_design_point():

@@ -27,7 +27,7 @@ def test_bad_upload_lists_every_problem_and_stores_nothing(db):
     text = "alpha,resolution,latency_ms\n1,224,-5\n0.5,9999,3\n"
     result = latency_view.upload(encode(text), "bad.csv", "Pixel", "", "", db)
     assert result.problems == [
-        "row 2, column latency_ms: -5 is not allowed; latency must be a finite number > 0",
+        "row 2, column latency_ms: -5 is not allowed; latency must be a finite number > 0, from 0.001 to 1e+07 ms",
         "row 3, column resolution: 9999 is not allowed; resolution must be a whole number 1 to 4096",
     ]
     assert result.message == "" and result.dataset is None

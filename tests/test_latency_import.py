@@ -140,7 +140,7 @@ def test_row_with_wrong_cell_count():
 
 def test_device_is_required_from_a_column_or_the_argument():
     problems = problems_of(GOOD)
-    assert problems[0].startswith("row 2, column device: empty")
+    assert problems == ["rows 2-3, column device: empty; give a device column or a device name"]  # once, not per row
     df = parse_latency("alpha,resolution,latency_ms,device\n1,224,5,Pixel 4\n1,160,4,\n", device="fallback")
     assert df.device.tolist() == ["Pixel 4", "fallback"]
 

@@ -98,9 +98,9 @@ def test_missing_rows_dropped_and_bad_input_rejected():
         AccuracyModel.fit(load_table("paper_models").query("table_no in [6, 7]"))
     assert AccuracyModel.fit(load_table("paper_models").query("table_no in [6, 7]"), degree=1).degree == 1
     model = AccuracyModel.fit(data)
-    with pytest.raises(ValueError, match=r"alpha=-0\.5 is not allowed"):
+    with pytest.raises(ValueError, match=r"alpha=-0\.5 is out of range"):
         model.predict(-0.5, 224)
-    with pytest.raises(ValueError, match="resolution=nan is not allowed"):
+    with pytest.raises(ValueError, match="resolution=nan is out of range"):
         model.predict(0.5, float("nan"))
     with pytest.raises(ValueError, match="degree=3"):
         AccuracyModel.fit(data, degree=3)

@@ -55,7 +55,7 @@ def test_max_resolution_rejects_bad_budgets():
     for bad in (float("nan"), -5, 0, float("inf")):
         with pytest.raises(ValueError, match=r"budget macs=.* positive finite number"):
             max_resolution(0.5, bad)
-    with pytest.raises(TypeError, match="budget macs must be a number"):
+    with pytest.raises(TypeError, match="budget macs must be a real number"):
         max_resolution(0.5, "300M")
     with pytest.raises(ValueError, match="alpha=0"):
         max_resolution(0, 1e9)

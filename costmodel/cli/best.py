@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from costmodel.cli.common import add_knob_arguments, knobs_from, write_output
+from costmodel.cli.common import DefaultsHelpFormatter, add_knob_arguments, knobs_from, write_output
 from costmodel.cli.selection import add_selection_arguments, select
 from costmodel.core.numbers import parse_quantity
 from costmodel.output.frame_format import frame_as_csv
@@ -21,7 +21,7 @@ def register(subparsers) -> None:
         "and resolution) and latency fit every budget given. With --estimate, searches alpha and every "
         "integer resolution with the accuracy trend fitted to the selected rows instead (an estimate).",
         epilog="Example: mobilenet-cost best --macs 300M --where release=2018_02_22 --where dtype=float",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=DefaultsHelpFormatter,
     )
     parser.add_argument("--macs", help="MACs budget: 300M, 0.3G, 300000000")
     parser.add_argument("--params", help="params budget: 3M, 3000000")

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from costmodel.cli.common import add_design_point_arguments, add_knob_arguments, knobs_from, write_output
+from costmodel.cli.common import (
+    DefaultsHelpFormatter,
+    add_design_point_arguments,
+    add_knob_arguments,
+    knobs_from,
+    write_output,
+)
 from costmodel.core.reduction import (
     block_comparison,
     conv_mobilenet,
@@ -27,7 +33,7 @@ def register(subparsers) -> None:
         "conv, then show the per-block standard vs separable costs of the real network, paper Table 3 "
         "and the Conv MobileNet (Table 4) and Shallow MobileNet (Table 5) totals.",
         epilog="Example: mobilenet-cost check-reduction --alpha 0.5 --rho 0.714 --format markdown",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=DefaultsHelpFormatter,
     )
     add_design_point_arguments(parser)
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")

@@ -16,6 +16,25 @@ RANGE_LIMIT = 1_000_000
 DB_HELP = f"SQLite database file (default: ${DB_ENV}, else latency.sqlite3 in the user data directory)"
 
 
+class DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """``--help`` shows an option's default once: not when it is None, for on/off flags, or when the help
+    text already names one.
+
+    >>> parser = argparse.ArgumentParser(formatter_class=DefaultsHelpFormatter)
+    >>> _ = parser.add_argument("--side", help="input side (default 224)")
+    >>> _ = parser.add_argument("--runs", type=int, default=50, help="timed runs")
+    >>> text = " ".join(parser.format_help().split())
+    >>> "(default 224)" in text and "(default: None)" not in text, "timed runs (default: 50)" in text
+    (True, True)
+    """
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if action.default is None or action.nargs == 0 or "default" in text:
+            return text
+        return super()._get_help_string(action) or text
+
+
 def require_modules(purpose: str, extra: str, modules: tuple[str, ...]) -> None:
     """Raise ``UsageError`` naming the pip extra when any of ``modules`` is not installed.
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from costmodel.cli.common import (
     DB_HELP,
+    DefaultsHelpFormatter,
     add_knob_arguments,
     integer_argument,
     knobs_from,
     number_argument,
     number_list,
 )
+from costmodel.output.files import ensure_folder
 from costmodel.paper.figures import DATASET_FIGURES, FIGURES, paper_figure
 from costmodel.present.figure_files import COLUMN_WIDTH_IN, FIGURE_FORMATS, FigureFile, export_figures
 
@@ -24,15 +27,15 @@ def register(subparsers) -> None:
         help="export the frontier, per-layer, reconciliation or latency figure as png, svg or pdf",
         description="Build the dashboard's figure(s) for a design point (or, for latency and "
         "latency-residuals, a latency dataset) and export them with kaleido and Chromium (one browser for all "
-        "of them), one paper column wide. With one figure -o is the file; with several it is a folder that "
-        "receives KIND.FORMAT files.",
+        "of them), one paper column wide. With one figure -o is the file; with several, or a path ending in /, "
+        "it is a folder (created if missing) that receives KIND.FORMAT files.",
         epilog="Example: mobilenet-cost figure frontier --alpha 0.5 --resolution 160 --format pdf -o frontier.pdf "
         "(a latency dataset: mobilenet-cost figure latency --dataset tflite-pixel2-cpu-float -o latency.svg)",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=DefaultsHelpFormatter,
     )
     parser.add_argument("kinds", nargs="+", metavar="KIND", help=f"one or more of {', '.join(FIGURES)}")
     parser.add_argument("--format", choices=FIGURE_FORMATS, help="file format (default: from -o's suffix)")
-    parser.add_argument("-o", "--output", required=True, help="file (one figure) or folder (several)")
+    parser.add_argument("-o", "--output", required=True, help="file (one figure) or folder (several, or ending in /; created if missing)")
     parser.add_argument("--alpha", default="1.0", help="design point: width multiplier")
     parser.add_argument("--resolution", type=integer_argument("--resolution"), default=224, help="design point: input side in pixels")
     parser.add_argument("--width-in", type=number_argument("--width-in"), default=COLUMN_WIDTH_IN, help="figure width in inches")
@@ -66,11 +69,10 @@ def run(args: argparse.Namespace) -> int:
         if value is not None and not 0.5 <= value <= 20:
             raise ValueError(f"{name}={value} is out of range; allowed 0.5 to 20 inches")
     output = Path(args.output)
-    if len(args.kinds) > 1:
+    to_folder = len(args.kinds) > 1 or output.is_dir() or args.output.endswith(("/", os.sep))
+    if to_folder:
         if not args.format:
-            raise ValueError("several figures go to a folder: give --format")
-        if not output.is_dir():
-            raise ValueError(f"output {str(output)!r}: with several figures -o must be an existing folder")
+            raise ValueError("figures written to a folder need --format (" + ", ".join(FIGURE_FORMATS) + ")")
         targets = [output / f"{kind}.{args.format}" for kind in args.kinds]
     else:
         targets = [output]
@@ -78,9 +80,7 @@ def run(args: argparse.Namespace) -> int:
     if len(alphas) != 1:
         raise ValueError(f"--alpha: give one value, not {args.alpha!r}")
     formats = [_format(args, target) for target in targets]
-    for target in targets:
-        if not target.parent.is_dir():
-            raise ValueError(f"output {str(target)!r}: folder {str(target.parent)!r} does not exist")
+    ensure_folder(output if to_folder else output.parent)
     knobs = knobs_from(args)
     files = [
         FigureFile(paper_figure(kind, float(alphas[0]), args.resolution, args.width_in, args.height_in,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from costmodel.cli.common import add_knob_arguments, knobs_from, write_output
+from costmodel.cli.common import DefaultsHelpFormatter, add_knob_arguments, knobs_from, write_output
 from costmodel.cli.selection import add_selection_arguments, select
 from costmodel.output.frame_format import frame_as_csv, frame_as_text
 from costmodel.reference.budget import with_costs
@@ -34,7 +34,7 @@ def register(subparsers) -> None:
         "Rows missing the cost or the accuracy are left out and counted.",
         epilog="Example: mobilenet-cost frontier --table tflite_hosted_latency --cost tflite_cpu_ms "
         "--where table_version=hosted_pixel3",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=DefaultsHelpFormatter,
     )
     parser.add_argument("--table", default="slim_checkpoints", help=f"one of {', '.join(table_names())}")
     parser.add_argument("--cost", default="macs", help="cost column: macs, params or a numeric column")

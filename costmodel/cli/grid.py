@@ -7,7 +7,14 @@ import json
 import sys
 from pathlib import Path
 
-from costmodel.cli.common import add_grid_arguments, add_knob_arguments, integer_list, knobs_from, number_list
+from costmodel.cli.common import (
+    DefaultsHelpFormatter,
+    add_grid_arguments,
+    add_knob_arguments,
+    integer_list,
+    knobs_from,
+    number_list,
+)
 from costmodel.output.files import write_files
 from costmodel.paper.grid import GRID_METRICS, check_metrics, grid_metadata, grid_table
 
@@ -24,7 +31,7 @@ def register(subparsers) -> None:
         "checkpoint's ImageNet top-1, empty (with a footnote) where there is none.",
         epilog="Example: mobilenet-cost grid --alpha 0.25,0.5,0.75,1.0 --resolution 128,160,192,224 "
         "--metrics macs,params,top1 --format latex -o grid.tex",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=DefaultsHelpFormatter,
     )
     add_grid_arguments(parser)
     parser.add_argument(

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from costmodel.cli import UsageError
-from costmodel.cli.common import DB_HELP, integer_argument, number_argument, write_output
+from costmodel.cli.common import (
+    DB_HELP,
+    DefaultsHelpFormatter,
+    integer_argument,
+    number_argument,
+    write_output,
+)
 from costmodel.latency.importer import MAX_BYTES, MAX_ROWS, LatencyImportError, import_latency
-from costmodel.latency.store import LatencyStore
+from costmodel.latency.schema import printable
+from costmodel.latency.store import DatasetError, LatencyStore
 
 
 def register(subparsers) -> None:
@@ -28,12 +36,12 @@ def register(subparsers) -> None:
         "latency_us or a '(us)' header for microseconds) or a TF Lite benchmark_model log. "
         f"Limits: {MAX_BYTES // 2**20} MiB and {MAX_ROWS:,} rows per file.",
         epilog="Example: mobilenet-cost latency import bench.log --device 'Pixel 2' --dataset pixel2-float",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=DefaultsHelpFormatter,
     )
     importing.add_argument("file", help="CSV file or benchmark_model log")
-    importing.add_argument("--device", required=True, help="device name, for rows that do not give one")
+    importing.add_argument("--device", help="device name, for rows that do not give one (needed without a device column)")
     importing.add_argument("--runtime", help="runtime name, for rows that do not give one")
-    importing.add_argument("--dataset", help="dataset name (default: the file name without extension)")
+    importing.add_argument("--dataset", help="dataset name (default: the file name without extension; pixel.csv is 'pixel')")
     importing.add_argument("--alpha", type=number_argument("--alpha"), help="width multiplier of a benchmark_model log's graph")
     importing.add_argument("--resolution", type=integer_argument("--resolution"), help="input side of a benchmark_model log's graph")
     importing.set_defaults(run=run_import)
@@ -112,6 +120,7 @@ def run_import(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     table = LatencyStore(args.db).datasets()
     table["builtin"] = table["builtin"].map({True: "built-in", False: ""})
+    table = table.map(lambda value: printable(value) if isinstance(value, str) else value)  # no raw escapes
     print(
         table[["name", "rows", "devices", "runtimes", "builtin", "created"]].fillna("").to_string(index=False)
     )
@@ -138,8 +147,21 @@ def run_export(args: argparse.Namespace) -> int:
 def run_fit(args: argparse.Namespace) -> int:
     from costmodel.latency.model import LatencyModel
 
-    frame = LatencyStore(args.db).load(args.name)
+    store = LatencyStore(args.db)
+    try:
+        frame = store.load(args.name)
+    except DatasetError:
+        named = store.datasets()
+        matches = named.loc[named["devices"].fillna("").map(lambda d: args.name in [x.strip() for x in d.split(",")]), "name"]
+        if len(matches):
+            raise UsageError(
+                f"dataset {args.name!r} does not exist; {args.name!r} is the device of dataset(s) "
+                f"{', '.join(repr(m) for m in matches)} (fit takes a dataset name, see 'latency list')"
+            ) from None
+        raise
     model = LatencyModel.fit(frame)
     print(f"dataset {args.name!r}: {len(frame)} points")
     print(model.describe())
+    if model.warning:
+        print(f"mobilenet-cost latency fit: warning: {model.warning}", file=sys.stderr)
     return 0

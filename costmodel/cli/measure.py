@@ -8,6 +8,7 @@ import sys
 
 from costmodel.cli.common import (
     DB_HELP,
+    DefaultsHelpFormatter,
     add_grid_arguments,
     integer_argument,
     integer_list,
@@ -28,7 +29,7 @@ def register(subparsers) -> None:
         "store median/p10/p90/min as a latency dataset and write it as CSV in the import schema.",
         epilog="Example: mobilenet-cost measure --alpha 0.25,0.5,1.0 --resolution 128,224 --threads 1 "
         "--runs 50 --warmup 10 -o ort.csv",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=DefaultsHelpFormatter,
     )
     add_grid_arguments(parser)
     parser.add_argument("--threads", type=integer_argument("--threads"), default=1, help="onnxruntime intra-op threads")

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from costmodel.cli.common import add_design_point_arguments, add_knob_arguments, knobs_from, write_output
+from costmodel.cli.common import (
+    DefaultsHelpFormatter,
+    add_design_point_arguments,
+    add_knob_arguments,
+    knobs_from,
+    write_output,
+)
 from costmodel.core.presets import PRESET_NAMES
 from costmodel.counting.reconcile import reconcile
 from costmodel.counting.reconcile_format import FORMATTERS
@@ -22,7 +28,7 @@ def register(subparsers) -> None:
             "conv, fc, bias, bn, activation and pool terms, with the reason it differs from the paper."
         ),
         epilog="Example: mobilenet-cost reconcile --alpha 0.2 --resolution 97 --rounding keras",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=DefaultsHelpFormatter,
     )
     add_design_point_arguments(parser)
     parser.add_argument(

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from costmodel.cli.common import add_design_point_arguments, add_knob_arguments, knobs_from, write_output
+from costmodel.cli.common import (
+    DefaultsHelpFormatter,
+    add_design_point_arguments,
+    add_knob_arguments,
+    knobs_from,
+    write_output,
+)
 from costmodel.core.presets import PRESET_NAMES
 from costmodel.core.report import report
 
@@ -17,7 +23,7 @@ def register(subparsers) -> None:
         help="per-layer costs and exact totals for one design point",
         description="Per-layer params, MACs, FLOPs and activations, with exact totals, for one (alpha, rho).",
         epilog="Example: mobilenet-cost report --alpha 0.5 --rho 0.714 --format markdown",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=DefaultsHelpFormatter,
     )
     add_design_point_arguments(parser)
     parser.add_argument(

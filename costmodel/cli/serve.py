@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from costmodel.cli import UsageError
-from costmodel.cli.common import integer_argument, require_modules
+from costmodel.cli.common import DefaultsHelpFormatter, integer_argument, require_modules
 
 
 def register(subparsers) -> None:
@@ -17,7 +17,7 @@ def register(subparsers) -> None:
         description="Serve the Dash dashboard with gunicorn, a production WSGI server. Binds to loopback "
         "by default; another address prints a warning (there is no authentication).",
         epilog="Example: mobilenet-cost serve --port 8050 --workers 2",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=DefaultsHelpFormatter,
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind")
     parser.add_argument("--port", type=integer_argument("--port"), default=8050, help="TCP port (1 to 65535)")

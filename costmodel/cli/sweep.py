@@ -10,6 +10,7 @@ import numpy as np
 from tqdm import tqdm
 
 from costmodel.cli.common import (
+    DefaultsHelpFormatter,
     add_grid_arguments,
     add_knob_arguments,
     integer_list,
@@ -31,7 +32,7 @@ def register(subparsers) -> None:
         description="Exact totals for every combination of the given alpha and resolution values. "
         "Lists are comma-separated; ranges are start:stop:step with stop included.",
         epilog="Example: mobilenet-cost sweep --alpha 0.25:1.5:0.05 --resolution 96:320:32 -o sweep.csv",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=DefaultsHelpFormatter,
     )
     add_grid_arguments(parser)
     parser.add_argument(

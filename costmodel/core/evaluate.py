@@ -19,79 +19,19 @@ import pandas as pd
 from costmodel.core.architecture import BASE_RESOLUTION
 from costmodel.core.convention import Convention, convention_from
 from costmodel.core.design_point import (
-    ALPHA_MAX,
-    FLOOR_PADDING_MIN_RESOLUTION,
-    RESOLUTION_MAX,
-    smallest_scaled_channels,
+    check_alpha_array,
+    check_grid_size,
+    check_resolution_array,
+    first_bad,
+    real_array,
 )
 from costmodel.core.formulas import TOTAL_METRICS
 
 
-def _real_array(name: str, values: object) -> np.ndarray:
-    array = np.asarray(values)
-    if array.dtype == bool or not (
-        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
-    ):
-        raise TypeError(f"{name} must be real numbers; got an array of {array.dtype} ({values!r:.80})")
-    return array
-
-
-def _first_bad(name: str, array: np.ndarray, bad: np.ndarray, allowed: str) -> None:
-    if bad.any():
-        index = np.unravel_index(np.argmax(bad), bad.shape) if array.ndim else ()
-        value = (array[index] if array.ndim else array).item()
-        where = f"{name}[{', '.join(map(str, index))}]" if array.ndim else name
-        raise ValueError(f"{where}={value!r} is out of range; allowed {allowed}")
-
-
-def _within(array: np.ndarray, low: float, high: float) -> bool:
-    """True when every value lies in [low, high]; two reductions (NaN makes it False)."""
-    if array.size == 0:
-        return True
-    return bool(array.min() >= low) and bool(array.max() <= high)
-
-
-def check_alpha_array(values: object, convention: Convention) -> np.ndarray:
-    """α values as float64, each checked like :func:`~costmodel.core.design_point.check_alpha`."""
-    alpha = np.asarray(_real_array("alpha", values), dtype=np.float64)
-    smallest = smallest_scaled_channels(convention) if convention.rounding == "keras" else None
-    low = 1 / smallest if smallest else np.nextafter(0, 1)
-    if not _within(alpha, low, ALPHA_MAX):  # find and name the first bad value
-        _first_bad(
-            "alpha",
-            alpha,
-            ~np.isfinite(alpha) | (alpha <= 0) | (alpha > ALPHA_MAX),
-            f"0 < alpha <= {ALPHA_MAX}",
-        )
-        _first_bad(
-            "alpha", alpha, np.floor(alpha * smallest) < 1, f"alpha >= 1/{smallest} under keras rounding"
-        )
-    return alpha
-
-
-def check_resolution_array(values: object, convention: Convention) -> np.ndarray:
-    """Input sides as float64 holding whole pixels (any positive real under the smooth model), checked."""
-    side = _real_array("resolution", values)
-    if convention.smooth:
-        side = np.asarray(side, dtype=np.float64)
-        if not _within(side, np.nextafter(0, 1), RESOLUTION_MAX):
-            bad = ~np.isfinite(side) | (side <= 0) | (side > RESOLUTION_MAX)
-            _first_bad("resolution", side, bad, f"0 < resolution <= {RESOLUTION_MAX}")
-        return side
-    if np.issubdtype(side.dtype, np.floating):
-        _first_bad("resolution", side, ~np.isfinite(side) | (side != np.round(side)), "whole pixels")
-    low = FLOOR_PADDING_MIN_RESOLUTION if convention.padding == "floor" else 1
-    if not _within(side, low, RESOLUTION_MAX):
-        _first_bad(
-            "resolution", side, (side < low) | (side > RESOLUTION_MAX), f"{low} to {RESOLUTION_MAX} pixels"
-        )
-    return side
-
-
 def resolution_from_rho(values: object, convention: Convention) -> np.ndarray:
     """Input sides for ρ values: round(224·ρ) half up, or 224·ρ under the smooth model."""
-    rho = _real_array("rho", values).astype(np.float64)
-    _first_bad("rho", rho, ~np.isfinite(rho) | (rho <= 0), "rho > 0")
+    rho = real_array("rho", values).astype(np.float64)
+    first_bad("rho", rho, ~np.isfinite(rho) | (rho <= 0), "rho > 0")
     side = BASE_RESOLUTION * rho
     return side if convention.smooth else np.floor(side + 0.5)
 
@@ -123,14 +63,17 @@ def evaluate(
     a = check_alpha_array(alpha, convention)
     r = check_resolution_array(raw_side, convention)
     if grid:
+        check_grid_size("evaluate(grid=True)", a.size, r.size)
         a, r = np.meshgrid(a.ravel(), r.ravel(), indexing="ij")
     try:
-        a, r = np.broadcast_arrays(a, r)
+        shape = np.broadcast_shapes(a.shape, r.shape)
     except ValueError:
         raise ValueError(
             f"alpha (shape {np.shape(a)}) and resolution (shape {np.shape(r)}) do not broadcast; "
             "pass grid=True for every combination"
         ) from None
+    check_grid_size("evaluate", *shape)
+    a, r = np.broadcast_arrays(a, r)
     from costmodel.core.symbolic import compiled_total  # SymPy is needed only once points are evaluated
 
     a, r = a.ravel(), r.ravel()

@@ -53,7 +53,7 @@ def shorten(value: object, limit: int = SHOWN_LENGTH) -> str:
     if isinstance(value, str) and len(value) > limit:
         return f"{value[: limit - 3]!r}… ({len(value):,} characters)"
     text = repr(value)
-    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+    return text if len(text) <= limit else f"{text[: limit - 3]}… ({len(text):,} characters)"
 
 
 def _magnitude_error(name: str, text: str, match: re.Match[str]) -> str | None:

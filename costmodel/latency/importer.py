@@ -10,14 +10,13 @@ a DataFrame, and :func:`import_latency` hands it to the store in one transaction
 >>> parse_latency("alpha,resolution,latency_ms\\n0.5,160,-1\\n", device="x")
 Traceback (most recent call last):
 costmodel.latency.importer.LatencyImportError: 1 problem in the latency data:
-  row 2, column latency_ms: -1 is not allowed; latency must be a finite number > 0
+  row 2, column latency_ms: -1 is not allowed; latency must be a finite number > 0, from 0.001 to 1e+07 ms
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import math
 import os
 import re
 from dataclasses import dataclass
@@ -25,13 +24,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from costmodel.core.design_point import ALPHA_MAX, RESOLUTION_MAX
 from costmodel.latency.schema import (
     COLUMNS,
-    INTEGER_COLUMNS,
     KEY_COLUMNS,
     REQUIRED_COLUMNS,
-    TEXT_COLUMNS,
+    check_row,
+    check_value,
     dataset_frame,
 )
 
@@ -39,8 +37,6 @@ MAX_BYTES = 5 * 1024 * 1024
 """Largest file accepted, in bytes (5 MiB)."""
 MAX_ROWS = 100_000
 """Most data rows accepted in one import."""
-MAX_TEXT = 500
-"""Longest text cell accepted, in characters."""
 MAX_PROBLEMS_SHOWN = 20
 """An error message lists this many problems, then says how many more there are."""
 
@@ -170,6 +166,7 @@ def parse_csv(text: str, *, device: str | None = None, runtime: str | None = Non
 
     records: list[dict] = []
     row_numbers: list[int] = []
+    without_device: list[int] = []
     try:
         for number, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
@@ -179,18 +176,19 @@ def parse_csv(text: str, *, device: str | None = None, runtime: str | None = Non
             if len(cells) != len(header):
                 problems.append(f"row {number}: {len(cells)} cells, but the header has {len(header)}")
                 continue
-            named = {column.name: (cell, column) for cell, column in zip(cells, columns, strict=True)}
-            record = _check_row(number, named, problems)
-            record.setdefault("device", None)
-            record.setdefault("runtime", None)
-            record["device"] = record["device"] or device
-            record["runtime"] = record["runtime"] or runtime
-            if not record["device"]:
-                problems.append(f"row {number}, column device: empty; give a device column or a device name")
-            records.append(record)
+            named = {column.name: (cell, column.scale) for cell, column in zip(cells, columns, strict=True)}
+            for name, default in (("device", device), ("runtime", runtime)):
+                if not str(named.get(name, ("", 1.0))[0]).strip():
+                    named[name] = (default, 1.0)
+            if named["device"][0] is None:  # reported once for all such rows, below
+                without_device.append(number)
+                del named["device"]
+            records.append({"device": None} | check_row(f"row {number}", named, problems))
             row_numbers.append(number)
     except csv.Error as error:
         problems.append(f"row {reader.line_num}: {error}")
+    if without_device:
+        problems.append(f"{row_list(without_device)}, column device: empty; give a device column or a device name")
     if not records and not problems:
         problems.append("no data rows after the header")
     _find_duplicates(records, row_numbers, problems)
@@ -199,54 +197,31 @@ def parse_csv(text: str, *, device: str | None = None, runtime: str | None = Non
     return dataset_frame(records)
 
 
-def _check_row(
-    number: int, cells: dict[str, tuple[str, _Column]], problems: list[str], unit: str = "row"
-) -> dict:
-    """The checked values of one row (``unit`` names it in messages: a CSV "row", a log "line")."""
-    record: dict = {}
-    for name, (raw, column) in cells.items():
-        cell = raw.strip()
-        where = f"{unit} {number}, column {name}"
-        if name in TEXT_COLUMNS:
-            if len(cell) > MAX_TEXT:
-                problems.append(f"{where}: {len(cell)} characters; the limit is {MAX_TEXT}")
-            record[name] = cell or None
+def row_list(numbers: list[int], shown: int = 5) -> str:
+    """Row numbers in one phrase, runs joined: ``row 4``, ``rows 2-11``, ``rows 2-4, 9 and 3 more``.
+
+    >>> row_list([4]), row_list(list(range(2, 12))), row_list([2, 3, 4, 9, 11, 13, 15, 17, 19])
+    ('row 4', 'rows 2-11', 'rows 2-4, 9, 11, 13, 15 and 2 more')
+    """
+    runs: list[str] = []
+    start = previous = numbers[0]
+    for number in [*numbers[1:], None]:
+        if number is not None and number == previous + 1:
+            previous = number
             continue
-        if not cell:
-            if name in REQUIRED_COLUMNS:
-                problems.append(f"{where}: empty; a value is required")
-            record[name] = None
-            continue
-        try:
-            value = float(cell)
-        except ValueError:
-            problems.append(f"{where}: {cell!r} is not a number")
-            continue
-        if name == "alpha":
-            if not (math.isfinite(value) and 0 < value <= ALPHA_MAX):
-                problems.append(f"{where}: {cell} is out of range; allowed 0 < alpha <= {ALPHA_MAX}")
-            record[name] = value
-        elif name == "resolution" or name in INTEGER_COLUMNS:
-            low, high = (1, RESOLUTION_MAX) if name == "resolution" else (1, 10**9)
-            if not (math.isfinite(value) and value == int(value) and low <= value <= high):
-                problems.append(
-                    f"{where}: {cell} is not allowed; {name} must be a whole number {low} to {high}"
-                )
-                continue
-            record[name] = int(value)
-        else:
-            value *= column.scale
-            if name == "latency_ms" and not (math.isfinite(value) and value > 0):
-                problems.append(f"{where}: {cell} is not allowed; latency must be a finite number > 0")
-            elif name != "latency_ms" and not (math.isfinite(value) and value >= 0):
-                problems.append(f"{where}: {cell} is not allowed; {name} must be a finite number >= 0")
-            record[name] = value
-    return record
+        runs.append(str(start) if start == previous else f"{start}-{previous}")
+        if number is not None:
+            start = previous = number
+    if len(numbers) == 1:
+        return f"row {numbers[0]}"
+    more = f" and {len(runs) - shown} more" if len(runs) > shown else ""
+    return f"rows {', '.join(runs[:shown])}{more}"
 
 
 def _find_duplicates(
     records: list[dict], row_numbers: list[int], problems: list[str], unit: str = "row"
 ) -> None:
+    """A problem for each record equal to an earlier one; ``unit`` names them (a CSV "row", a log "line")."""
     first: dict[tuple, int] = {}
     for record, number in zip(records, row_numbers, strict=True):
         key = tuple(record.get(c) for c in KEY_COLUMNS)
@@ -265,7 +240,9 @@ _AVERAGE = re.compile(r"Inference \(avg\):\s*(?P<value>[-+0-9.eE]+|nan|inf)", re
 _GRAPH = re.compile(r"(?:Graph:\s*\[|--graph=)(?P<path>[^\]\s]+)")
 _THREADS = re.compile(r"(?:Num threads:\s*\[|--num_threads=)(?P<n>\d+)")
 _STD = re.compile(r"count=\d+.*\bavg=[-+0-9.eE]+\s+std=(?P<std>[0-9.eE+]+)")
-_MODEL_NAME = re.compile(r"mobilenet_v1_(?P<alpha>\d+(?:\.\d+)?)_(?P<resolution>\d+)(?P<quant>_quant)?", re.I)
+_MODEL_NAME = re.compile(
+    r"mobilenet_v1_(?P<alpha>\d+(?:\.\d+)?)_(?P<resolution>\d+)(?P<quant>_quant)?(?![\w.]*\d)", re.I
+)  # the lookahead refuses 224.7 or 1e10000000 rather than reading 224 or 1
 
 
 def is_benchmark_log(text: str) -> bool:
@@ -300,9 +277,9 @@ def parse_benchmark_log(
         if found := _GRAPH.search(line):
             graph = found.group("path")
         if found := _THREADS.search(line):
-            threads = int(found.group("n"))
+            threads = found.group("n")
         if found := _STD.search(line):
-            std = float(found.group("std"))
+            std = found.group("std")
         timings = _TIMINGS.search(line)
         if not timings:
             continue
@@ -315,34 +292,27 @@ def parse_benchmark_log(
                 f"{where}, column latency_ms: no 'Inference (avg): <microseconds>' in the timings"
             )
             continue
-        cells = {"latency_ms": (average.group("value"), _Column("latency_ms", 1e-3))}
         named = _MODEL_NAME.search(graph or "")
-        if alpha is not None:
-            cells["alpha"] = (str(alpha), _Column("alpha", 1.0))
-        elif named:
-            cells["alpha"] = (named.group("alpha"), _Column("alpha", 1.0))
-        if resolution is not None:
-            cells["resolution"] = (str(resolution), _Column("resolution", 1.0))
-        elif named:
-            cells["resolution"] = (named.group("resolution"), _Column("resolution", 1.0))
-        for name in ("alpha", "resolution"):
-            if name not in cells:
+        cells: dict[str, tuple[object, float]] = {"latency_ms": (average.group("value"), 1e-3)}
+        for name, given in (("alpha", alpha), ("resolution", resolution)):
+            if given is not None:
+                cells[name] = (given, 1.0)
+            elif named:
+                cells[name] = (named.group(name), 1.0)
+            else:
                 problems.append(
                     f"{where}, column {name}: not given and not in the graph file name {graph!r} "
                     "(expected like mobilenet_v1_0.75_192.tflite); pass it as an argument"
                 )
-        record = _check_row(number, cells, problems, unit="line")
-        record.update(
-            device=device,
-            runtime=runtime or "tflite benchmark_model",
-            threads=threads,
-            dtype=("quant" if named.group("quant") else "float") if named else None,
-            source=graph,
-            std_ms=None if std is None else std * 1e-3,
-        )
-        if not device:
-            problems.append(f"{where}, column device: a benchmark_model log needs a device name")
-        records.append(record)
+        cells |= {
+            "device": (device, 1.0),
+            "runtime": (runtime or "tflite benchmark_model", 1.0),
+            "threads": (threads, 1.0),
+            "dtype": (("quant" if named.group("quant") else "float") if named else None, 1.0),
+            "source": (graph, 1.0),
+            "std_ms": (std, 1e-3),
+        }
+        records.append(check_row(where, cells, problems))
         row_numbers.append(number)
         std = None
     if not records and not problems:
@@ -374,7 +344,14 @@ def parse_text(
     alpha: float | None = None,
     resolution: int | None = None,
 ) -> pd.DataFrame:
-    """:func:`parse_benchmark_log` or :func:`parse_csv`, whichever the text is."""
+    """:func:`parse_benchmark_log` or :func:`parse_csv`, whichever the text is. The ``device`` and ``runtime``
+    arguments are checked like cells: an empty, too long or control-character name is refused."""
+    for name, value in (("device", device), ("runtime", runtime)):
+        if value is not None:
+            try:
+                check_value(name, value)
+            except (ValueError, TypeError) as error:
+                raise type(error)(f"{name} argument: {error}") from None
     if is_benchmark_log(text):
         return parse_benchmark_log(text, device=device, runtime=runtime, alpha=alpha, resolution=resolution)
     if alpha is not None or resolution is not None:

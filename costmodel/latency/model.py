@@ -39,7 +39,15 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from costmodel.core.convention import Convention
+from costmodel.core.design_point import (
+    bounded_array,
+    check_alpha_array,
+    check_grid_size,
+    check_resolution_array,
+)
 from costmodel.core.report import report
+from costmodel.latency.schema import LATENCY_MS_RANGE
 from costmodel.output.text import html_table
 
 FEATURES: tuple[str, ...] = (
@@ -85,15 +93,15 @@ def features(alpha: object, resolution: object) -> pd.DataFrame:
     >>> features([1.0], [224])[["macs_dw", "macs_pw"]].to_numpy().tolist()
     [[17385984.0, 539492352.0]]
     """
-    a, r = np.broadcast_arrays(np.asarray(alpha, dtype=float), np.asarray(resolution))
-    rows = [_point_features(float(x), _pixels(y)) for x, y in zip(a.ravel(), r.ravel(), strict=True)]
+    a = check_alpha_array(alpha, Convention())
+    r = check_resolution_array(resolution, Convention())
+    try:
+        a, r = np.broadcast_arrays(a, r)
+    except ValueError:
+        raise ValueError(f"alpha (shape {a.shape}) and resolution (shape {r.shape}) do not broadcast") from None
+    check_grid_size("features", *a.shape)
+    rows = [_point_features(float(x), int(y)) for x, y in zip(a.ravel(), r.ravel(), strict=True)]
     return pd.DataFrame(rows, columns=list(FEATURES))
-
-
-def _pixels(value) -> int:
-    if float(value) != int(value):
-        raise ValueError(f"resolution={value!r} is not a whole number of pixels")
-    return int(value)
 
 
 def fit_relative(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -178,6 +186,23 @@ class LatencyModel:
         out["loo_error_pct"] = self.loo_errors * 100
         return out
 
+    @property
+    def warning(self) -> str | None:
+        """A caution when the fit has fewer points than features (its coefficients are not determined), else None.
+
+        >>> import pandas as pd
+        >>> LatencyModel.fit(pd.DataFrame({"alpha": [0.25, 0.5, 1.0], "resolution": [128, 160, 224],
+        ...                                "latency_ms": [3.0, 9.0, 30.0]})).warning
+        'only 3 points for 7 features: the coefficients are not determined by the data; measure at least 7 points'
+        """
+        points, needed = len(self.points), len(FEATURES)
+        if points >= needed:
+            return None
+        return (
+            f"only {points} points for {needed} features: the coefficients are not determined by the data; "
+            f"measure at least {needed} points"
+        )
+
     def _repr_html_(self) -> str:
         return latency_model_html(self)
 
@@ -191,6 +216,8 @@ class LatencyModel:
             f"leave-one-out: {self.loo_within():.1%} of {len(self.loo_errors)} points within "
             f"±{TOLERANCE:.0%}, RMSPE {self.loo_rmspe:.2f} %; in-sample RMSPE {self.fit_rmspe:.2f} %"
         )
+        if self.warning:
+            lines.append(f"warning: {self.warning}")
         return "\n".join(lines)
 
 
@@ -207,18 +234,15 @@ def _checked_points(df: pd.DataFrame) -> pd.DataFrame:
             values = ", ".join(map(str, df[column].dropna().unique()[:5]))
             raise ValueError(f"the table mixes {column}s ({values}); fit one {column} at a time")
     points = df[["alpha", "resolution", "latency_ms"]].reset_index(drop=True)
-    latency = pd.to_numeric(points.latency_ms, errors="coerce").to_numpy(dtype=float)
-    bad = ~np.isfinite(latency) | (latency <= 0)
-    if bad.any():
-        row = int(np.argmax(bad))
-        raise ValueError(
-            f"latency_ms in row {row} is {points.latency_ms[row]!r}; it must be a finite number > 0"
-        )
+    low, high = LATENCY_MS_RANGE
+    latency = bounded_array("latency_ms", points.latency_ms, low, high, f"{low:g} to {high:g} ms")
+    alpha = check_alpha_array(points.alpha, Convention())
+    resolution = check_resolution_array(points.resolution, Convention()).astype(np.int64)
     if len(points) < MIN_POINTS:
         raise ValueError(
             f"{len(points)} point(s) given; the fit and its leave-one-out need at least {MIN_POINTS}"
         )
-    return points.astype({"alpha": float, "latency_ms": float})
+    return pd.DataFrame({"alpha": alpha, "resolution": resolution, "latency_ms": latency})
 
 
 def latency_model_html(model: LatencyModel) -> str:
@@ -231,6 +255,7 @@ def latency_model_html(model: LatencyModel) -> str:
         f"{len(model.loo_errors)} points; leave-one-out: {model.loo_within():.1%} within ±{TOLERANCE:.0%}, "
         f"RMSPE {model.loo_rmspe:.2f} %; in-sample RMSPE {model.fit_rmspe:.2f} %. "
         "Latency = sum of non-negative terms of cost-model features (paper convention)."
+        + (f" Warning: {model.warning}." if model.warning else "")
     )
     return (
         "<div class='mobilenet-latency-model'><strong>Latency model</strong>"

@@ -33,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from costmodel.latency import DB_ENV
-from costmodel.latency.schema import COLUMNS, KEY_COLUMNS, TEXT_COLUMNS, dataset_frame
+from costmodel.latency.schema import COLUMNS, KEY_COLUMNS, TEXT_COLUMNS, check_frame, dataset_frame
 from costmodel.output.spreadsheet import spreadsheet_safe
 from costmodel.reference.tables import load_table
 
@@ -279,9 +279,12 @@ class LatencyStore:
         name = check_name(name)
         if name in BUILTIN_DATASETS:
             raise DatasetError(f"dataset {name!r} is built in and read-only; import under another name")
-        if frame.empty:
+        if not isinstance(frame, pd.DataFrame) or frame.empty:
             raise DatasetError("nothing to import: the table has no rows")
-        records = [_plain(record) for record in frame.reindex(columns=list(COLUMNS)).to_dict("records")]
+        records, problems = check_frame(frame)  # the same row check as every import path
+        if problems:
+            shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+            raise DatasetError(f"{len(problems)} problem(s) in the rows: {shown}; nothing was imported")
         with self._write() as connection:
             found = connection.execute("SELECT id FROM datasets WHERE name = ?", (name,)).fetchone()
             created = found is None
@@ -369,11 +372,3 @@ class LatencyStore:
 
 def _joined(values: pd.Series) -> str:
     return ",".join(str(v) for v in dict.fromkeys(values.dropna()))
-
-
-def _plain(record: dict) -> dict:
-    """NumPy and pandas scalars as Python values, missing values as None (for sqlite3)."""
-    return {
-        key: (None if pd.isna(value) else getattr(value, "item", lambda v=value: v)())
-        for key, value in record.items()
-    }

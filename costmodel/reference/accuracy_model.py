@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 
 from costmodel.core.architecture import BASE_RESOLUTION
+from costmodel.core.convention import Convention
+from costmodel.core.design_point import bounded_array, check_alpha_array, check_resolution_array, real_array
 from costmodel.output.text import html_table
 from costmodel.reference.pareto import require_columns
 
@@ -54,16 +56,19 @@ def design_matrix(alpha: np.ndarray, resolution: np.ndarray, degree: int) -> np.
     return np.column_stack(columns)
 
 
-def _positive_array(name: str, values: object) -> np.ndarray:
-    array = (
-        np.asarray(values, dtype=np.float64) if not isinstance(values, pd.Series) else values.to_numpy(float)
-    )
-    bad = ~np.isfinite(array) | (array <= 0)
-    if bad.any():
-        raise ValueError(
-            f"{name}={float(array[bad].ravel()[0])!r} is not allowed; {name} must be positive and finite"
-        )
-    return array
+ACCURACY_RANGE = (0.0, 100.0)
+"""Accuracies are percentages."""
+
+
+def _column(df: pd.DataFrame, column: str) -> np.ndarray:
+    """A table column as float64, NaN where a cell is missing; a ``TypeError`` naming the column otherwise."""
+    values = df[column]
+    if values.dtype == object or isinstance(values.dtype, pd.api.extensions.ExtensionDtype):
+        values = values.astype(object).where(values.notna(), np.nan)  # None and pd.NA are missing cells
+    try:
+        return real_array(f"column {column!r}", values).astype(np.float64)
+    except TypeError as error:
+        raise TypeError(f"AccuracyModel.fit: {error}") from None
 
 
 def _loo_residuals(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -117,17 +122,27 @@ class AccuracyModel:
         distinct (alpha, resolution) points as the model has terms plus two (8 for degree 2, 5 for 1).
         """
         require_columns(df, ["alpha", "resolution", accuracy], "AccuracyModel.fit")
-        if degree not in TERMS:
+        if isinstance(degree, bool) or degree not in TERMS:
             raise ValueError(f"degree={degree!r} is not allowed; choose 1 or 2")
-        if not (isinstance(threshold, int | float) and np.isfinite(threshold) and threshold > 0):
+        if isinstance(threshold, bool) or not (
+            isinstance(threshold, int | float) and np.isfinite(threshold) and threshold > 0
+        ):
             raise ValueError(
                 f"threshold={threshold!r} is not allowed; it must be a positive number of points"
             )
-        table = df[["alpha", "resolution", accuracy]].astype("float64")
+        columns = {name: _column(df, name) for name in ("alpha", "resolution", accuracy)}
+        table = pd.DataFrame(columns, index=df.index)
         complete = table.dropna()
-        alpha = _positive_array("alpha", complete["alpha"])
-        resolution = _positive_array("resolution", complete["resolution"])
-        y = complete[accuracy].to_numpy(float)
+        alpha = check_alpha_array(complete["alpha"].to_numpy(), Convention())
+        resolution = check_resolution_array(complete["resolution"].to_numpy(), Convention()).astype(np.float64)
+        low, high = ACCURACY_RANGE
+        y = bounded_array(accuracy, complete[accuracy].to_numpy(), low, high, f"{low:g} to {high:g} (percent)")
+        for name, values in (("alpha", alpha), ("resolution", resolution)):
+            if len(np.unique(values)) < 2:
+                raise ValueError(
+                    f"AccuracyModel.fit needs at least 2 distinct {name} values; the table has "
+                    f"{len(np.unique(values))} (the trend in {name} cannot be fitted)"
+                )
         needed = len(TERMS[degree]) + 2
         distinct = len(set(zip(alpha.tolist(), resolution.tolist(), strict=True)))
         if distinct < needed:
@@ -176,10 +191,11 @@ class AccuracyModel:
         """Estimated top-1 for every (alpha, resolution) pair, broadcasting like NumPy.
 
         Returns columns ``alpha``, ``resolution``, ``top1_pct_estimate``, ``extrapolated`` (outside the
-        fitted ranges) with ``attrs["estimate"] = True``. Inputs must be positive and finite.
+        fitted ranges) with ``attrs["estimate"] = True``. Inputs are checked like design points:
+        ``0 < alpha <= 4``, ``0 < resolution <= 4096`` (any real side: the trend is smooth).
         """
-        a = _positive_array("alpha", alpha)
-        r = _positive_array("resolution", resolution)
+        a = check_alpha_array(alpha, Convention())
+        r = check_resolution_array(resolution, Convention(rounding="smooth"))
         try:
             a, r = (v.ravel() for v in np.broadcast_arrays(a, r))
         except ValueError:

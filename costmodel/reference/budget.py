@@ -22,7 +22,6 @@ costmodel.reference.budget.BudgetTooSmall: budget macs=1,000,000 is below the sm
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import replace
 
 import numpy as np
@@ -34,9 +33,15 @@ from costmodel.core.design_point import (
     FLOOR_PADDING_MIN_RESOLUTION,
     RESOLUTION_MAX,
     check_alpha,
+    check_alpha_array,
     check_alpha_for,
+    check_grid_size,
+    check_resolution_array,
+    real_array,
+    scalar,
 )
 from costmodel.core.evaluate import evaluate
+from costmodel.core.numbers import shorten
 from costmodel.core.symbolic import compiled_total
 from costmodel.reference.accuracy_model import AccuracyModel
 from costmodel.reference.pareto import require_columns
@@ -44,17 +49,33 @@ from costmodel.reference.pareto import require_columns
 UNITS = {"macs": "MACs", "params": "params", "latency": "ms"}
 
 
+BUDGET_MAX = 1e30
+"""Largest budget accepted (MACs, params or ms): far above any MobileNet, far below float overflow."""
+
+
 class BudgetTooSmall(ValueError):
     """A budget that not even the smallest configuration fits; the message names it and what it needs."""
 
 
 def check_budget(name: str, value: object) -> float:
-    """A budget as a float; ``ValueError`` for NaN, infinite, zero or negative, ``TypeError`` for non-numbers."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"budget {name} must be a number; got {value!r}")
-    number = float(value)
-    if not math.isfinite(number) or number <= 0:
-        raise ValueError(f"budget {name}={value!r} is not allowed; it must be a positive finite number")
+    """A budget as a float: a real number (numpy scalars, 0-d arrays, ``Fraction`` and ``Decimal`` included)
+    with ``0 < value <= BUDGET_MAX``; ``ValueError`` naming the budget otherwise, ``TypeError`` for non-numbers.
+
+    >>> from decimal import Decimal
+    >>> check_budget("macs", 300e6), check_budget("macs", Decimal("3e8"))
+    (300000000.0, 300000000.0)
+    >>> check_budget("macs", 10**400)
+    Traceback (most recent call last):
+    ValueError: budget macs=1000000000000000000000000000000000000… (401 characters) is not allowed; it must be a positive finite number up to 1e+30
+    """
+    try:
+        number = float(scalar(f"budget {name}", value))  # type: ignore[arg-type]
+    except OverflowError:
+        number = math.inf
+    if not (math.isfinite(number) and 0 < number <= BUDGET_MAX):
+        raise ValueError(
+            f"budget {name}={shorten(value)} is not allowed; it must be a positive finite number up to {BUDGET_MAX:g}"
+        )
     return number
 
 
@@ -86,12 +107,7 @@ def with_costs(df: pd.DataFrame, **knobs) -> pd.DataFrame:
     if "variant" in df.columns:
         known &= (df["variant"] == "standard").fillna(False)
     rows = df[known]
-    costs = evaluate(
-        rows["alpha"].to_numpy(float),
-        rows["resolution"].to_numpy(np.int64),
-        metrics=["macs", "params"],
-        **knobs,
-    )
+    costs = evaluate(rows["alpha"].to_numpy(), rows["resolution"].to_numpy(), metrics=["macs", "params"], **knobs)
     result = df.copy()
     for metric in ("macs", "params"):
         column = pd.Series(pd.NA, index=df.index, dtype="Int64")
@@ -175,10 +191,14 @@ def best_estimate(
         raise TypeError(f"model must be a fitted AccuracyModel; got {type(model).__name__}")
     step = check_budget("alpha_step", alpha_step)
     low, high = model.alpha_range
-    alphas = np.unique(np.round(np.append(np.arange(low, high, step), high), 6))
+    convention = convention_from(knobs)
     if resolutions is None:
         resolutions = np.arange(math.ceil(model.resolution_range[0]), int(model.resolution_range[1]) + 1)
-    sides = np.asarray(resolutions, dtype=np.int64).ravel()
+    sides = check_resolution_array(resolutions, convention).ravel()
+    if sides.size == 0:
+        raise ValueError("resolutions is empty; give at least one input side")
+    check_grid_size(f"best_estimate(alpha_step={shorten(alpha_step)})", math.floor((high - low) / step) + 2, sides.size)
+    alphas = check_alpha_array(np.unique(np.round(np.append(np.arange(low, high, step), high), 6)), convention)
     grid = evaluate(alphas, sides, metrics=["macs", "params"], grid=True, **knobs)
     grid["top1_pct_estimate"] = model.predict(grid["alpha"], grid["resolution"])[
         "top1_pct_estimate"
@@ -252,7 +272,7 @@ def iso_cost_curve(macs_budget: float, alphas: object = None, **knobs) -> pd.Dat
     [[0.5, 312.0], [1.0, 160.0]]
     """
     budget = check_budget("macs", macs_budget)
-    values = np.linspace(0.25, 1.0, 76) if alphas is None else np.asarray(alphas, dtype=float).ravel()
+    values = np.linspace(0.25, 1.0, 76) if alphas is None else real_array("alphas", alphas).ravel()
     rows, left_out = [], []
     convention = convention_from(knobs)
     for value in values:

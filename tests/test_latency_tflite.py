@@ -1,0 +1,129 @@
+"""The LiteRT (.tflite) network against the cost model and an independent count of its constants."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from costmodel.core.convention import Convention
+from costmodel.core.report import report
+from costmodel.latency.tflite_model import build_tflite, constant_bytes, random_image, tflite_filename
+from tests.independent_counter import costs
+
+Interpreter = pytest.importorskip("ai_edge_litert.interpreter").Interpreter
+pytestmark = pytest.mark.filterwarnings("ignore:Warning. Enabling .experimental_preserve_all_tensors.")
+
+CASES = [
+    (1.0, 224, {}),
+    (0.25, 128, {}),
+    (0.75, 97, {"padding": "floor"}),
+    (0.5, 161, {"padding": "same", "rounding": "keras"}),
+    (0.35, 130, {"rounding": "divisible8", "classes": 1001}),
+    (0.5, 96, {"scale_first_layer": False, "fc_bias": False, "classes": 10}),
+]
+DTYPES = ("float32", "int8")
+
+
+def loaded(data: bytes):
+    interpreter = Interpreter(model_content=data, experimental_preserve_all_tensors=True)
+    interpreter.allocate_tensors()
+    return interpreter
+
+
+def independent_bytes(alpha, resolution, dtype, knobs) -> int:
+    """Weights at 4 or 1 byte, one float32 or int32 bias per output channel of every conv (BN folded) + fc."""
+    knobs = dict(knobs)
+    fc_bias = knobs.pop("fc_bias", True)
+    classes = knobs.get("classes", 1000)
+    weights = costs(alpha, resolution, fc_bias=False, bn="none", **knobs)["params"]
+    conv_channels = (
+        costs(alpha, resolution, fc_bias=False, bn="trainable", **knobs)["params"] - weights
+    ) // 2
+    biases = conv_channels + (classes if fc_bias else 0)
+    return 4 * (weights + biases) if dtype == "float32" else weights + 4 * biases
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(("alpha", "resolution", "knobs"), CASES)
+def test_every_tensor_has_the_cost_models_shape_and_the_constants_their_bytes(
+    alpha, resolution, knobs, dtype
+):
+    data = build_tflite(alpha, resolution, dtype=dtype, **knobs)
+    interpreter = loaded(data)
+    table = report(alpha=alpha, resolution=resolution, **knobs).table
+    tensors = {t["name"]: t for t in interpreter.get_tensor_details()}
+    (given,) = interpreter.get_input_details()
+    first = table.iloc[0]
+    assert given["shape"].tolist() == [1, first.in_side, first.in_side, first.in_channels]
+    for row in table.itertuples():
+        name = "logits" if row.kind == "fc" else row.layer
+        expected = (
+            [1, row.out_channels] if row.kind == "fc" else [1, row.out_side, row.out_side, row.out_channels]
+        )
+        assert tensors[name]["shape"].tolist() == expected, row.layer
+        assert tensors[name]["dtype"] == np.dtype(dtype), row.layer
+    pads = sum(1 for name in tensors if name.endswith("/paddings"))
+    assert constant_bytes(data) == independent_bytes(alpha, resolution, dtype, knobs) + 32 * pads
+    totals = report(alpha=alpha, resolution=resolution, **knobs).totals
+    if "weight_bytes" in totals:  # the memory model's count, once it exists
+        assert constant_bytes(data) - 32 * pads == totals["weight_bytes"]
+    interpreter.set_tensor(given["index"], random_image(tuple(given["shape"]), dtype))
+    interpreter.invoke()
+    (output,) = interpreter.get_output_details()
+    assert interpreter.get_tensor(output["index"]).shape == (1, table.iloc[-1].out_channels)
+
+
+@pytest.mark.parametrize(("alpha", "resolution"), [(0.5, 160), (1.0, 193)])
+def test_int8_weights_are_per_channel_symmetric_biases_int32_and_nothing_saturates(alpha, resolution):
+    interpreter = loaded(build_tflite(alpha, resolution, dtype="int8"))
+    given = interpreter.get_input_details()[0]
+    interpreter.set_tensor(given["index"], random_image(tuple(given["shape"]), "int8", seed=5))
+    interpreter.invoke()
+    for detail in interpreter.get_tensor_details():
+        name, parameters = detail["name"], detail["quantization_parameters"]
+        if name.endswith("/weights"):
+            assert detail["dtype"] == np.int8
+            axis = 3 if "depthwise" in name else 0
+            assert len(parameters["scales"]) == detail["shape"][axis] > 1
+            assert parameters["quantized_dimension"] == axis
+            assert not parameters["zero_points"].any()
+        elif name.endswith("/bias"):
+            assert detail["dtype"] == np.int32
+        elif name != "input":
+            values = interpreter.get_tensor(detail["index"])
+            assert values.dtype == np.int8
+            scale, zero_point = detail["quantization"]
+            if name == "logits":  # calibrated with headroom: no logit at either end
+                assert (values > -128).all() and (values < 127).all()
+            else:  # the int8 range holds all ReLU6 can give, [0, 6], so no activation can saturate
+                assert (-128 - zero_point) * scale <= 0 and (127 - zero_point) * scale >= 6 - scale / 2, name
+
+
+def test_int8_logits_follow_the_float32_logits():
+    outputs = {}
+    for dtype in DTYPES:
+        interpreter = loaded(build_tflite(0.5, 128, dtype=dtype))
+        given = interpreter.get_input_details()[0]
+        interpreter.set_tensor(given["index"], random_image(tuple(given["shape"]), dtype, seed=3))
+        interpreter.invoke()
+        output = interpreter.get_output_details()[0]
+        values = interpreter.get_tensor(output["index"]).astype(np.float64)
+        scale, zero_point = output["quantization"]
+        outputs[dtype] = (values - zero_point) * scale if dtype == "int8" else values
+    assert np.corrcoef(outputs["float32"].ravel(), outputs["int8"].ravel())[0, 1] > 0.99
+
+
+def test_bad_input_is_named():
+    with pytest.raises(ValueError, match="dtype='int4' is not allowed"):
+        build_tflite(0.5, 128, dtype="int4")
+    with pytest.raises(ValueError, match="smooth"):
+        build_tflite(0.5, 128, rounding="smooth")
+    with pytest.raises(TypeError, match="unknown knob 'colour'"):
+        build_tflite(0.5, 128, colour="red")
+    with pytest.raises(TypeError, match="not both"):
+        build_tflite(0.5, 128, convention=Convention(), classes=10)
+
+
+def test_file_names_follow_the_hosted_models():
+    assert tflite_filename(0.75, 192) == "mobilenet_v1_0.75_192.tflite"
+    assert tflite_filename(0.25, 128, "int8") == "mobilenet_v1_0.25_128_quant.tflite"
