@@ -97,6 +97,7 @@ def test_figure_command_writes_all_three_with_the_dashboard_builders(tmp_path, c
     assert 'width="672"' in (tmp_path / "wide.svg").read_text()
 
 
+@pytest.mark.slow  # kaleido renders
 def test_missing_output_folders_are_created(tmp_path, capsys):
     assert main(["figure", "layers", "-o", str(tmp_path / "figs" / "layers.svg")]) == 0
     assert (tmp_path / "figs" / "layers.svg").read_text().startswith("<svg")
