@@ -9,7 +9,7 @@ from decimal import Decimal
 from costmodel.core.convention import BATCH_NORMS, KNOB_HELP, PADDINGS, ROUNDINGS, Convention
 from costmodel.core.numbers import parse_decimal
 from costmodel.latency import DB_ENV
-from costmodel.output.files import write_files
+from costmodel.output.files import check_targets, write_files
 
 RANGE_LIMIT = 1_000_000
 
@@ -188,9 +188,28 @@ def integer_list(name: str, text: str) -> list[int]:
     return [int(v) for v in values]
 
 
-def write_output(text: str, path: str | None) -> None:
-    """Print ``text``, or write it to ``path`` atomically with :func:`costmodel.output.files.write_files`."""
+def add_force_argument(parser: argparse.ArgumentParser) -> None:
+    """``--force``: allow replacing an existing output file (never the database in use)."""
+    parser.add_argument("--force", action="store_true", help="replace existing output files")
+
+
+def database_files(path: object) -> tuple[tuple[str, str], ...]:
+    """The SQLite database ``path`` and its journal files, as ``protect`` pairs for :func:`write_output`."""
+    return tuple((f"{path}{end}", "the database in use") for end in ("", "-wal", "-shm", "-journal"))
+
+
+def write_output(
+    text: str, path: str | None, *, force: bool = False, protect: tuple[tuple[str, str], ...] = ()
+) -> None:
+    """Print ``text``, or write it to ``path`` with :func:`costmodel.output.files.write_files` (atomic; an
+    existing file only with ``force``; a device or pipe written in place; ``protect`` never written)."""
     if path is None or path == "-":
         print(text, end="" if text.endswith("\n") else "\n")
         return
-    write_files({path: text})
+    write_files({path: text}, force=force, protect=protect)
+
+
+def check_output(path: str | None, *, force: bool = False, protect: tuple[tuple[str, str], ...] = ()) -> None:
+    """Refuse an output :func:`write_output` would refuse, before long work is done."""
+    if path is not None and path != "-":
+        check_targets([path], force=force, protect=protect)
