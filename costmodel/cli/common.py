@@ -105,9 +105,7 @@ def add_design_point_arguments(parser: argparse.ArgumentParser) -> None:
     side.add_argument(
         "--rho", type=number_argument("--rho"), help="resolution multiplier, snapped to round(224*rho) pixels"
     )
-    side.add_argument(
-        "--resolution", type=integer_argument("--resolution"), help="input side in pixels (default 224)"
-    )
+    side.add_argument("--resolution", type=integer_argument("--resolution"), help="input side in pixels (default 224)")
 
 
 def add_grid_arguments(parser: argparse.ArgumentParser) -> None:
@@ -128,9 +126,7 @@ def add_knob_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_false",
         help="do not " + KNOB_HELP["scale_first_layer"],
     )
-    group.add_argument(
-        "--classes", type=integer_argument("--classes"), default=1000, help=KNOB_HELP["classes"]
-    )
+    group.add_argument("--classes", type=integer_argument("--classes"), default=1000, help=KNOB_HELP["classes"])
     group.add_argument(
         "--no-fc-bias", dest="fc_bias", action="store_false", help="do not " + KNOB_HELP["fc_bias"]
     )

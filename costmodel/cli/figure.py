@@ -35,30 +35,11 @@ def register(subparsers) -> None:
     )
     parser.add_argument("kinds", nargs="+", metavar="KIND", help=f"one or more of {', '.join(FIGURES)}")
     parser.add_argument("--format", choices=FIGURE_FORMATS, help="file format (default: from -o's suffix)")
-    parser.add_argument(
-        "-o",
-        "--output",
-        required=True,
-        help="file (one figure) or folder (several, or ending in /; created if missing)",
-    )
+    parser.add_argument("-o", "--output", required=True, help="file (one figure) or folder (several, or ending in /; created if missing)")
     parser.add_argument("--alpha", default="1.0", help="design point: width multiplier")
-    parser.add_argument(
-        "--resolution",
-        type=integer_argument("--resolution"),
-        default=224,
-        help="design point: input side in pixels",
-    )
-    parser.add_argument(
-        "--width-in",
-        type=number_argument("--width-in"),
-        default=COLUMN_WIDTH_IN,
-        help="figure width in inches",
-    )
-    parser.add_argument(
-        "--height-in",
-        type=number_argument("--height-in"),
-        help="figure height in inches (default: per figure)",
-    )
+    parser.add_argument("--resolution", type=integer_argument("--resolution"), default=224, help="design point: input side in pixels")
+    parser.add_argument("--width-in", type=number_argument("--width-in"), default=COLUMN_WIDTH_IN, help="figure width in inches")
+    parser.add_argument("--height-in", type=number_argument("--height-in"), help="figure height in inches (default: per figure)")
     parser.add_argument(
         "--dataset", help="latency dataset for latency and latency-residuals (see `latency list`)"
     )

@@ -39,21 +39,11 @@ def register(subparsers) -> None:
         formatter_class=DefaultsHelpFormatter,
     )
     importing.add_argument("file", help="CSV file or benchmark_model log")
-    importing.add_argument(
-        "--device", help="device name, for rows that do not give one (needed without a device column)"
-    )
+    importing.add_argument("--device", help="device name, for rows that do not give one (needed without a device column)")
     importing.add_argument("--runtime", help="runtime name, for rows that do not give one")
-    importing.add_argument(
-        "--dataset", help="dataset name (default: the file name without extension; pixel.csv is 'pixel')"
-    )
-    importing.add_argument(
-        "--alpha", type=number_argument("--alpha"), help="width multiplier of a benchmark_model log's graph"
-    )
-    importing.add_argument(
-        "--resolution",
-        type=integer_argument("--resolution"),
-        help="input side of a benchmark_model log's graph",
-    )
+    importing.add_argument("--dataset", help="dataset name (default: the file name without extension; pixel.csv is 'pixel')")
+    importing.add_argument("--alpha", type=number_argument("--alpha"), help="width multiplier of a benchmark_model log's graph")
+    importing.add_argument("--resolution", type=integer_argument("--resolution"), help="input side of a benchmark_model log's graph")
     importing.set_defaults(run=run_import)
 
     listing = actions.add_parser(
@@ -162,9 +152,7 @@ def run_fit(args: argparse.Namespace) -> int:
         frame = store.load(args.name)
     except DatasetError:
         named = store.datasets()
-        matches = named.loc[
-            named["devices"].fillna("").map(lambda d: args.name in [x.strip() for x in d.split(",")]), "name"
-        ]
+        matches = named.loc[named["devices"].fillna("").map(lambda d: args.name in [x.strip() for x in d.split(",")]), "name"]
         if len(matches):
             raise UsageError(
                 f"dataset {args.name!r} does not exist; {args.name!r} is the device of dataset(s) "

@@ -21,9 +21,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind")
     parser.add_argument("--port", type=integer_argument("--port"), default=8050, help="TCP port (1 to 65535)")
-    parser.add_argument(
-        "--workers", type=integer_argument("--workers"), default=2, help="gunicorn worker processes (1 to 64)"
-    )
+    parser.add_argument("--workers", type=integer_argument("--workers"), default=2, help="gunicorn worker processes (1 to 64)")
     parser.add_argument(
         "--db",
         help="SQLite file of the latency datasets (default: $MOBILENET_COST_DB, else the user data directory)",
@@ -41,9 +39,7 @@ def run(args: argparse.Namespace) -> int:
         from costmodel.latency import DB_ENV
         from costmodel.latency.store import LatencyStore
 
-        LatencyStore(
-            args.db
-        )  # creates or checks it now: a bad path is a one-line error, not a failing worker
+        LatencyStore(args.db)  # creates or checks it now: a bad path is a one-line error, not a failing worker
         os.environ[DB_ENV] = str(Path(args.db).resolve())  # the workers inherit it
     from costmodel.dashboard.server import serve
 

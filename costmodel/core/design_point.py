@@ -105,12 +105,8 @@ def real_array(name: str, values: object) -> np.ndarray:
         flat = array.ravel()
         if all(isinstance(v, numbers.Real | Decimal) and not isinstance(v, bool | np.bool_) for v in flat):
             return np.array([_float(v) for v in flat], dtype=np.float64).reshape(array.shape)
-    if array.dtype == bool or not (
-        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
-    ):
-        raise TypeError(
-            f"{name} must be real numbers; got {shorten(str(values.tolist() if hasattr(values, 'tolist') else values))} (an array of {array.dtype})"
-        )
+    if array.dtype == bool or not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
+        raise TypeError(f"{name} must be real numbers; got {shorten(str(values.tolist() if hasattr(values, 'tolist') else values))} (an array of {array.dtype})")
     return array
 
 
@@ -175,15 +171,8 @@ def check_alpha_array(values: object, convention: Convention) -> np.ndarray:
     smallest = smallest_scaled_channels(convention) if convention.rounding == "keras" else None
     low = 1 / smallest if smallest else np.nextafter(0, 1)
     if not _within(alpha, low, ALPHA_MAX):  # find and name the first bad value
-        first_bad(
-            "alpha",
-            alpha,
-            ~np.isfinite(alpha) | (alpha <= 0) | (alpha > ALPHA_MAX),
-            f"0 < alpha <= {ALPHA_MAX}",
-        )
-        first_bad(
-            "alpha", alpha, np.floor(alpha * smallest) < 1, f"alpha >= 1/{smallest} under keras rounding"
-        )
+        first_bad("alpha", alpha, ~np.isfinite(alpha) | (alpha <= 0) | (alpha > ALPHA_MAX), f"0 < alpha <= {ALPHA_MAX}")
+        first_bad("alpha", alpha, np.floor(alpha * smallest) < 1, f"alpha >= 1/{smallest} under keras rounding")
     return alpha
 
 
@@ -206,9 +195,7 @@ def check_resolution_array(values: object, convention: Convention) -> np.ndarray
         first_bad("resolution", side, ~np.isfinite(side) | (side != np.round(side)), "whole pixels")
     low = FLOOR_PADDING_MIN_RESOLUTION if convention.padding == "floor" else 1
     if not _within(side, low, RESOLUTION_MAX):
-        first_bad(
-            "resolution", side, (side < low) | (side > RESOLUTION_MAX), f"{low} to {RESOLUTION_MAX} pixels"
-        )
+        first_bad("resolution", side, (side < low) | (side > RESOLUTION_MAX), f"{low} to {RESOLUTION_MAX} pixels")
     return side
 
 
@@ -272,9 +259,7 @@ def design_point(
     checked_alpha = check_alpha(alpha)
     check_alpha_for(checked_alpha, convention)
     if rho is not None and resolution is not None:
-        raise ValueError(
-            f"give rho or resolution, not both; got rho={shorten(rho)} and resolution={shorten(resolution)}"
-        )
+        raise ValueError(f"give rho or resolution, not both; got rho={shorten(rho)} and resolution={shorten(resolution)}")
     if rho is None:
         side = check_resolution(BASE_RESOLUTION if resolution is None else resolution, convention)
         return DesignPoint(checked_alpha, Fraction(side, BASE_RESOLUTION), side, None, False)

@@ -38,11 +38,7 @@ BYTE_SUFFIXES = {
 """Byte suffixes, case-insensitive: decimal ``KB``/``MB``/``GB`` and binary ``KiB``/``MiB``/``GiB``."""
 TIME_SUFFIXES = {"": Decimal(1), "ms": Decimal(1), "s": Decimal(1000)}
 """Time suffixes, in milliseconds: a bare number is milliseconds."""
-_EXAMPLES = {
-    "count": "300M, 0.3G, 1.5k or 300000000",
-    "bytes": "320KiB, 1MiB, 256KB or 1MB",
-    "ms": "20 or 20ms",
-}
+_EXAMPLES = {"count": "300M, 0.3G, 1.5k or 300000000", "bytes": "320KiB, 1MiB, 256KB or 1MB", "ms": "20 or 20ms"}
 _QUANTITY = re.compile(r"(?P<number>[0-9.eE+-]*?)\s*(?P<suffix>[a-zA-Z]*)")
 
 
@@ -68,9 +64,7 @@ def _magnitude_error(name: str, text: str, match: re.Match[str]) -> str | None:
         return None  # zero, whatever its exponent
     exponent = int(match["exp"] or 0) + len(match["int"] or "") - 1 - first  # text is short: a cheap int()
     if exponent > MAX_EXPONENT:
-        return (
-            f"{name}: {shorten(text)} is too large; allowed: numbers below 1e{MAX_EXPONENT + 1} in magnitude"
-        )
+        return f"{name}: {shorten(text)} is too large; allowed: numbers below 1e{MAX_EXPONENT + 1} in magnitude"
     if exponent < -MAX_EXPONENT:
         return f"{name}: {shorten(text)} is too small; allowed: 0 or magnitudes from 1e-{MAX_EXPONENT}"
     return None
@@ -137,11 +131,7 @@ def parse_quantity(name: str, text: object, unit: Unit) -> int | Decimal:
     match = _QUANTITY.fullmatch(stripped)
     suffix = match["suffix"] if match else ""
     if match and match["number"] and suffix.lower() not in suffixes:
-        names = {
-            "count": "k, M, G (or B for billion)",
-            "bytes": "B, KB, MB, GB, KiB, MiB or GiB",
-            "ms": "ms or s",
-        }
+        names = {"count": "k, M, G (or B for billion)", "bytes": "B, KB, MB, GB, KiB, MiB or GiB", "ms": "ms or s"}
         raise ValueError(
             f"{name}: {shorten(text)} has an unknown unit {suffix!r}; allowed: {names[unit]}, "
             f"such as {_EXAMPLES[unit]}"

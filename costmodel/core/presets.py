@@ -258,7 +258,6 @@ def preset_totals(p: Preset, shapes: Iterable[LayerShape], convention: Conventio
     rows = [layer_counts(p, s, convention) for s in shapes]
     return {key: sum(row[key] for row in rows) for key in (*TERMS, "total", "params")}
 
-
 def check_reference_convention(convention: Convention) -> None:
     """Reject conventions that the reference model cannot express.
 

@@ -41,6 +41,7 @@ COUNTED_COLUMNS: tuple[str, ...] = tuple(f"counted_{key}" for key in (*TERMS, "t
 the params the tool reports. See :mod:`costmodel.core.presets`."""
 
 
+
 def _exact(value):
     """Fractions that are whole numbers become ints; others stay exact."""
     if isinstance(value, Fraction) and value.denominator == 1:

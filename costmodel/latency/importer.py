@@ -188,9 +188,7 @@ def parse_csv(text: str, *, device: str | None = None, runtime: str | None = Non
     except csv.Error as error:
         problems.append(f"row {reader.line_num}: {error}")
     if without_device:
-        problems.append(
-            f"{row_list(without_device)}, column device: empty; give a device column or a device name"
-        )
+        problems.append(f"{row_list(without_device)}, column device: empty; give a device column or a device name")
     if not records and not problems:
         problems.append("no data rows after the header")
     _find_duplicates(records, row_numbers, problems)
@@ -231,6 +229,7 @@ def _find_duplicates(records: list[dict], row_numbers: list[int], problems: list
             )
         else:
             first[key] = number
+
 
 
 _TIMINGS = re.compile(r"Inference timings in us:(?P<body>.*)")

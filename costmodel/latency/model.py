@@ -98,9 +98,7 @@ def features(alpha: object, resolution: object) -> pd.DataFrame:
     try:
         a, r = np.broadcast_arrays(a, r)
     except ValueError:
-        raise ValueError(
-            f"alpha (shape {a.shape}) and resolution (shape {r.shape}) do not broadcast"
-        ) from None
+        raise ValueError(f"alpha (shape {a.shape}) and resolution (shape {r.shape}) do not broadcast") from None
     check_grid_size("features", *a.shape)
     rows = [_point_features(float(x), int(y)) for x, y in zip(a.ravel(), r.ravel(), strict=True)]
     return pd.DataFrame(rows, columns=list(FEATURES))

@@ -30,11 +30,7 @@ KEY_COLUMNS: tuple[str, ...] = ("alpha", "resolution", "device", "runtime", "thr
 """Two rows with equal values in all these columns are duplicates."""
 LATENCY_MS_RANGE = (1e-3, 1e7)
 """Latencies accepted, in ms: from 1 µs to about 3 hours (a smaller or larger one is a unit mistake)."""
-INTEGER_RANGES: dict[str, tuple[int, int]] = {
-    "threads": (1, 4096),
-    "batch": (1, 1_000_000),
-    "runs": (1, 10**9),
-}
+INTEGER_RANGES: dict[str, tuple[int, int]] = {"threads": (1, 4096), "batch": (1, 1_000_000), "runs": (1, 10**9)}
 """Whole-number columns and the values they accept."""
 MAX_TEXT = 500
 """Longest text cell accepted, in characters."""
@@ -58,10 +54,7 @@ def printable(text: object) -> str:
     value = str(text)
     if not has_control_characters(value):
         return value
-    return "".join(
-        c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in ("Cc", "Cf") else c
-        for c in value
-    )
+    return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in ("Cc", "Cf") else c for c in value)
 
 
 def _number(name: str, raw: object) -> float:
@@ -93,11 +86,7 @@ def check_value(name: str, raw: object, scale: float = 1.0) -> object:
     Traceback (most recent call last):
     ValueError: '\\x1b[31mred' holds control characters; device must be printable text
     """
-    if (
-        raw is None
-        or (not isinstance(raw, str) and pd.isna(raw))
-        or (isinstance(raw, str) and not raw.strip())
-    ):
+    if raw is None or (not isinstance(raw, str) and pd.isna(raw)) or (isinstance(raw, str) and not raw.strip()):
         if name == "device":
             raise ValueError("empty; give a device column or a device name")
         if name in REQUIRED_COLUMNS:
@@ -110,9 +99,7 @@ def check_value(name: str, raw: object, scale: float = 1.0) -> object:
         if len(text) > MAX_TEXT:
             raise ValueError(f"{len(text):,} characters; the limit is {MAX_TEXT}")
         if has_control_characters(text):
-            raise ValueError(
-                f"{printable(repr(text))[:60]} holds control characters; {name} must be printable text"
-            )
+            raise ValueError(f"{printable(repr(text))[:60]} holds control characters; {name} must be printable text")
         return text
     shown = raw.strip() if isinstance(raw, str) else shorten(raw)
     try:
@@ -131,9 +118,7 @@ def check_value(name: str, raw: object, scale: float = 1.0) -> object:
     value *= scale
     low, high = LATENCY_MS_RANGE
     if name == "latency_ms" and not (math.isfinite(value) and low <= value <= high):
-        raise ValueError(
-            f"{shown} is not allowed; latency must be a finite number > 0, from {low:g} to {high:g} ms"
-        )
+        raise ValueError(f"{shown} is not allowed; latency must be a finite number > 0, from {low:g} to {high:g} ms")
     if name != "latency_ms" and not (math.isfinite(value) and 0 <= value <= high):
         raise ValueError(f"{shown} is not allowed; {name} must be a finite number of 0 to {high:g} ms")
     return value
@@ -162,8 +147,7 @@ def check_frame(frame: pd.DataFrame) -> tuple[list[dict], list[str]]:
     present = [c for c in COLUMNS if c in frame.columns]
     problems: list[str] = []
     records = [
-        dict.fromkeys(COLUMNS)
-        | check_row(f"row {number}", dict(zip(present, ((v, 1.0) for v in row), strict=True)), problems)
+        dict.fromkeys(COLUMNS) | check_row(f"row {number}", dict(zip(present, ((v, 1.0) for v in row), strict=True)), problems)
         for number, row in enumerate(frame[present].itertuples(index=False, name=None))
     ]
     return records, problems

@@ -36,6 +36,7 @@ FIGURE_HEIGHTS_IN: dict[str, float] = {
 """Default heights in inches at one column's width."""
 
 
+
 def layers_figure(alpha: float, resolution: int, **knobs) -> go.Figure:
     """Per-layer MACs and params of the design point."""
     return figures.make_layer_figure(report(alpha=alpha, resolution=resolution, **knobs).table)

@@ -134,13 +134,9 @@ class AccuracyModel:
         table = pd.DataFrame(columns, index=df.index)
         complete = table.dropna()
         alpha = check_alpha_array(complete["alpha"].to_numpy(), Convention())
-        resolution = check_resolution_array(complete["resolution"].to_numpy(), Convention()).astype(
-            np.float64
-        )
+        resolution = check_resolution_array(complete["resolution"].to_numpy(), Convention()).astype(np.float64)
         low, high = ACCURACY_RANGE
-        y = bounded_array(
-            accuracy, complete[accuracy].to_numpy(), low, high, f"{low:g} to {high:g} (percent)"
-        )
+        y = bounded_array(accuracy, complete[accuracy].to_numpy(), low, high, f"{low:g} to {high:g} (percent)")
         for name, values in (("alpha", alpha), ("resolution", resolution)):
             if len(np.unique(values)) < 2:
                 raise ValueError(

@@ -103,9 +103,7 @@ def with_costs(df: pd.DataFrame, **knobs) -> pd.DataFrame:
     if "variant" in df.columns:
         known &= (df["variant"] == "standard").fillna(False)
     rows = df[known]
-    costs = evaluate(
-        rows["alpha"].to_numpy(), rows["resolution"].to_numpy(), metrics=["macs", "params"], **knobs
-    )
+    costs = evaluate(rows["alpha"].to_numpy(), rows["resolution"].to_numpy(), metrics=["macs", "params"], **knobs)
     result = df.copy()
     for metric in ("macs", "params"):
         column = pd.Series(pd.NA, index=df.index, dtype="Int64")
@@ -195,12 +193,8 @@ def best_estimate(
     sides = check_resolution_array(resolutions, convention).ravel()
     if sides.size == 0:
         raise ValueError("resolutions is empty; give at least one input side")
-    check_grid_size(
-        f"best_estimate(alpha_step={shorten(alpha_step)})", math.floor((high - low) / step) + 2, sides.size
-    )
-    alphas = check_alpha_array(
-        np.unique(np.round(np.append(np.arange(low, high, step), high), 6)), convention
-    )
+    check_grid_size(f"best_estimate(alpha_step={shorten(alpha_step)})", math.floor((high - low) / step) + 2, sides.size)
+    alphas = check_alpha_array(np.unique(np.round(np.append(np.arange(low, high, step), high), 6)), convention)
     grid = evaluate(alphas, sides, metrics=["macs", "params"], grid=True, **knobs)
     grid["top1_pct_estimate"] = model.predict(grid["alpha"], grid["resolution"])[
         "top1_pct_estimate"
