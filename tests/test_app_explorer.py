@@ -24,6 +24,7 @@ BASE = {"side_mode": "resolution", "side": "224", "alpha": "1.0"}
         "?alpha=0.75&resolution=192",
         "?alpha=1.3&resolution=300&rounding=keras&classes=1001&fc_bias=0&bn=all",
         "?alpha=0.25&resolution=128&rounding=divisible8&padding=floor&scale_first_layer=0",
+        "?alpha=0.975&resolution=97&rounding=keras&padding=keras&bn=all",
     ],
 )
 def test_query_round_trip(search):

@@ -19,7 +19,7 @@ roundings = st.sampled_from(ROUNDINGS)
 knobs = st.fixed_dictionaries(
     {
         "rounding": roundings,
-        "padding": st.sampled_from(("same", "floor")),
+        "padding": st.sampled_from(("same", "floor", "keras")),
         "scale_first_layer": st.booleans(),
         "classes": st.sampled_from((1000, 1001, 120, 10)),
         "fc_bias": st.booleans(),

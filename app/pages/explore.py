@@ -31,7 +31,11 @@ ROUNDING_LABELS = {
     "divisible8": "divisible by 8 (timm)",
     "smooth": "smooth (no rounding)",
 }
-PADDING_LABELS = {"same": "same: ceil(in/stride)", "floor": "floor: floor(in/2) at stride 2"}
+PADDING_LABELS = {
+    "same": "same: ceil(in/stride) (TF-slim, timm)",
+    "floor": "floor: floor(in/2) at stride 2 (keras_applications)",
+    "keras": "keras: stem ceil, depthwise floor (Keras 3)",
+}
 BN_LABELS = {"none": "not counted", "trainable": "γ, β", "all": "γ, β, mean, variance"}
 FLAG_LABELS = {"scale_first_layer": "α scales the first conv", "fc_bias": "count classifier bias"}
 

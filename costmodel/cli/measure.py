@@ -10,7 +10,10 @@ from costmodel.cli import UsageError
 from costmodel.cli.common import (
     DB_HELP,
     DefaultsHelpFormatter,
+    add_force_argument,
     add_grid_arguments,
+    check_output,
+    database_files,
     integer_argument,
     integer_list,
     number_list,
@@ -65,6 +68,7 @@ def register(subparsers) -> None:
         "of an unshared core (other processes do not inflate it); auto: cpu with 1 thread, else wall",
     )
     parser.add_argument("-o", "--output", help="CSV file to write (default: standard output)")
+    add_force_argument(parser)
     parser.add_argument(
         "--export-onnx", metavar="DIR", help="also save each model as DIR/mobilenet_v1_A_R.onnx"
     )
@@ -105,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
     )
     if name in BUILTIN_DATASETS:
         raise ValueError(f"--dataset {name!r} is a built-in read-only dataset; choose another name")
+    protect = database_files(store.path) if store is not None else ()
+    check_output(args.output, force=args.force, protect=protect)  # before the timing, not after
     frame = measure(
         alphas,
         sides,
@@ -120,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
         clock=args.clock,
     )
-    write_output(frame.to_csv(index=False, lineterminator="\n"), args.output)
+    write_output(frame.to_csv(index=False, lineterminator="\n"), args.output, force=args.force, protect=protect)
     if store is not None:
         result = store.add(name, frame, origin="mobilenet-cost measure")
         print(f"stored {result.rows} row(s) in dataset {result.dataset!r} ({store.path})", file=sys.stderr)

@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from costmodel.cli.common import (
     DefaultsHelpFormatter,
+    add_force_argument,
     add_grid_arguments,
     add_knob_arguments,
     integer_list,
@@ -39,6 +40,7 @@ def register(subparsers) -> None:
         "--metrics", default="macs,params", help=f"comma-separated, from {','.join(TOTAL_METRICS)}"
     )
     parser.add_argument("-o", "--output", help="CSV file to write (default: standard output)")
+    add_force_argument(parser)
     parser.add_argument("--no-progress", action="store_true", help="never show the progress bar")
     add_knob_arguments(parser)
     parser.set_defaults(run=run)
@@ -59,5 +61,5 @@ def run(args: argparse.Namespace) -> int:
             chunk = evaluate(a[start : start + CHUNK], r[start : start + CHUNK], metrics=metrics, **knobs)
             chunk.to_csv(out, index=False, header=start == 0, lineterminator="\n")
             progress.update(len(chunk))
-    write_output(out.getvalue(), args.output)
+    write_output(out.getvalue(), args.output, force=args.force)
     return 0
