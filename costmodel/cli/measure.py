@@ -35,8 +35,8 @@ def register(subparsers) -> None:
         "CPU (warm-up, then timed runs), store median/p10/p90/min as a latency dataset and write it as CSV in "
         "the import schema.",
         epilog="Example: mobilenet-cost measure --alpha 0.25,0.5,1.0 --resolution 128,224 --threads 1 "
-        "--runs 50 --warmup 10 -o ort.csv. LiteRT int8, with files for a phone: mobilenet-cost measure --runtime litert --dtype int8 "
-        "--alpha 0.5 --resolution 160 --export-tflite phone/",
+        "--runs 50 --warmup 10 -o ort.csv. LiteRT int8, with files for a phone: mobilenet-cost measure "
+        "--runtime litert --dtype int8 --alpha 0.5 --resolution 160 --export-tflite phone/",
         formatter_class=DefaultsHelpFormatter,
     )
     add_grid_arguments(parser)
@@ -76,9 +76,8 @@ def register(subparsers) -> None:
         "--export-tflite",
         metavar="DIR",
         help="also save each model (of --dtype) as DIR/mobilenet_v1_A_R[_quant].tflite for benchmark_model on a "
-        "device, with DIR/README.md on running it and importing the logs",
+        "device, with DIR/README.md on running it and importing the logs (a DIR that holds files needs --force)",
     )
-    parser.add_argument("--force", action="store_true", help="export into a folder that already holds files")
     parser.add_argument(
         "--dataset", help="dataset name to store under (default: <runtime>-<dtype>-<date time>)"
     )
@@ -126,7 +125,9 @@ def run(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
         clock=args.clock,
     )
-    write_output(frame.to_csv(index=False, lineterminator="\n"), args.output, force=args.force, protect=protect)
+    write_output(
+        frame.to_csv(index=False, lineterminator="\n"), args.output, force=args.force, protect=protect
+    )
     if store is not None:
         result = store.add(name, frame, origin="mobilenet-cost measure")
         print(f"stored {result.rows} row(s) in dataset {result.dataset!r} ({store.path})", file=sys.stderr)
