@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import subprocess
 import sys
 from contextlib import redirect_stderr, redirect_stdout
@@ -85,6 +86,17 @@ def test_long_sweep_shows_progress(tmp_path):
     code, _, err = run_cli("sweep", "--alpha", "0.1:1.5:0.001", "--resolution", "32:320:1", "--metrics", "macs",
                            "-o", str(tmp_path / "big.csv"))  # fmt: skip
     assert code == 0 and "pt/s" in err and "100%" in err
+
+
+def test_report_output_file_gets_the_umask_mode(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        code, _, _ = run_cli("report", "--format", "csv", "-o", str(tmp_path / "r.csv"))
+    finally:
+        os.umask(previous)
+    assert code == 0
+    assert (tmp_path / "r.csv").stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["r.csv"]  # no staged file left behind
 
 
 @pytest.mark.parametrize(

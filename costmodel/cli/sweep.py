@@ -19,6 +19,7 @@ from costmodel.cli.common import (
     number_list,
     write_output,
 )
+from costmodel.core.design_point import check_grid_size
 from costmodel.core.evaluate import evaluate
 from costmodel.core.formulas import TOTAL_METRICS
 
@@ -49,6 +50,7 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     alphas = np.array([float(a) for a in number_list("--alpha", args.alpha)])
     sides = np.array(integer_list("--resolution", args.resolution))
+    check_grid_size("sweep --alpha × --resolution", alphas.size, sides.size)
     metrics = [m.strip() for m in args.metrics.split(",")]
     knobs = knobs_from(args)
     evaluate(alphas[:1], sides[:1], metrics=metrics, **knobs)  # checks the whole input before any output
