@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import os
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 from costmodel.core.convention import BATCH_NORMS, KNOB_HELP, PADDINGS, ROUNDINGS, Convention
 from costmodel.core.numbers import parse_decimal
 from costmodel.latency import DB_ENV
+from costmodel.output.files import check_targets, write_files
 
 RANGE_LIMIT = 1_000_000
 
@@ -195,23 +193,28 @@ def integer_list(name: str, text: str) -> list[int]:
     return [int(v) for v in values]
 
 
-def write_output(text: str, path: str | None) -> None:
-    """Print ``text``, or write it to ``path`` atomically (nothing half-written is left on failure)."""
+def add_force_argument(parser: argparse.ArgumentParser) -> None:
+    """``--force``: allow replacing an existing output file (never the database in use)."""
+    parser.add_argument("--force", action="store_true", help="replace existing output files")
+
+
+def database_files(path: object) -> tuple[tuple[str, str], ...]:
+    """The SQLite database ``path`` and its journal files, as ``protect`` pairs for :func:`write_output`."""
+    return tuple((f"{path}{end}", "the database in use") for end in ("", "-wal", "-shm", "-journal"))
+
+
+def write_output(
+    text: str, path: str | None, *, force: bool = False, protect: tuple[tuple[str, str], ...] = ()
+) -> None:
+    """Print ``text``, or write it to ``path`` with :func:`costmodel.output.files.write_files` (atomic; an
+    existing file only with ``force``; a device or pipe written in place; ``protect`` never written)."""
     if path is None or path == "-":
         print(text, end="" if text.endswith("\n") else "\n")
         return
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise ValueError(f"output {path!r}: folder {str(directory)!r} does not exist")
-    try:
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as error:
-        raise ValueError(f"output {path!r} cannot be written: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(temporary, target)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise ValueError(f"output {path!r} cannot be written: {error.strerror}") from None
+    write_files({path: text}, force=force, protect=protect)
+
+
+def check_output(path: str | None, *, force: bool = False, protect: tuple[tuple[str, str], ...] = ()) -> None:
+    """Refuse an output :func:`write_output` would refuse, before long work is done."""
+    if path is not None and path != "-":
+        check_targets([path], force=force, protect=protect)

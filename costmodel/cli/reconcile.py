@@ -8,6 +8,7 @@ import argparse
 from costmodel.cli.common import (
     DefaultsHelpFormatter,
     add_design_point_arguments,
+    add_force_argument,
     add_knob_arguments,
     knobs_from,
     write_output,
@@ -41,6 +42,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--format", choices=tuple(FORMATTERS), default="text", help="output format")
     parser.add_argument("-o", "--output", help="write to this file instead of standard output")
+    add_force_argument(parser)
     add_knob_arguments(parser, given_only=True)
     parser.set_defaults(run=run)
 
@@ -48,5 +50,5 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     presets = None if args.presets is None else [name.strip() for name in args.presets.split(",")]
     table = reconcile(args.alpha, args.rho, resolution=args.resolution, presets=presets, **knobs_from(args))
-    write_output(FORMATTERS[args.format](table), args.output)
+    write_output(FORMATTERS[args.format](table), args.output, force=args.force)
     return 0
