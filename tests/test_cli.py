@@ -121,6 +121,16 @@ def test_bad_input_is_one_line_and_exit_2(args, words):
     assert len(err.strip().splitlines()) == 1
 
 
+def test_check_reduction_prints_the_proof_in_pretty_notation_and_labels_other_points():
+    code, out, _ = run_cli("check-reduction", "--alpha", "0.5")
+    assert code == 0 and "**" not in out and "D_K**(-2)" not in out and "─" in out
+    assert "Conv MobileNet (as paper Table 4) at alpha=0.5, resolution=224 (the paper prints alpha=1, 224)" in out
+    code, out, _ = run_cli("check-reduction")
+    assert "Conv MobileNet (as paper Table 4):" in out
+    code, out, _ = run_cli("check-reduction", "--format", "markdown")
+    assert r"\frac{1}{N} + \frac{1}{D_{K}^{2}}" in out
+
+
 def test_check_reduction_reports_the_proof():
     code, out, _ = run_cli("check-reduction", "--format", "json")
     payload = json.loads(out)

@@ -155,7 +155,7 @@ def _dropdown(component_id: str, labels: dict[str, str], value: str) -> dcc.Drop
 
 
 def _view_skeleton(errors: dict) -> list:
-    query_error = errors.get("query") or "; ".join(f"{k}: {v}" for k, v in errors.items() if k != "query")
+    query_error = "; ".join(v if k == "query" or v.startswith(k) else f"{k}: {v}" for k, v in errors.items())
     return [
         html.Div(id=ids.EXPLORE_SUMMARY, className="summary"),
         html.Div(
