@@ -252,10 +252,13 @@ def parse_budget(text: object, x: str) -> tuple[float | None, str]:
         return None, ""
     unit = {"macs": "millions of MACs", "params": "millions of parameters", "latency_ms": "milliseconds"}[x]
     try:
-        value = check_budget("budget", float(parse_decimal("budget", str(text))) * BUDGET_UNITS[x])
-    except (TypeError, ValueError) as error:
-        limit = str(error) if " is too " in str(error) else f"budget: {shorten(str(text))} is not allowed"
-        return None, f"{limit}; type a positive number of {unit}"
+        number = parse_decimal("budget", str(text))
+    except ValueError as error:  # not a number, or too long or too large to read: the parser says which
+        return None, f"{error}; type a positive number of {unit}"
+    try:
+        value = check_budget("budget", float(number) * BUDGET_UNITS[x])
+    except ValueError:
+        return None, f"budget: {shorten(str(text))} is not allowed; type a positive number of {unit}"
     return value, ""
 
 

@@ -72,5 +72,6 @@ def warm_caches() -> None:
     from costmodel.dashboard import explorer, frontier
 
     explorer.warm()
+    frontier.frontier_points()  # compiles the default convention's MACs and params (evaluate)
     for dtype in frontier.DTYPES:
         frontier.accuracy_model(dtype)

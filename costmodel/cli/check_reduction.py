@@ -70,8 +70,11 @@ def run(args: argparse.Namespace) -> int:
         table = markdown_table(list(blocks.columns), [[str(v) for v in row] for row in blocks.to_numpy()])
     else:
         table = blocks.to_string(index=False)
+    r = report(**point, **knobs)
+    at_paper_point = r.alpha == 1 and r.resolution == 224 and r.convention == report().convention
+    where = "" if at_paper_point else f" at alpha={r.alpha:g}, resolution={r.resolution} (the paper prints alpha=1, 224)"
     lines = [
-        proof.as_text(),
+        proof.as_latex() if args.format == "markdown" else proof.as_text(),
         "",
         "Per block (standard 3x3 conv vs depthwise + pointwise):",
         table,
@@ -79,8 +82,8 @@ def run(args: argparse.Namespace) -> int:
         "Paper Table 3 (D_K=3, M=N=512, D_F=14):",
         table3_rows().to_string(index=False),
         "",
-        f"Conv MobileNet (Table 4): {conv['macs']:,} MACs, {conv['params']:,} params",
-        f"Shallow MobileNet (Table 5): {shallow['macs']:,} MACs, {shallow['params']:,} params",
+        f"Conv MobileNet (as paper Table 4){where}: {conv['macs']:,} MACs, {conv['params']:,} params",
+        f"Shallow MobileNet (as paper Table 5){where}: {shallow['macs']:,} MACs, {shallow['params']:,} params",
     ]
     write_output("\n".join(lines), args.output, force=args.force)
     return 0

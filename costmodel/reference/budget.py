@@ -16,7 +16,7 @@ True
 MobileNet_v1_1.0_160 290675200 68.0
 >>> best_reference(slim, macs=1e6)
 Traceback (most recent call last):
-ValueError: budget macs=1,000,000 is below the smallest configuration: MobileNet_v1_0.25_128 (alpha=0.25, resolution=128) needs 13,570,048 MACs
+costmodel.reference.budget.BudgetTooSmall: budget macs=1,000,000 is below the smallest configuration: MobileNet_v1_0.25_128 (alpha=0.25, resolution=128) needs 13,570,048 MACs
 """
 
 from __future__ import annotations
@@ -51,6 +51,10 @@ UNITS = {"macs": "MACs", "params": "params", "latency": "ms"}
 
 BUDGET_MAX = 1e30
 """Largest budget accepted (MACs, params or ms): far above any MobileNet, far below float overflow."""
+
+
+class BudgetTooSmall(ValueError):
+    """A budget that not even the smallest configuration fits; the message names it and what it needs."""
 
 
 def check_budget(name: str, value: object) -> float:
@@ -122,7 +126,7 @@ def _fitting(
     if not fits.any():
         first = next(iter(budgets))
         smallest = candidates.loc[candidates[cost_columns[first]].idxmin()]
-        raise ValueError(
+        raise BudgetTooSmall(
             f"budget {', '.join(f'{n}={_amount(n, v)}' for n, v in budgets.items())} is below the smallest "
             f"configuration: {label(smallest)} needs {_amount(first, smallest[cost_columns[first]])} "
             f"{UNITS[first] if first != 'latency' else ''}".rstrip()
@@ -148,8 +152,8 @@ def fitting_references(
 
     ``macs``/``params`` budgets use the exact costs of each row's (alpha, resolution); ``latency`` uses
     the table's ``latency_column``. Rows without an accuracy (or the latency needed) are ignored. The
-    rows get ``macs`` and ``params`` added. A budget that no row fits raises ``ValueError`` naming the
-    smallest configuration and what it needs.
+    rows get ``macs`` and ``params`` added. A budget that no row fits raises
+    :class:`BudgetTooSmall` (a ``ValueError``) naming the smallest configuration and what it needs.
 
     >>> from costmodel.reference.tables import load_table
     >>> slim = load_table("slim_checkpoints").query("release == '2018_02_22' and dtype == 'float'")
@@ -246,7 +250,7 @@ def max_resolution(alpha: float, macs_budget: float, **knobs) -> int:
     macs_at = _macs_function(float(checked_alpha), convention)
     low = min_resolution(convention)
     if macs_at(low) > budget:
-        raise ValueError(
+        raise BudgetTooSmall(
             f"budget macs={budget:,.0f} is below the smallest model at alpha={float(checked_alpha):g}: "
             f"{macs_at(low):,} MACs at resolution {low}"
         )
@@ -292,9 +296,7 @@ def iso_cost_curve(macs_budget: float, alphas: object = None, **knobs) -> pd.Dat
     for value in values:
         try:
             side = max_resolution(float(value), budget, **knobs)
-        except ValueError as error:
-            if "below the smallest model" not in str(error):
-                raise
+        except BudgetTooSmall:
             left_out.append(float(value))
             continue
         macs = int(compiled_total("macs", convention)(np.float64(value), np.int64(side)))
