@@ -22,7 +22,7 @@ from costmodel.dashboard.explorer import parse_query, report_of
 from costmodel.core.numbers import parse_decimal, shorten
 from costmodel.latency.axis import with_latency
 from costmodel.latency.model import LatencyModel
-from costmodel.latency.store import LatencyStore
+from costmodel.latency.store import DatasetError, LatencyStore
 from costmodel.reference.accuracy_model import AccuracyModel, published_trend
 from costmodel.reference.budget import best_estimate, best_reference, check_budget, with_costs
 from costmodel.reference.pareto import pareto_front
@@ -104,7 +104,11 @@ def latency_source_options(db=None) -> list[dict]:
      {'label': 'measured on dataset tflite-pixel2-cpu-float', 'value': 'measured:tflite-pixel2-cpu-float'}]
     """
     options = [{"label": "published with each source (TF Lite hosted tables)", "value": PUBLISHED_LATENCY}]
-    for name in LatencyStore(db).names():
+    try:
+        names = LatencyStore(db).names()
+    except DatasetError as error:  # shown in the dropdown itself, the published latencies still work
+        return [*options, {"label": f"stored datasets unavailable: {error}", "value": "unavailable", "disabled": True}]
+    for name in names:
         options += [
             {"label": f"{mode} on dataset {name}", "value": f"{mode}:{name}"} for mode in LATENCY_MODES
         ]
