@@ -146,6 +146,17 @@ def selected(chosen_sources: object, dtypes: object, x: str, latency_source: obj
     return rows[rows[x].notna()].reset_index(drop=True)
 
 
+def interval_text(low: float, high: float) -> str:
+    """``12.3–14.5 ms``, or ``unbounded`` when the dataset has too few points for the level.
+
+    >>> interval_text(12.34, 14.5), interval_text(1.0, float("inf"))
+    ('12.3–14.5 ms', 'unbounded')
+    """
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return "unbounded"
+    return f"{low:.1f}–{high:.1f} ms"
+
+
 def default_db() -> str | None:
     """The latency database the dashboard uses (``$MOBILENET_COST_DB`` or the store's default)."""
     from costmodel.dashboard.latency_view import default_db as dashboard_db
@@ -317,12 +328,14 @@ def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text, latency
     )
     if dataset is not None:
         mode, name = dataset
-        latency = float(with_latency(pd.DataFrame({"alpha": [estimate.alpha], "resolution": [estimate.resolution]}),
-                                     name, mode="predicted", db=default_db()).latency_ms.iloc[0])  # fmt: skip
+        band = with_latency(pd.DataFrame({"alpha": [estimate.alpha], "resolution": [estimate.resolution]}),
+                            name, mode="predicted", db=default_db()).iloc[0]  # fmt: skip
+        latency = float(band.latency_ms)
         design = {"label": estimate.label, "x": latency, "top1": estimate.estimates[dtype]}
         point_text += (
-            f" Latency on dataset {name}: {'measured where it has the configuration' if mode == 'measured' else 'predicted by its latency model'}"
-            f"; the design point's {latency:.1f} ms is predicted by the dataset's latency model."
+            f" Latency on dataset {name}: {'measured where it has the configuration' if mode == 'measured' else 'predicted by its latency model, with its 90 % interval as error bars'}"
+            f"; the design point's {latency:.1f} ms (90 % interval {interval_text(band.latency_low_ms, band.latency_high_ms)})"
+            " is predicted by the dataset's latency model."
         )
     elif x == "latency_ms":
         latencies = modelled_latencies(estimate, chosen_sources, list(estimate.estimates))
