@@ -20,7 +20,7 @@ from costmodel.core.reduction import (
     table3_rows,
 )
 from costmodel.core.report import report
-from costmodel.output.text import markdown_table
+from costmodel.output.frame_format import frame_as_text, frame_table
 
 FORMATS = ("text", "markdown", "csv", "json")
 
@@ -64,10 +64,7 @@ def run(args: argparse.Namespace) -> int:
         }  # fmt: skip
         write_output(json.dumps(payload, indent=2, default=int), args.output)
         return 0
-    if args.format == "markdown":
-        table = markdown_table(list(blocks.columns), [[str(v) for v in row] for row in blocks.to_numpy()])
-    else:
-        table = blocks.to_string(index=False)
+    table = frame_table(blocks).to_markdown() if args.format == "markdown" else frame_as_text(blocks)
     lines = [
         proof.as_text(),
         "",
