@@ -159,10 +159,11 @@ def parse_query(search: str | None) -> tuple[dict[str, object], dict[str, str]]:
     'alpha=9.0 is out of range; allowed 0 < alpha <= 4'
     """
     raw: dict[str, object] = {}
-    unknown = []
+    unknown, sides = [], []
     for key, value in parse_qsl((search or "").lstrip("?"), keep_blank_values=True):
         if key in ("rho", "resolution"):
             raw["side_mode"], raw["side"] = key, value
+            sides.append(f"{key}={value}")
         elif key in DEFAULTS and key not in ("side", "side_mode"):
             raw[key] = value
         else:
@@ -175,8 +176,11 @@ def parse_query(search: str | None) -> tuple[dict[str, object], dict[str, str]]:
         state, still = checked(state)
         if still:  # a combination of individually fine values (e.g. keras rounding and a tiny alpha)
             state = dict(DEFAULTS)
+    notes = []
+    if len(sides) > 1:
+        notes.append(f"the URL gives the side {len(sides)} times ({', '.join(sides)}); the last one, {sides[-1]}, is used")
     if unknown:
-        errors["query"] = (
+        notes.append(
             f"unknown URL parameter(s) {', '.join(map(repr, unknown))} ignored; known: "
             + ", ".join(
                 [
@@ -187,6 +191,8 @@ def parse_query(search: str | None) -> tuple[dict[str, object], dict[str, str]]:
                 ]
             )
         )
+    if notes:
+        errors["query"] = "; ".join(notes)
     return state, errors
 
 
@@ -265,9 +271,25 @@ def cards(r: Report) -> list[dict[str, str]]:
 
 
 def _integer_text(value) -> str:
-    if isinstance(value, Fraction) and value.denominator != 1:
-        return f"{float(value):,.1f}"
-    return f"{int(value):,}"
+    """A count with thousands separators; a smooth model's rational total exactly, as a decimal when it has
+    one (denominator 2^a·5^b), else as ``p/q ≈ decimal``: never a float that looks like a rounded count.
+
+    >>> _integer_text(4210088), _integer_text(Fraction(15110344, 25)), _integer_text(Fraction(1, 3))
+    ('4,210,088', '604,413.76', '1/3 ≈ 0.333333')
+    """
+    if not (isinstance(value, Fraction) and value.denominator != 1):
+        return f"{int(value):,}"
+    rest, places = value.denominator, 0
+    for prime in (2, 5):
+        while rest % prime == 0:
+            rest //= prime
+    if rest != 1:
+        return f"{value.numerator}/{value.denominator} ≈ {float(value):,.6g}"
+    while (value * 10**places).denominator != 1:
+        places += 1
+    scaled = int(value * 10**places)
+    whole, fraction = divmod(abs(scaled), 10**places)
+    return f"{'-' if scaled < 0 else ''}{whole:,}.{fraction:0{places}d}"
 
 
 def _short(value: float) -> str:

@@ -23,7 +23,7 @@ from costmodel.core.numbers import parse_decimal, shorten
 from costmodel.latency.axis import with_latency
 from costmodel.latency.model import LatencyModel
 from costmodel.latency.store import LatencyStore
-from costmodel.reference.accuracy_model import AccuracyModel
+from costmodel.reference.accuracy_model import AccuracyModel, published_trend
 from costmodel.reference.budget import best_estimate, best_reference, check_budget, with_costs
 from costmodel.reference.pareto import pareto_front
 from costmodel.reference.tables import load_table
@@ -34,8 +34,6 @@ BUDGET_UNITS = {"macs": 1e6, "params": 1e6, "latency_ms": 1.0}
 """Budgets are typed in millions of MACs, millions of params, or milliseconds."""
 DTYPES = ("float", "quant")
 DEFAULT_SOURCES = ("paper", "TF-slim 2018_02_22")
-ESTIMATE_SOURCES = {"float": ("TF-slim 2018_02_22", "float"), "quant": ("TF-slim 2018_08_02", "quant")}
-"""The accuracy trend for each precision is fitted to the most complete grid published for it."""
 COLUMNS = ("source", "model", "alpha", "resolution", "dtype", "top1_pct", "latency_ms", "device", "reference")
 
 
@@ -162,12 +160,9 @@ def front(points: pd.DataFrame, x: str) -> pd.DataFrame:
     return pd.concat(fronts, ignore_index=True) if fronts else points.iloc[:0]
 
 
-@lru_cache(maxsize=2)
 def accuracy_model(dtype: str) -> AccuracyModel:
-    """The fitted accuracy trend for ``float`` or ``quant`` (see :data:`ESTIMATE_SOURCES`)."""
-    source, precision = ESTIMATE_SOURCES[dtype]
-    points = frontier_points()
-    return AccuracyModel.fit(points[(points.source == source) & (points.dtype == precision)])
+    """The fitted accuracy trend for ``float`` or ``quant`` (the one ``best --estimate`` uses)."""
+    return published_trend(dtype)
 
 
 @lru_cache(maxsize=16)
@@ -246,10 +241,13 @@ def parse_budget(text: object, x: str) -> tuple[float | None, str]:
         return None, ""
     unit = {"macs": "millions of MACs", "params": "millions of parameters", "latency_ms": "milliseconds"}[x]
     try:
-        value = check_budget("budget", float(parse_decimal("budget", str(text))) * BUDGET_UNITS[x])
-    except (TypeError, ValueError) as error:
-        limit = str(error) if " is too " in str(error) else f"budget: {shorten(str(text))} is not allowed"
-        return None, f"{limit}; type a positive number of {unit}"
+        number = parse_decimal("budget", str(text))
+    except ValueError as error:  # not a number, or too long or too large to read: the parser says which
+        return None, f"{error}; type a positive number of {unit}"
+    try:
+        value = check_budget("budget", float(number) * BUDGET_UNITS[x])
+    except ValueError:
+        return None, f"budget: {shorten(str(text))} is not allowed; type a positive number of {unit}"
     return value, ""
 
 

@@ -28,6 +28,11 @@ if [ "$purpose" = test ]; then
   # torch first and pinned: the local CPU wheel; nothing else may pull a newer CUDA build.
   "${pip[@]}" "torch==2.13.0"
   "${pip[@]}" "torch==2.13.0" -e ".[dashboard,measure,reconcile,test,dev]"
+  # the frameworks extra by hand: PyPI's torchvision (which timm requires) is a CUDA build that does not
+  # import with the CPU torch wheel, so timm goes in without it (tests/test_frameworks_timm.py says what
+  # that leaves checkable) and Keras runs on the torch backend.
+  "${pip[@]}" "torch==2.13.0" "keras==3.15.1" huggingface_hub safetensors pyyaml
+  "${pip[@]}" --no-deps "timm==1.0.31"
 else
   "${pip[@]}" -e ".[dashboard]"
 fi

@@ -28,8 +28,9 @@ def costs(alpha, resolution, rounding="slim", padding="same", scale_first_layer=
     side, c_in = resolution, 3
     macs = params = activations = bn_channels = 0
     for kind, stride, out in BODY:
-        if stride == 2:
-            side = math.ceil(side / 2) if padding == "same" else side // 2
+        if stride == 2:  # keras: the stem conv is padding="same", the depthwise ones ZeroPadding + valid
+            rounds_up = padding == "same" or (padding == "keras" and kind == "conv")
+            side = math.ceil(side / 2) if rounds_up else side // 2
         if kind == "conv":
             c_out = width(out, alpha, rounding) if scale_first_layer else out
             w = 3 * 3 * c_in * c_out

@@ -75,7 +75,7 @@ def test_bad_rho(rho):
     ("knob", "error", "words"),
     [
         ({"rounding": "ceil"}, ValueError, "rounding='ceil' is not allowed; choose one of 'keras', 'slim'"),
-        ({"padding": "valid"}, ValueError, "padding='valid' is not allowed; choose one of 'same', 'floor'"),
+        ({"padding": "valid"}, ValueError, "padding='valid' is not allowed; choose one of 'same', 'floor', 'keras'"),
         ({"bn": "some"}, ValueError, "bn='some' is not allowed; choose one of 'none', 'trainable', 'all'"),
         ({"bn": 1}, TypeError, "bn must be a string"),
         ({"classes": 0}, ValueError, "classes=0 is out of range; allowed 1 to"),

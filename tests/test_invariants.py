@@ -3,6 +3,7 @@
 from fractions import Fraction
 
 import numpy as np
+import pytest
 import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,7 +20,7 @@ roundings = st.sampled_from(ROUNDINGS)
 knobs = st.fixed_dictionaries(
     {
         "rounding": roundings,
-        "padding": st.sampled_from(("same", "floor")),
+        "padding": st.sampled_from(("same", "floor", "keras")),
         "scale_first_layer": st.booleans(),
         "classes": st.sampled_from((1000, 1001, 120, 10)),
         "fc_bias": st.booleans(),
@@ -68,6 +69,7 @@ def test_macs_never_decrease_as_alpha_or_resolution_grow(a1, a2, s1, s2, roundin
     assert low <= wider and low <= larger
 
 
+@pytest.mark.slow  # sixty vectorised evaluations against sixty reports
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.tuples(alphas, sides), min_size=1, max_size=20), roundings, st.sampled_from(("none", "all"))

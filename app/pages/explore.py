@@ -31,7 +31,11 @@ ROUNDING_LABELS = {
     "divisible8": "divisible by 8 (timm)",
     "smooth": "smooth (no rounding)",
 }
-PADDING_LABELS = {"same": "same: ceil(in/stride)", "floor": "floor: floor(in/2) at stride 2"}
+PADDING_LABELS = {
+    "same": "same: ceil(in/stride) (TF-slim, timm)",
+    "floor": "floor: floor(in/2) at stride 2 (keras_applications)",
+    "keras": "keras: stem ceil, depthwise floor (Keras 3)",
+}
 BN_LABELS = {"none": "not counted", "trainable": "γ, β", "all": "γ, β, mean, variance"}
 FLAG_LABELS = {"scale_first_layer": "α scales the first conv", "fc_bias": "count classifier bias"}
 
@@ -149,7 +153,7 @@ def _dropdown(component_id: str, labels: dict[str, str], value: str) -> dcc.Drop
 
 
 def _view_skeleton(errors: dict) -> list:
-    query_error = errors.get("query") or "; ".join(f"{k}: {v}" for k, v in errors.items() if k != "query")
+    query_error = "; ".join(v if k == "query" or v.startswith(k) else f"{k}: {v}" for k, v in errors.items())
     return [
         html.Div(id=ids.EXPLORE_SUMMARY, className="summary"),
         html.Div(

@@ -17,18 +17,20 @@ from dataclasses import dataclass, fields
 from typing import Literal
 
 Rounding = Literal["keras", "slim", "divisible8", "smooth"]
-Padding = Literal["same", "floor"]
+Padding = Literal["same", "floor", "keras"]
 BatchNorm = Literal["none", "trainable", "all"]
 
 ROUNDINGS: tuple[str, ...] = ("keras", "slim", "divisible8", "smooth")
-PADDINGS: tuple[str, ...] = ("same", "floor")
+PADDINGS: tuple[str, ...] = ("same", "floor", "keras")
 BATCH_NORMS: tuple[str, ...] = ("none", "trainable", "all")
 MAX_CLASSES = 1_000_000
 
 KNOB_HELP: dict[str, str] = {
     "rounding": "channel rounding: keras int(d·α); slim max(int(d·α), 8); divisible8 (timm make_divisible); "
     "smooth (no rounding, continuous α and ρ)",
-    "padding": "same: out = ceil(in/stride); floor: out = floor(in/2) at stride 2 (old keras ZeroPadding)",
+    "padding": "same: out = ceil(in/stride) (TF-slim, timm, PyTorch padding=1); floor: out = floor(in/2) at "
+    "stride 2 (keras_applications 1.0.8 ZeroPadding + valid); keras: stem ceil(in/2), stride-2 depthwise "
+    "floor(in/2) (Keras 3 keras.applications.MobileNet)",
     "scale_first_layer": "apply α to the stem conv's 32 channels",
     "classes": "classifier outputs (paper 1000, slim checkpoints 1001)",
     "fc_bias": "count the classifier bias in params",

@@ -31,8 +31,20 @@ ALPHA_MAX = 4
 """Largest width multiplier accepted (the paper uses 0.25–1; timm and Keras go to 1.5–2)."""
 RESOLUTION_MAX = 4096
 """Largest input side accepted, in pixels."""
-FLOOR_PADDING_MIN_RESOLUTION = 32
-"""With ``padding="floor"`` a side below 32 shrinks to 0 after the five stride-2 layers."""
+MIN_RESOLUTION: dict[str, int] = {"same": 1, "floor": 32, "keras": 31}
+"""Smallest input side per padding at which every layer keeps a pixel: ``floor`` halves down five times
+(32); ``keras`` rounds the stem up, then halves down four times (31; Keras itself asks for 32 or more)."""
+
+
+def min_resolution(convention: Convention) -> int:
+    """The smallest input side, in pixels, that the convention's padding allows.
+
+    >>> min_resolution(Convention()), min_resolution(Convention(padding="keras"))
+    (1, 31)
+    """
+    return MIN_RESOLUTION[convention.padding]
+
+
 GRID_LIMIT = 10_000_000
 """Most design points one call evaluates or searches (a product of lists, a grid): about 1 GiB of results."""
 
@@ -149,18 +161,18 @@ def bounded_array(name: str, values: object, low: float, high: float, allowed: s
     return array
 
 
-def check_grid_size(what: str, *counts: int) -> None:
-    """Refuse a product of list lengths above :data:`GRID_LIMIT` with a message naming each length.
+def check_grid_size(what: str, *counts: int, limit: int = GRID_LIMIT) -> None:
+    """Refuse a product of list lengths above ``limit`` (:data:`GRID_LIMIT`) with a message naming each length.
 
     >>> check_grid_size("sweep", 20_000, 4_096)
     Traceback (most recent call last):
     ValueError: sweep: 20,000 × 4,096 = 81,920,000 design points is more than the limit of 10,000,000; use fewer or coarser values
     """
     total = math.prod(counts)
-    if total > GRID_LIMIT:
+    if total > limit:
         sizes = " × ".join(f"{c:,}" for c in counts)
         raise ValueError(
-            f"{what}: {sizes} = {total:,} design points is more than the limit of {GRID_LIMIT:,}; "
+            f"{what}: {sizes} = {total:,} design points is more than the limit of {limit:,}; "
             "use fewer or coarser values"
         )
 
@@ -193,7 +205,7 @@ def check_resolution_array(values: object, convention: Convention) -> np.ndarray
         return side
     if np.issubdtype(side.dtype, np.floating):
         first_bad("resolution", side, ~np.isfinite(side) | (side != np.round(side)), "whole pixels")
-    low = FLOOR_PADDING_MIN_RESOLUTION if convention.padding == "floor" else 1
+    low = min_resolution(convention)
     if not _within(side, low, RESOLUTION_MAX):
         first_bad("resolution", side, (side < low) | (side > RESOLUTION_MAX), f"{low} to {RESOLUTION_MAX} pixels")
     return side
@@ -237,11 +249,11 @@ def check_resolution(value: object, convention: Convention) -> int:
             f"resolution must be a positive integer number of pixels; got {shorten(value)} of type "
             f"{type(value).__name__}"
         )
-    low = FLOOR_PADDING_MIN_RESOLUTION if convention.padding == "floor" else 1
+    low = min_resolution(convention)
     if not low <= int(value) <= RESOLUTION_MAX:
         raise ValueError(
             f"resolution={shorten(value)} is out of range; allowed {low} to {RESOLUTION_MAX} pixels"
-            + (" with padding='floor'" if low > 1 else "")
+            + (f" with padding={convention.padding!r}" if low > 1 else "")
         )
     return int(value)
 

@@ -39,7 +39,9 @@ def layer_shapes(alpha, resolution, convention: Convention, ar) -> tuple[LayerSh
         if spec.kind in ("pool", "fc"):
             out_side = 1
         else:
-            out_side = output_side(side, spec.stride, convention.padding, ar, convention.smooth)
+            out_side = output_side(
+                side, spec.stride, convention.padding, ar, kind=spec.kind, smooth=convention.smooth
+            )
         shapes.append(LayerShape(spec, side, channels, out_side, out_channels))
         side, channels = out_side, out_channels
     return tuple(shapes)

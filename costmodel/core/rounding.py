@@ -7,8 +7,9 @@ Each rule is written once and works in either arithmetic of :mod:`costmodel.core
 >>> [scaled_channels(d, Fraction(1, 10), r, NUMERIC) for r in ("keras", "slim", "divisible8")
 ...  for d in (32, 1024)]
 [3, 102, 8, 102, 8, 104]
->>> output_side(7, 2, "same", NUMERIC), output_side(7, 2, "floor", NUMERIC)
-(4, 3)
+>>> [output_side(7, 2, padding, NUMERIC, kind=kind) for padding in ("same", "floor", "keras")
+...  for kind in ("conv", "dw")]
+[4, 4, 3, 3, 4, 3]
 """
 
 from __future__ import annotations
@@ -34,15 +35,24 @@ def scaled_channels(base: int, alpha, rounding: str, ar):
     raise ValueError(f"rounding={rounding!r} is not allowed")
 
 
-def output_side(side, stride: int, padding: str, ar, smooth: bool = False):
-    """Output side of a layer with input side ``side``.
+def output_side(side, stride: int, padding: str, ar, *, kind: str, smooth: bool = False):
+    """Output side of a layer of ``kind`` (``"conv"`` for the stem, ``"dw"``, ...) with input side ``side``.
 
-    same: ``ceil(in / stride)`` (TF SAME, PyTorch ``padding=k//2``); floor: ``floor(in / 2)`` at stride 2
-    (older keras.applications: ZeroPadding then valid). The smooth model divides without rounding.
+    - same: ``ceil(in / stride)`` at every layer (TF ``padding="SAME"`` as in TF-slim ``mobilenet_v1.py``;
+      PyTorch's symmetric ``padding=k//2`` as in timm).
+    - floor: ``floor(in / 2)`` at every stride-2 layer: ``ZeroPadding2D(((0, 1), (0, 1)))`` then a valid
+      3×3 stride-2 conv gives ``floor((in + 1 - 3) / 2) + 1`` (keras_applications 1.0.8 ``mobilenet.py``,
+      stem and depthwise alike).
+    - keras: the stem is ``Conv2D(padding="same")`` (ceil), the stride-2 depthwise layers are
+      ``ZeroPadding2D(((0, 1), (0, 1)))`` then ``DepthwiseConv2D(padding="valid")`` (floor)
+      (Keras 3.15.1 ``keras/src/applications/mobilenet.py``).
+
+    The smooth model divides without rounding.
     """
     if stride == 1:
         return side
     quotient = ar.div(side, stride)
     if smooth:
         return quotient
-    return ar.ceil(quotient) if padding == "same" else ar.floor(quotient)
+    rounds_up = padding == "same" or (padding == "keras" and kind == "conv")
+    return ar.ceil(quotient) if rounds_up else ar.floor(quotient)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from costmodel.core.presets import TERMS
+from costmodel.core.presets import FRAMEWORK_MODELS, FRAMEWORK_PRESET_NAMES, TERMS
 from costmodel.output.table import Column, ExportTable
 
 PARAMS_NOTE = (
@@ -31,34 +31,46 @@ PARAMS_NOTE = (
     "tools = every nn.Parameter, which adds BN γ and β (2 per channel)"
 )
 
+FRAMEWORK_PARAMS_NOTE = {
+    "keras": "keras = count_params(), every variable, which adds BN γ, β, moving mean and variance "
+    "(4 per channel; trainable: 2)",
+    "timm": "timm = every nn.Parameter of its model, which adds BN γ and β (2 per channel)",
+}
+
 NUMBER_COLUMNS: tuple[str, ...] = ("total", "params", *TERMS)
 SHOWN_COLUMNS: tuple[str, ...] = ("convention", "unit", *NUMBER_COLUMNS)
 
 
 def _title(table: pd.DataFrame) -> str:
     a = table.attrs
+    frameworks = [n for n in table["convention"] if n in FRAMEWORK_PRESET_NAMES]
+    counted = "reference PyTorch model" + "".join(f"; {n} row: {FRAMEWORK_MODELS[n]}" for n in frameworks)
     return (
         f"MobileNet v1, alpha={a['alpha']:g}, resolution={a['resolution']} (rho={a['rho']:.4g}), "
-        "reference PyTorch model, batch 1"
+        f"{counted}, batch 1"
     )
+
+
+def _table(table: pd.DataFrame, names) -> ExportTable:
+    columns = tuple(Column(c, c, "count" if c in NUMBER_COLUMNS else "text") for c in names)
+    return ExportTable(columns=columns, rows=tuple(table.to_dict("records")))
 
 
 def shown_table(table: pd.DataFrame) -> ExportTable:
     """The readable columns of the text and Markdown views."""
-    columns = tuple(Column(c, c, "count" if c in NUMBER_COLUMNS else "text") for c in SHOWN_COLUMNS)
-    return ExportTable(columns=columns, rows=tuple(table.to_dict("records")))
+    return _table(table, SHOWN_COLUMNS)
 
 
 def export_table(table: pd.DataFrame) -> ExportTable:
     """Every column, exact values (CSV and JSON)."""
-    columns = tuple(Column(c, c, "count" if c in NUMBER_COLUMNS else "text") for c in table.columns)
-    return ExportTable(columns=columns, rows=tuple(table.to_dict("records")))
+    return _table(table, table.columns)
 
 
 def _reasons(table: pd.DataFrame) -> list[str]:
     return [
         *(f"{row['convention']}: {row['why']} ({row['tool']})" for row in table.to_dict("records")),
         PARAMS_NOTE,
+        *(FRAMEWORK_PARAMS_NOTE[n] for n in table["convention"] if n in FRAMEWORK_PRESET_NAMES),
     ]
 
 

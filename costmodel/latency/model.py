@@ -39,14 +39,17 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from costmodel.core.arithmetic import NUMERIC
 from costmodel.core.convention import Convention
 from costmodel.core.design_point import (
     bounded_array,
     check_alpha_array,
     check_grid_size,
     check_resolution_array,
+    design_point,
 )
-from costmodel.core.report import report
+from costmodel.core.formulas import layer_metric
+from costmodel.core.network import layer_shapes
 from costmodel.latency.schema import LATENCY_MS_RANGE
 from costmodel.output.table import Column, ExportTable
 
@@ -71,20 +74,19 @@ TOLERANCE = 0.10
 MIN_POINTS = 3
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65_536)
 def _point_features(alpha: float, resolution: int) -> tuple[float, ...]:
-    table = report(alpha=alpha, resolution=resolution).table
-    macs = table.groupby("kind")["macs"].sum()
-    inputs = table.in_side**2 * table.in_channels
-    return (
-        1.0,
-        float(macs.get("conv", 0)),
-        float(macs.get("dw", 0)),
-        float(macs.get("pw", 0)),
-        float(macs.get("fc", 0)),
-        float((inputs + table.activations).sum()),
-        float(table.params.sum()),
-    )
+    """The features of one design point, from the layer shapes (the formulas of the report's table)."""
+    convention = Convention()
+    point = design_point(alpha, resolution=resolution, convention=convention)
+    macs = dict.fromkeys(("conv", "dw", "pw", "fc"), 0)
+    traffic = params = 0
+    for shape in layer_shapes(point.alpha, point.resolution, convention, NUMERIC):
+        if shape.spec.kind in macs:
+            macs[shape.spec.kind] += layer_metric("macs", shape, convention)
+        traffic += shape.in_side**2 * shape.in_channels + layer_metric("activations", shape, convention)
+        params += layer_metric("params", shape, convention)
+    return (1.0, *(float(macs[kind]) for kind in ("conv", "dw", "pw", "fc")), float(traffic), float(params))
 
 
 def features(alpha: object, resolution: object) -> pd.DataFrame:
@@ -120,9 +122,49 @@ def fit_relative(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def leave_one_out_errors(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Relative error of each point predicted by :func:`fit_relative` on all the other points."""
+    """Relative error of each point predicted by :func:`fit_relative` on all the other points, exactly.
+
+    Linear in the rows: the least-squares leave-one-out identity on the fit's active features (those with
+    positive coefficients) gives every row's left-out coefficients at once, ``c₋ᵢ = c − G⁻¹aᵢᵀ·eᵢ/(1 − hᵢ)``;
+    where that would break the non-negativity conditions (a coefficient turning negative, or a zero one
+    wanting to grow), that row alone is refitted with :func:`fit_relative`. So the result equals refitting
+    without each row, at the cost of one fit plus the few rows that change the active set.
+
+    >>> x = np.column_stack([np.ones(6), np.arange(1.0, 7.0)])
+    >>> y = np.array([3.1, 4.9, 7.2, 8.8, 11.1, 13.0])
+    >>> brute = [x[i] @ fit_relative(np.delete(x, i, 0), np.delete(y, i)) / y[i] - 1 for i in range(6)]
+    >>> bool(np.allclose(leave_one_out_errors(x, y), brute, atol=1e-12))
+    True
+    """
+    relative = x / y[:, None]  # the fit is ordinary least squares of relative @ c on 1
+    scale = np.linalg.norm(relative, axis=0)
+    scale[scale == 0] = 1.0
+    a = relative / scale
+    c = fit_relative(x, y) * scale  # coefficients of the scaled problem
+    active = c > 0
+    residual = 1.0 - a @ c
     errors = np.empty(len(y))
-    for i in range(len(y)):
+    refit = np.ones(len(y), dtype=bool)
+    if active.any() and len(y) > active.sum():
+        kept = a[:, active]
+        inverse = np.linalg.pinv(kept.T @ kept)
+        influence = kept @ inverse  # row i: (G⁻¹ aᵢᵀ)ᵀ
+        leverage = np.einsum("ij,ij->i", influence, kept)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            left_out = residual / (1.0 - leverage)  # 1 − aᵢ·c₋ᵢ, the left-out residual
+        delta = influence * left_out[:, None]  # c − c₋ᵢ on the active features
+        gradient = a.T @ residual  # Aᵀ(b − Ac): 0 on active features, ≤ 0 on inactive ones
+        inactive = ~active
+        wants = gradient[inactive][None, :] + delta @ (a[:, inactive].T @ kept).T - a[:, inactive] * left_out[:, None]
+        tolerance = 1e-9 * max(1.0, float(np.abs(gradient).max()))
+        refit = (
+            ~np.isfinite(left_out)
+            | (leverage > 1 - 1e-9)
+            | ((c[active][None, :] - delta) < -tolerance).any(axis=1)
+            | (wants > tolerance).any(axis=1)
+        )
+        errors = -left_out  # prediction / measured − 1 = aᵢ·c₋ᵢ − 1
+    for i in np.flatnonzero(refit):
         keep = np.arange(len(y)) != i
         errors[i] = x[i] @ fit_relative(x[keep], y[keep]) / y[i] - 1
     return errors

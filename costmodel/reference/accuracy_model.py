@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,7 @@ from costmodel.core.convention import Convention
 from costmodel.core.design_point import bounded_array, check_alpha_array, check_resolution_array, real_array
 from costmodel.output.table import Column, ExportTable
 from costmodel.reference.pareto import require_columns
+from costmodel.reference.tables import load_table
 
 TERMS: dict[int, tuple[str, ...]] = {
     1: ("1", "log_alpha", "log_rho"),
@@ -265,3 +267,22 @@ def accuracy_model_html(model: AccuracyModel) -> str:
         "<div class='mobilenet-accuracy-model'><strong>Accuracy model</strong>"
         f"{table.to_html()}<p><small>{html.escape(footer)}</small></p></div>"
     )
+
+
+TREND_RELEASES: dict[str, str] = {"float": "2018_02_22", "quant": "2018_08_02"}
+"""The TF-slim release whose checkpoints the default trend of each precision is fitted to (its most complete grid)."""
+
+
+@lru_cache(maxsize=2)
+def published_trend(dtype: str = "float") -> AccuracyModel:
+    """The default accuracy trend of ``dtype`` (``float`` or ``quant``): fitted to one precision of one TF-slim
+    release (:data:`TREND_RELEASES`), never to float and quant rows together. The dashboard and ``best
+    --estimate`` both use it, so they agree.
+
+    >>> round(float(published_trend("float").predict(0.84, 192)["top1_pct_estimate"].iloc[0]), 1)
+    68.3
+    """
+    if dtype not in TREND_RELEASES:
+        raise ValueError(f"dtype={dtype!r} is not allowed; choose from {', '.join(TREND_RELEASES)}")
+    slim = load_table("slim_checkpoints")
+    return AccuracyModel.fit(slim[(slim.release == TREND_RELEASES[dtype]) & (slim.dtype == dtype)])
