@@ -179,6 +179,23 @@ def build_report(point: DesignPoint, convention: Convention, preset_name: str = 
     return Report(point, convention, table, MappingProxyType(totals), _notes(point, convention), preset_name)
 
 
+def totals_at(
+    point: DesignPoint, convention: Convention, metrics: tuple[str, ...] = TOTAL_METRICS
+) -> dict[str, int | Fraction]:
+    """The totals of :func:`build_report` alone: one numeric pass over the layers, no table and no SymPy
+    (what a dashboard request needs for a convention it has not seen).
+
+    >>> from fractions import Fraction
+    >>> totals_at(design_point(0.5, rho=0.714), Convention(), ("macs", "params"))
+    {'macs': 76524800, 'params': 1320648}
+    >>> totals_at(design_point(0.5, rho=Fraction(5, 7), convention=Convention(rounding="smooth")),
+    ...           Convention(rounding="smooth"), ("macs",))
+    {'macs': 76524800}
+    """
+    shapes = layer_shapes(point.alpha, point.resolution, convention, NUMERIC)
+    return {m: _exact(sum(METRICS[m](s, convention) for s in shapes)) for m in metrics}
+
+
 def _counted(preset_name: str, shape, convention: Convention) -> dict[str, int]:
     if preset_name == "paper":
         return {}
