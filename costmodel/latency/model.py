@@ -56,7 +56,7 @@ from costmodel.core.design_point import (
 from costmodel.core.formulas import layer_metric
 from costmodel.core.network import layer_shapes
 from costmodel.latency.schema import LATENCY_MS_RANGE
-from costmodel.output.text import html_table
+from costmodel.output.table import Column, ExportTable
 from costmodel.reference.jackknife import DEFAULT_LEVEL, check_level, jackknife_plus
 
 FEATURES: tuple[str, ...] = (
@@ -370,10 +370,13 @@ def _checked_points(df: pd.DataFrame) -> pd.DataFrame:
 
 def latency_model_html(model: LatencyModel) -> str:
     """Coefficients in readable units, then the leave-one-out error (nn-Meter's ±10 % share)."""
-    rows = []
-    for name in FEATURES:
-        scale, unit = FEATURE_UNITS[name]
-        rows.append([name, f"{model.coefficients[name] * scale:.6g}", unit])
+    rows = tuple(
+        {"feature": name, "coefficient": f"{model.coefficients[name] * FEATURE_UNITS[name][0]:.6g}",
+         "unit": FEATURE_UNITS[name][1]}
+        for name in FEATURES
+    )  # fmt: skip
+    table = ExportTable(columns=(Column("feature", "feature"), Column("coefficient", "coefficient"),
+                                 Column("unit", "unit")), rows=rows)  # fmt: skip
     footer = (
         f"{len(model.loo_errors)} points; leave-one-out: {model.loo_within():.1%} within ±{TOLERANCE:.0%}, "
         f"RMSPE {model.loo_rmspe:.2f} %; in-sample RMSPE {model.fit_rmspe:.2f} %. "
@@ -382,5 +385,5 @@ def latency_model_html(model: LatencyModel) -> str:
     )
     return (
         "<div class='mobilenet-latency-model'><strong>Latency model</strong>"
-        f"{html_table(['feature', 'coefficient', 'unit'], rows)}<p><small>{html.escape(footer)}</small></p></div>"
+        f"{table.to_html()}<p><small>{html.escape(footer)}</small></p></div>"
     )

@@ -41,7 +41,7 @@ import pandas as pd
 from costmodel.core.architecture import BASE_RESOLUTION
 from costmodel.core.convention import Convention
 from costmodel.core.design_point import bounded_array, check_alpha_array, check_resolution_array, real_array
-from costmodel.output.text import html_table
+from costmodel.output.table import Column, ExportTable
 from costmodel.reference.jackknife import DEFAULT_LEVEL, check_level, jackknife_plus
 from costmodel.reference.pareto import require_columns
 from costmodel.reference.tables import load_table
@@ -280,7 +280,8 @@ class AccuracyModel:
 
 def accuracy_model_html(model: AccuracyModel) -> str:
     """The fitted terms, the range it was fitted on and the points it set aside as outliers."""
-    rows = [[term, f"{value:.4g}"] for term, value in model.terms.items()]
+    rows = tuple({"term": term, "coefficient": f"{value:.4g}"} for term, value in model.terms.items())
+    table = ExportTable(columns=(Column("term", "term"), Column("coefficient", "coefficient")), rows=rows)
     outliers = model.outliers
     flagged = ", ".join(
         f"{a:g}-{int(r)} (gap {g:+.2f})"
@@ -295,7 +296,7 @@ def accuracy_model_html(model: AccuracyModel) -> str:
     )
     return (
         "<div class='mobilenet-accuracy-model'><strong>Accuracy model</strong>"
-        f"{html_table(['term', 'coefficient'], rows)}<p><small>{html.escape(footer)}</small></p></div>"
+        f"{table.to_html()}<p><small>{html.escape(footer)}</small></p></div>"
     )
 
 
