@@ -19,6 +19,7 @@ COMMANDS: tuple[str, ...] = (
     "sweep",
     "check_reduction",
     "reconcile",
+    "export",
     "latency",
     "measure",
     "tables",
