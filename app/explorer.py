@@ -15,14 +15,17 @@ values (``alpha`` and ``side`` as typed text, ``side_mode`` "rho" or "resolution
 from __future__ import annotations
 
 import math
+import os
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode
 
-import numpy as np
 import sympy
 from costmodel.dashboard import ids
 
@@ -31,8 +34,8 @@ from costmodel.core.convention import BATCH_NORMS, PADDINGS, ROUNDINGS, Conventi
 from costmodel.core.design_point import check_alpha, check_alpha_for, design_point
 from costmodel.core.numbers import parse_decimal
 from costmodel.core.reduction import block_comparison
-from costmodel.core.report import Report, build_report, report
-from costmodel.core.symbolic import compiled_total, network_expressions
+from costmodel.core.report import Report, build_report, report, totals_at
+from costmodel.core.symbolic import network_expressions
 
 PAPER_ALPHAS = (0.25, 0.5, 0.75, 1.0)
 PAPER_RESOLUTIONS = (128, 160, 192, 224)
@@ -306,10 +309,13 @@ METRIC_SYMBOLS = {
 }
 
 
-@lru_cache(maxsize=32)
 def formulas_markdown(convention: Convention) -> str:
-    """The smooth closed forms (no rounding) of the convention as Markdown with MathJax ($$ … $$)."""
-    smooth = network_expressions(convention).smooth
+    """The smooth closed forms (no rounding) of the convention as Markdown with MathJax ($$ … $$).
+
+    This runs SymPy (a fraction of a second for a new convention): the dashboard asks
+    :data:`CLOSED_FORMS` for it, which builds it once per knob set away from the request.
+    """
+    smooth = network_expressions(replace(convention, rounding="smooth")).smooth
     lines = [
         "Closed forms of the smooth model (no rounding of channels or sides), in α and ρ:",
         "",
@@ -320,13 +326,78 @@ def formulas_markdown(convention: Convention) -> str:
     return "\n".join(lines)
 
 
+FORMULAS_PENDING = (
+    "Deriving the closed forms for these knobs (SymPy, once per knob set, off the request path); "
+    "they appear here in a moment."
+)
+
+
+class ClosedForms:
+    """The closed-form Markdown per knob set, built by one background thread, at most ``size`` kept.
+
+    :meth:`get` never runs SymPy in the caller: it returns the text when it is ready, else None and has
+    it derived in the background (the least recently asked knob sets are dropped past ``size``). The
+    channel rounding does not change the smooth model, so knob sets that differ only in it share one.
+    """
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self._lock = threading.Lock()
+        self._texts: OrderedDict[Convention, Future] = OrderedDict()
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_pid: int | None = None
+
+    def _executor(self) -> ThreadPoolExecutor:
+        if self._pool is None or self._pool_pid != os.getpid():  # threads do not survive a fork
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="closed-forms")
+            self._pool_pid = os.getpid()
+        return self._pool
+
+    def _entry(self, convention: Convention) -> Future:
+        key = replace(convention, rounding="smooth")
+        with self._lock:
+            future = self._texts.get(key)
+            if future is None or (future.done() and future.exception() is not None):
+                future = self._executor().submit(formulas_markdown, key)
+                self._texts[key] = future
+            self._texts.move_to_end(key)
+            while len(self._texts) > self.size:
+                self._texts.popitem(last=False)
+        return future
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def get(self, convention: Convention) -> str | None:
+        """The closed forms of ``convention`` if derived, else None (and they are being derived)."""
+        future = self._entry(convention)
+        return future.result() if future.done() and future.exception() is None else None
+
+    def wait(self, convention: Convention, timeout: float | None = None) -> str:
+        """The closed forms of ``convention``, waiting for them (for warming up and for tests)."""
+        return self._entry(convention).result(timeout)
+
+
+CLOSED_FORMS = ClosedForms()
+
+
+def closed_forms(search: str | None) -> tuple[str, bool]:
+    """The closed forms for the URL's knobs, and whether they are final (else a note, and ask again).
+
+    >>> _ = CLOSED_FORMS.wait(Convention())  # what the server does before its first request
+    >>> text, final = closed_forms("?alpha=0.5&rounding=keras")  # same smooth model as the default
+    >>> final, text.startswith("Closed forms of the smooth model")
+    (True, True)
+    """
+    text = CLOSED_FORMS.get(convention_of(parse_query(search)[0]))
+    return (text, True) if text is not None else (FORMULAS_PENDING, False)
+
+
 def smooth_values(r: Report) -> dict[str, float]:
-    """The smooth model's totals at the report's α and 224·ρ (from precompiled NumPy functions)."""
+    """The smooth model's totals at the report's α and 224·ρ (one numeric pass, no SymPy)."""
     smooth = replace(r.convention, rounding="smooth")
-    side = float(r.point.rho) * BASE_RESOLUTION
-    return {
-        m: float(compiled_total(m, smooth)(np.float64(r.alpha), np.float64(side))) for m in FORMULA_METRICS
-    }
+    point = design_point(r.point.alpha, rho=r.point.rho, convention=smooth)
+    return {m: float(v) for m, v in totals_at(point, smooth, FORMULA_METRICS).items()}
 
 
 REDUCTION_COLUMNS = (
@@ -379,9 +450,9 @@ def summary(r: Report) -> str:
 
 
 def warm() -> None:
-    """Build the default convention's expressions, LaTeX and compiled functions before the first request."""
+    """Build the default convention's closed forms (SymPy) and first view before the first request."""
     r = report()
-    formulas_markdown(r.convention)
+    CLOSED_FORMS.wait(r.convention)
     smooth_values(r)
     reduction_rows(r)
 

@@ -22,7 +22,7 @@ from costmodel.dashboard.explorer import parse_query, report_of
 from costmodel.core.numbers import parse_decimal, shorten
 from costmodel.latency.axis import with_latency
 from costmodel.latency.model import LatencyModel
-from costmodel.latency.store import LatencyStore
+from costmodel.latency.store import DatasetError, LatencyStore
 from costmodel.reference.accuracy_model import AccuracyModel, published_trend
 from costmodel.reference.budget import best_estimate, best_reference, check_budget, with_costs
 from costmodel.reference.pareto import pareto_front
@@ -104,7 +104,11 @@ def latency_source_options(db=None) -> list[dict]:
      {'label': 'measured on dataset tflite-pixel2-cpu-float', 'value': 'measured:tflite-pixel2-cpu-float'}]
     """
     options = [{"label": "published with each source (TF Lite hosted tables)", "value": PUBLISHED_LATENCY}]
-    for name in LatencyStore(db).names():
+    try:
+        names = LatencyStore(db).names()
+    except DatasetError as error:  # shown in the dropdown itself, the published latencies still work
+        return [*options, {"label": f"stored datasets unavailable: {error}", "value": "unavailable", "disabled": True}]
+    for name in names:
         options += [
             {"label": f"{mode} on dataset {name}", "value": f"{mode}:{name}"} for mode in LATENCY_MODES
         ]
@@ -140,6 +144,17 @@ def selected(chosen_sources: object, dtypes: object, x: str, latency_source: obj
         mode, name = dataset
         rows = with_latency(rows, name, mode=mode, db=default_db()).assign(device=f"{mode} on {name}")
     return rows[rows[x].notna()].reset_index(drop=True)
+
+
+def interval_text(low: float, high: float) -> str:
+    """``12.3–14.5 ms``, or ``unbounded`` when the dataset has too few points for the level.
+
+    >>> interval_text(12.34, 14.5), interval_text(1.0, float("inf"))
+    ('12.3–14.5 ms', 'unbounded')
+    """
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return "unbounded"
+    return f"{low:.1f}–{high:.1f} ms"
 
 
 def default_db() -> str | None:
@@ -313,12 +328,14 @@ def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text, latency
     )
     if dataset is not None:
         mode, name = dataset
-        latency = float(with_latency(pd.DataFrame({"alpha": [estimate.alpha], "resolution": [estimate.resolution]}),
-                                     name, mode="predicted", db=default_db()).latency_ms.iloc[0])  # fmt: skip
+        band = with_latency(pd.DataFrame({"alpha": [estimate.alpha], "resolution": [estimate.resolution]}),
+                            name, mode="predicted", db=default_db()).iloc[0]  # fmt: skip
+        latency = float(band.latency_ms)
         design = {"label": estimate.label, "x": latency, "top1": estimate.estimates[dtype]}
         point_text += (
-            f" Latency on dataset {name}: {'measured where it has the configuration' if mode == 'measured' else 'predicted by its latency model'}"
-            f"; the design point's {latency:.1f} ms is predicted by the dataset's latency model."
+            f" Latency on dataset {name}: {'measured where it has the configuration' if mode == 'measured' else 'predicted by its latency model, with its 90 % interval as error bars'}"
+            f"; the design point's {latency:.1f} ms (90 % interval {interval_text(band.latency_low_ms, band.latency_high_ms)})"
+            " is predicted by the dataset's latency model."
         )
     elif x == "latency_ms":
         latencies = modelled_latencies(estimate, chosen_sources, list(estimate.estimates))

@@ -46,6 +46,8 @@ _EXPORTS: dict[str, str] = {
     "report": "costmodel.core.report",
     "rho": "costmodel.core.arithmetic",
     "table_names": "costmodel.reference.tables",
+    "to_keras": "costmodel.counting.frameworks",
+    "to_torch": "costmodel.counting.frameworks",
     "with_costs": "costmodel.reference.budget",
 }
 """Public name → module that defines it; imported on first use so that a cold CLI stays fast."""

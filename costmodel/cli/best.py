@@ -132,13 +132,23 @@ def _shown(value) -> str:
     return str(value)
 
 
+INTERVALS = (
+    ("top1_pct_estimate", "top1_pct_low", "top1_pct_high"),
+    ("latency_ms", "latency_low_ms", "latency_high_ms"),
+)
+"""A value and its interval's bounds, as the answer's columns name them."""
+
+
 def _formatted(frame, args: argparse.Namespace, note: str) -> str:
     if args.format == "csv":
         return frame_as_csv(frame)
     frame = frame.copy()
-    for column in ("top1_pct_estimate", "latency_ms"):
+    for column in ("top1_pct_estimate", "top1_pct_low", "top1_pct_high"):
         if column in frame.columns:
             frame[column] = frame[column].astype(float).round(1)
+    for column in ("latency_ms", "latency_low_ms", "latency_high_ms"):
+        if column in frame.columns:
+            frame[column] = frame[column].astype(float).round(2 if frame[column].abs().min() < 10 else 1)
     if args.all:
         shown = frame.drop(columns=["source"], errors="ignore").apply(lambda column: column.map(_shown))
         count = f"{len(frame):,} configuration(s)" + ("; --format csv adds the sources" if "source" in frame else "")
@@ -146,4 +156,7 @@ def _formatted(frame, args: argparse.Namespace, note: str) -> str:
     row = frame.iloc[0]
     width = max(len(str(k)) for k in frame.columns)
     lines = [f"{str(k).ljust(width)}  {_shown(v)}" for k, v in row.items()]
+    intervals = [f"{name} {row[low]:.1f} to {row[high]:.1f}" for name, low, high in INTERVALS if low in row.index]
+    if intervals:
+        note += "; 90 % jackknife+ intervals: " + ", ".join(intervals)
     return "\n".join([*lines, f"({note})"])

@@ -21,7 +21,7 @@ from costmodel.core.reduction import (
     table3_rows,
 )
 from costmodel.core.report import report
-from costmodel.output.text import markdown_table
+from costmodel.output.frame_format import frame_as_text, frame_table
 
 FORMATS = ("text", "markdown", "csv", "json")
 
@@ -66,10 +66,7 @@ def run(args: argparse.Namespace) -> int:
         }  # fmt: skip
         write_output(json.dumps(payload, indent=2, default=int), args.output, force=args.force)
         return 0
-    if args.format == "markdown":
-        table = markdown_table(list(blocks.columns), [[str(v) for v in row] for row in blocks.to_numpy()])
-    else:
-        table = blocks.to_string(index=False)
+    table = frame_table(blocks).to_markdown() if args.format == "markdown" else frame_as_text(blocks)
     r = report(**point, **knobs)
     at_paper_point = r.alpha == 1 and r.resolution == 224 and r.convention == report().convention
     where = "" if at_paper_point else f" at alpha={r.alpha:g}, resolution={r.resolution} (the paper prints alpha=1, 224)"
@@ -80,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         table,
         "",
         "Paper Table 3 (D_K=3, M=N=512, D_F=14):",
-        table3_rows().to_string(index=False),
+        frame_as_text(table3_rows()),
         "",
         f"Conv MobileNet (as paper Table 4){where}: {conv['macs']:,} MACs, {conv['params']:,} params",
         f"Shallow MobileNet (as paper Table 5){where}: {shallow['macs']:,} MACs, {shallow['params']:,} params",

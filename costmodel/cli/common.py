@@ -113,34 +113,39 @@ def add_grid_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--resolution", default="128,160,192,224", help="input sides in pixels, or ranges")
 
 
-def add_knob_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--rounding``, ``--padding``, ``--no-scale-first-layer``, ``--classes``, ``--no-fc-bias``, ``--bn``."""
+def add_knob_arguments(parser: argparse.ArgumentParser, *, given_only: bool = False) -> None:
+    """``--rounding``, ``--padding``, ``--no-scale-first-layer``, ``--classes``, ``--no-fc-bias``, ``--bn``.
+
+    ``given_only``: a knob not on the command line is left out of :func:`knobs_from` (so that a framework
+    preset such as ``keras`` fills in the knobs its model fixes) instead of taking the paper's default.
+    """
     group = parser.add_argument_group("variant knobs (defaults reproduce the paper)")
-    group.add_argument("--rounding", choices=ROUNDINGS, default="slim", help=KNOB_HELP["rounding"])
-    group.add_argument("--padding", choices=PADDINGS, default="same", help=KNOB_HELP["padding"])
+
+    def default(value):
+        return argparse.SUPPRESS if given_only else value
+
+    group.add_argument("--rounding", choices=ROUNDINGS, default=default("slim"), help=KNOB_HELP["rounding"])
+    group.add_argument("--padding", choices=PADDINGS, default=default("same"), help=KNOB_HELP["padding"])
     group.add_argument(
         "--no-scale-first-layer",
         dest="scale_first_layer",
         action="store_false",
+        default=default(True),
         help="do not " + KNOB_HELP["scale_first_layer"],
     )
-    group.add_argument("--classes", type=integer_argument("--classes"), default=1000, help=KNOB_HELP["classes"])
     group.add_argument(
-        "--no-fc-bias", dest="fc_bias", action="store_false", help="do not " + KNOB_HELP["fc_bias"]
+        "--classes", type=integer_argument("--classes"), default=default(1000), help=KNOB_HELP["classes"]
     )
-    group.add_argument("--bn", choices=BATCH_NORMS, default="none", help=KNOB_HELP["bn"])
+    group.add_argument(
+        "--no-fc-bias", dest="fc_bias", action="store_false", default=default(True), help="do not " + KNOB_HELP["fc_bias"]
+    )
+    group.add_argument("--bn", choices=BATCH_NORMS, default=default("none"), help=KNOB_HELP["bn"])
 
 
 def knobs_from(args: argparse.Namespace) -> dict[str, object]:
-    """The knob keywords parsed by :func:`add_knob_arguments`."""
-    return {
-        "rounding": args.rounding,
-        "padding": args.padding,
-        "scale_first_layer": args.scale_first_layer,
-        "classes": args.classes,
-        "fc_bias": args.fc_bias,
-        "bn": args.bn,
-    }
+    """The knob keywords parsed by :func:`add_knob_arguments` (only those given, under ``given_only``)."""
+    names = ("rounding", "padding", "scale_first_layer", "classes", "fc_bias", "bn")
+    return {name: getattr(args, name) for name in names if hasattr(args, name)}
 
 
 def convention_of(args: argparse.Namespace) -> Convention:

@@ -36,7 +36,7 @@ def register(subparsers) -> None:
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument("-o", "--output", help="write to this file instead of standard output")
     add_force_argument(parser)
-    add_knob_arguments(parser)
+    add_knob_arguments(parser, given_only=True)
     parser.set_defaults(run=run)
 
 

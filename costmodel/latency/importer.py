@@ -83,6 +83,9 @@ def read_source(path_or_text: str | bytes | os.PathLike) -> tuple[str, str | Non
     if isinstance(path_or_text, os.PathLike):
         path = Path(path_or_text)
         name = path.name
+        if path.exists() and not path.is_file():
+            kind = "a folder" if path.is_dir() else "not a regular file (a device, pipe or socket)"
+            raise LatencyImportError([f"file {str(path)!r} is {kind}; give a CSV file or a benchmark_model log"])
         if not path.is_file():
             raise LatencyImportError([f"file {str(path)!r}: no such file"])
         size = path.stat().st_size

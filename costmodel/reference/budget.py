@@ -195,8 +195,8 @@ def fitting_estimates(
 
     Searches alpha from the model's fitted range in steps of ``alpha_step`` and every integer resolution
     of the fitted range (or ``resolutions``), with exact costs. The answer is labelled as an estimate:
-    its accuracy is ``top1_pct_estimate`` and ``estimate`` is True. Latency budgets need a latency
-    model and are not taken here.
+    its accuracy is ``top1_pct_estimate`` (with its 90 % interval, ``top1_pct_low`` to ``top1_pct_high``) and
+    ``estimate`` is True. Latency budgets need a latency model and are not taken here.
     """
     budgets = _budgets(macs, params, None)
     if not isinstance(model, AccuracyModel):
@@ -212,9 +212,9 @@ def fitting_estimates(
     check_grid_size(f"best_estimate(alpha_step={shorten(alpha_step)})", math.floor((high - low) / step) + 2, sides.size)
     alphas = check_alpha_array(np.unique(np.round(np.append(np.arange(low, high, step), high), 6)), convention)
     grid = evaluate(alphas, sides, metrics=["macs", "params"], grid=True, **knobs)
-    grid["top1_pct_estimate"] = model.predict(grid["alpha"], grid["resolution"])[
-        "top1_pct_estimate"
-    ].to_numpy()
+    predicted = model.predict(grid["alpha"], grid["resolution"])
+    for column in ("top1_pct_estimate", "top1_pct_low", "top1_pct_high"):
+        grid[column] = predicted[column].to_numpy()
     grid["estimate"] = True
 
     def label(row):
