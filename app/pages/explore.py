@@ -34,9 +34,9 @@ ROUNDING_LABELS = {
     "smooth": "smooth (no rounding)",
 }
 PADDING_LABELS = {
-    "same": "same: ceil(in/stride) (TF-slim, timm)",
-    "floor": "floor: floor(in/2) at stride 2 (keras_applications)",
-    "keras": "keras: stem ceil, depthwise floor (Keras 3)",
+    "same": "same: ceil(in/2) (slim, timm)",
+    "floor": "floor: floor(in/2) (keras_apps)",
+    "keras": "keras: stem ceil, dw floor (Keras 3)",
 }
 BN_LABELS = {"none": "not counted", "trainable": "γ, β", "all": "γ, β, mean, variance"}
 FLAG_LABELS = {"scale_first_layer": "α scales the first conv", "fc_bias": "count classifier bias"}
