@@ -40,9 +40,16 @@ def layout(**_query) -> html.Div:
             html.H3("What each counter adds to the paper's mult-adds"),
             dcc.Graph(id=ids.CONVENTIONS_GRAPH, config={"displaylogo": False}, className="graph"),
             html.H3("Reconciliation table"),
+            html.P(
+                "The params column is the same for every counter: they all count the parameters of the one "
+                "reference PyTorch model, which carries batch norm (γ and β of every channel) beyond the "
+                "paper's count; the paper row gives the paper's convention.",
+                className="muted",
+            ),
             dash_table.DataTable(
                 id=ids.CONVENTIONS_TABLE,
                 columns=[{"name": c, "id": c} for c in COLUMNS],
+                style_table={"overflowX": "auto"},
                 style_cell={
                     "fontFamily": FONT,
                     "fontSize": 12.5,

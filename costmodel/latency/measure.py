@@ -7,8 +7,9 @@ thread, sequential execution), fed one random float32 image of batch 1. LiteRT: 
 ``threads`` and LiteRT's default CPU path (the XNNPACK delegate, as ``benchmark_model`` uses by default), its
 random input set once; a timed run is one ``invoke()``. Each model first gets ``warmup`` untimed runs; then the
 timed runs go round the grid, one run of each model in turn, ``runs`` rounds, so a burst of load from other
-processes spreads over all points instead of distorting one; a model shorter than :data:`REWARM_MS` gets a few
-untimed runs right before each timed one (:func:`rewarm_count`), so it is timed with its own data in the caches. Each run is timed alone on one of :data:`CLOCKS`: by default the calling thread's
+processes spreads over all points instead of distorting one; each timed run follows untimed re-warm runs of
+the same model (one, or more for a model shorter than :data:`REWARM_MS`: :func:`rewarm_count`), so it is timed
+with its own data in the caches, as in back-to-back runs. Each run is timed alone on one of :data:`CLOCKS`: by default the calling thread's
 CPU time with one thread (the latency of an unshared core) and the wall clock with more. The record keeps the
 median (as ``latency_ms``), p10, p90, min and standard deviation in milliseconds, the run count, the thread
 count, the dtype, the CPU model (``/proc/cpuinfo``) as the device, the runtime and its version, and the clock
@@ -48,7 +49,7 @@ MAX_THREADS = 256
 MAX_RUNS = 100_000
 MAX_POINTS = 100
 REWARM_MS = 2.0
-"""A model faster than this gets untimed re-warm runs adding up to about this before each timed run."""
+"""Every model gets one untimed re-warm run before each timed run; a faster one, runs adding up to about this."""
 MAX_REWARM_MS = 1000.0
 MAX_REWARM_RUNS = 1000
 """Most (alpha, resolution) pairs one measurement takes (all their sessions are open at once)."""
@@ -195,20 +196,21 @@ def _check_count(name: str, value: object, low: int, high: int) -> int:
 
 
 def rewarm_count(run_ms: float | None, rewarm_ms: float = REWARM_MS) -> int:
-    """Untimed runs of a model right before each of its timed runs: enough to fill ``rewarm_ms`` for a short model.
+    """Untimed runs of a model right before each of its timed runs: one, or enough to fill ``rewarm_ms``.
 
     Interleaving puts each model's timed run right after the other models' runs, which have filled the caches
-    with their own weights and activations; a model shorter than ``rewarm_ms`` would then spend a large part of
-    its run on cache misses the same model does not have when run back to back, as ``benchmark_model`` runs it
-    (the 0.25_128 network took 0.70-0.89 ms in a sweep against 0.50 ms alone; see docs/latency.md). Longer models
-    get none: their own first layers refill the caches early in the run.
+    with their own weights and activations; the model then spends part of its run on cache misses it does not
+    have when run back to back, as ``benchmark_model`` runs it (the 0.25_128 network took 0.70 ms right after
+    1.0_224 against 0.53 ms right after itself; see docs/latency.md). So every model gets one untimed run first,
+    and a model shorter than ``rewarm_ms`` as many as add up to it. ``rewarm_ms=0`` (or no warm-up to know the
+    run time from) turns it off.
 
     >>> rewarm_count(0.5), rewarm_count(1.5), rewarm_count(14.0), rewarm_count(None), rewarm_count(0.5, 0)
-    (4, 2, 0, 0, 0)
+    (4, 2, 1, 0, 0)
     """
-    if run_ms is None or run_ms <= 0 or run_ms >= rewarm_ms:
+    if run_ms is None or run_ms <= 0 or rewarm_ms == 0:
         return 0
-    return min(math.ceil(rewarm_ms / run_ms), MAX_REWARM_RUNS)
+    return min(max(1, math.ceil(rewarm_ms / run_ms)), MAX_REWARM_RUNS)
 
 
 def export_folder(folder: str | os.PathLike | None, option: str, force: bool) -> Path | None:
