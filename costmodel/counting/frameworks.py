@@ -20,7 +20,6 @@ flatten. No dropout. The smooth model has no whole channels, so it has no model.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from fractions import Fraction
 
 from costmodel.core.arithmetic import NUMERIC
@@ -28,6 +27,8 @@ from costmodel.core.convention import convention_from
 from costmodel.core.design_point import check_alpha_for, design_point
 from costmodel.core.formulas import LayerShape
 from costmodel.core.network import INPUT_CHANNELS, layer_shapes
+from costmodel.core.rounding import pads_after
+from costmodel.counting.reference_model import torch_model
 
 EXTRA = 'pip install "mobilenet-costmodel[frameworks]"'
 
@@ -47,20 +48,15 @@ def model_shapes(
     return layer_shapes(Fraction(point.alpha), point.resolution, convention, NUMERIC)
 
 
-def pads_after(shape: LayerShape, padding: str) -> bool:
-    """True where the layer pads one pixel after (right, bottom) and then convolves valid (floor(in/2))."""
-    if shape.spec.stride != 2:
-        return False
-    return padding == "floor" or (padding == "keras" and shape.spec.kind == "dw")
-
-
 def _require(module: str):
+    """Import an optional library, or say which install brings it."""
     import importlib
 
     try:
         return importlib.import_module(module)
     except ImportError as error:
-        raise ImportError(f"{module} is not installed; {EXTRA} installs it ({error})") from error
+        how = "install torch first (its own wheel), then " + EXTRA if module == "torch" else EXTRA + " installs it"
+        raise ImportError(f"{module} is not installed ({error}); {how}") from error
 
 
 def to_torch(alpha: object = 1.0, rho: object = None, *, resolution: object = None, **knobs):
@@ -79,35 +75,9 @@ def to_torch(alpha: object = 1.0, rho: object = None, *, resolution: object = No
     >>> m(torch.zeros(1, 3, 239, 239)).shape
     torch.Size([1, 1000])
     """
-    torch = _require("torch")
-    nn = torch.nn
+    _require("torch")
     convention = convention_from(knobs)
-    layers: OrderedDict[str, object] = OrderedDict()
-    for s in model_shapes(alpha, rho, resolution=resolution, **knobs):
-        kind, kernel = s.spec.kind, s.spec.kernel
-        if kind == "pool":
-            layers[s.spec.name] = nn.AdaptiveAvgPool2d(1)
-        elif kind == "fc":
-            layers[s.spec.name] = nn.Conv2d(s.in_channels, s.out_channels, 1, bias=convention.fc_bias)
-        else:
-            explicit = pads_after(s, convention.padding)
-            block: OrderedDict[str, object] = OrderedDict()
-            if explicit:
-                block["pad"] = nn.ZeroPad2d((0, 1, 0, 1))
-            block["conv"] = nn.Conv2d(
-                s.in_channels,
-                s.out_channels,
-                kernel,
-                stride=s.spec.stride,
-                padding=0 if explicit else kernel // 2,
-                groups=s.in_channels if kind == "dw" else 1,
-                bias=False,
-            )
-            block["bn"] = nn.BatchNorm2d(s.out_channels)
-            block["relu"] = nn.ReLU6()
-            layers[s.spec.name] = nn.Sequential(block)
-    layers["Flatten"] = nn.Flatten()
-    return nn.Sequential(layers).eval()
+    return torch_model(model_shapes(alpha, rho, resolution=resolution, **knobs), convention)
 
 
 def to_keras(alpha: object = 1.0, rho: object = None, *, resolution: object = None, **knobs):
@@ -132,7 +102,7 @@ def to_keras(alpha: object = 1.0, rho: object = None, *, resolution: object = No
         if kind == "fc":
             x = layers.Conv2D(s.out_channels, 1, use_bias=convention.fc_bias, name=name)(x)
             continue
-        explicit = pads_after(s, convention.padding)
+        explicit = pads_after(kind, s.spec.stride, convention.padding)
         if explicit:
             x = layers.ZeroPadding2D(((0, 1), (0, 1)), name=f"{name}_pad")(x)
         padding = "valid" if explicit else "same"
