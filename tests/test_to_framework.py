@@ -27,6 +27,7 @@ def report_of(case, bn):
     return costmodel.report(alpha=case["alpha"], resolution=case["resolution"], bn=bn, **knobs)
 
 
+@pytest.mark.slow  # a forward pass per case, 1-3 s each here
 @pytest.mark.parametrize("case", CASES, ids=ids)
 def test_to_torch_equals_the_report(case):
     model = costmodel.to_torch(**case)
