@@ -1,8 +1,8 @@
 """Formatting a :class:`~costmodel.core.report.Report` as text, CSV, Markdown, LaTeX, HTML and JSON.
 
 Counting happens elsewhere; this module builds the report's :class:`~costmodel.output.table.ExportTable`
-and writes through it, adding the title, totals and convention around the table. Exports keep exact integers; the text
-and HTML views add thousands separators and shares of the total.
+and writes through it, adding the title, totals and convention around the table. Exports keep exact
+integers; the text and HTML views add thousands separators and shares of the total.
 """
 
 from __future__ import annotations
