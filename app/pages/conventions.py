@@ -18,7 +18,7 @@ dash.register_page(
 )
 
 FONT = "Inter, 'Segoe UI', Helvetica, Arial, sans-serif"
-COLUMNS = ("convention", "tool", "unit", "total", "as MACs", "vs paper", "params", "why")
+COLUMNS = ("convention", "tool", "unit", "total", "as MACs", "vs paper", "params", "trainable", "why")
 
 
 def layout(**_query) -> html.Div:
@@ -65,7 +65,7 @@ def layout(**_query) -> html.Div:
                     ),
                     *(
                         {"if": {"column_id": c}, "whiteSpace": "nowrap"}
-                        for c in ("total", "as MACs", "vs paper", "params")
+                        for c in ("total", "as MACs", "vs paper", "params", "trainable")
                     ),
                 ],
                 style_data_conditional=[
@@ -91,7 +91,7 @@ def layout(**_query) -> html.Div:
 )
 def show_reconciliation(search):
     view = conventions.conventions_view(search)
-    message = "; ".join((*view.notes, view.error))
+    message = "; ".join(part for part in (*view.notes, view.error) if part)
     if view.table is None:
         return f"Counting conventions for {view.title}", message, {}, [], "/explore" + (search or "")
     figure = make_reconcile_figure(view.table)
