@@ -9,7 +9,15 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-from costmodel.core.convention import BATCH_NORMS, KNOB_HELP, PADDINGS, ROUNDINGS, Convention
+from costmodel.core.convention import (
+    BATCH_NORMS,
+    DTYPES,
+    KNOB_HELP,
+    PADDINGS,
+    PLANNERS,
+    ROUNDINGS,
+    Convention,
+)
 from costmodel.core.numbers import parse_decimal
 from costmodel.latency import DB_ENV
 
@@ -116,7 +124,8 @@ def add_grid_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_knob_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--rounding``, ``--padding``, ``--no-scale-first-layer``, ``--classes``, ``--no-fc-bias``, ``--bn``."""
+    """``--rounding``, ``--padding``, ``--no-scale-first-layer``, ``--classes``, ``--no-fc-bias``, ``--bn``,
+    ``--dtype``, ``--input-channels``, ``--planner``."""
     group = parser.add_argument_group("variant knobs (defaults reproduce the paper)")
     group.add_argument("--rounding", choices=ROUNDINGS, default="slim", help=KNOB_HELP["rounding"])
     group.add_argument("--padding", choices=PADDINGS, default="same", help=KNOB_HELP["padding"])
@@ -131,6 +140,11 @@ def add_knob_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-fc-bias", dest="fc_bias", action="store_false", help="do not " + KNOB_HELP["fc_bias"]
     )
     group.add_argument("--bn", choices=BATCH_NORMS, default="none", help=KNOB_HELP["bn"])
+    group.add_argument("--dtype", choices=DTYPES, default="float32", help=KNOB_HELP["dtype"])
+    group.add_argument(
+        "--input-channels", type=integer_argument("--input-channels"), default=3, help=KNOB_HELP["input_channels"]
+    )
+    group.add_argument("--planner", choices=PLANNERS, default="chain", help=KNOB_HELP["planner"])
 
 
 def knobs_from(args: argparse.Namespace) -> dict[str, object]:
@@ -142,6 +156,9 @@ def knobs_from(args: argparse.Namespace) -> dict[str, object]:
         "classes": args.classes,
         "fc_bias": args.fc_bias,
         "bn": args.bn,
+        "dtype": args.dtype,
+        "input_channels": args.input_channels,
+        "planner": args.planner,
     }
 
 

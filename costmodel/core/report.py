@@ -22,7 +22,7 @@ from costmodel.core import report_format as render
 from costmodel.core.arithmetic import NUMERIC
 from costmodel.core.convention import Convention, convention_from
 from costmodel.core.design_point import DesignPoint, design_point
-from costmodel.core.formulas import METRICS, TOTAL_METRICS
+from costmodel.core.formulas import LAYER_METRICS, MAXIMA, METRICS, RATIOS, SUMMED
 from costmodel.core.network import layer_shapes
 from costmodel.core.presets import TERMS, check_reference_convention, layer_counts, preset
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 TABLE_COLUMNS: tuple[str, ...] = (
     "layer", "kind", "block", "kernel", "stride",
     "in_side", "in_channels", "out_side", "out_channels",
-    *TOTAL_METRICS,
+    *LAYER_METRICS,
 )  # fmt: skip
 """Columns of :attr:`Report.table`; the cost columns are the metrics of :data:`~costmodel.core.formulas.METRICS`."""
 
@@ -53,11 +53,17 @@ def _exact(value):
 class Report:
     """Costs of MobileNet v1 at one design point under one convention.
 
-    ``totals`` maps each metric (weights, bias, bn_params, params, macs, flops, activations) to an exact
-    Python int (a ``Fraction`` under the smooth model); ``table`` has one row per layer, columns
-    :data:`TABLE_COLUMNS`; ``notes`` says how the input was interpreted (e.g. ρ snapped to pixels).
-    ``preset`` names the counting preset; under any preset but ``"paper"`` the table and totals also
-    have :data:`COUNTED_COLUMNS`.
+    ``totals`` maps each metric of :data:`~costmodel.core.formulas.TOTAL_METRICS` (weights, bias, bn_params,
+    params, macs, flops, activations, weight_bytes, flash_bytes, traffic_bytes, peak_activation_bytes,
+    intensity) to an exact Python int (a ``Fraction`` under the smooth model, and for ``intensity``);
+    ``peak_layer`` is an attribute, not a total: the name of the first layer whose ``buffer_bytes`` is the
+    peak. ``table`` has one row per layer, columns :data:`TABLE_COLUMNS`; ``notes`` says how the input was
+    interpreted (e.g. ρ snapped to pixels). ``preset`` names the counting preset; under any preset but
+    ``"paper"`` the table and totals also have :data:`COUNTED_COLUMNS`.
+
+    >>> r = report(alpha=1.0, resolution=224, dtype="int8")
+    >>> r.totals["weight_bytes"], r.totals["peak_activation_bytes"], r.peak_layer
+    (4256864, 1204224, 'Conv2d_1_pointwise')
     """
 
     point: DesignPoint
@@ -66,6 +72,7 @@ class Report:
     totals: Mapping[str, int | Fraction]
     notes: tuple[str, ...]
     preset: str = "paper"
+    peak_layer: str = ""
 
     @property
     def alpha(self) -> float:
@@ -163,12 +170,19 @@ def build_report(point: DesignPoint, convention: Convention, preset_name: str = 
         for s in shapes
     ]
     extra = () if preset_name == "paper" else COUNTED_COLUMNS
-    totals = {m: _exact(sum(row[m] for row in rows)) for m in (*TOTAL_METRICS, *extra)}
+    totals = {m: _exact(sum(row[layer] for row in rows)) for m, layer in SUMMED.items()}
+    peaks = {m: max(rows, key=lambda row, layer=layer: row[layer]) for m, layer in MAXIMA.items()}
+    totals.update({m: peaks[m][layer] for m, layer in MAXIMA.items()})
+    totals.update({m: _exact(Fraction(totals[a]) / totals[b]) for m, (a, b) in RATIOS.items()})
+    totals.update({m: _exact(sum(row[m] for row in rows)) for m in extra})
     table = pd.DataFrame(rows, columns=[*TABLE_COLUMNS, *extra])
+    table["intensity"] = table["intensity"].astype(float)
     if convention.smooth:
         numeric = [c for c in TABLE_COLUMNS if c not in ("layer", "kind")]
         table[numeric] = table[numeric].astype(float)
-    return Report(point, convention, table, MappingProxyType(totals), _notes(point, convention), preset_name)
+    notes = _notes(point, convention)
+    peak_layer = peaks["peak_activation_bytes"]["layer"]
+    return Report(point, convention, table, MappingProxyType(totals), notes, preset_name, peak_layer)
 
 
 def _counted(preset_name: str, shape, convention: Convention) -> dict[str, int]:

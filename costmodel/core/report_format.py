@@ -35,7 +35,10 @@ def _totals_line(r: Report) -> str:
     line = (
         f"Total: {format_number(t['macs'])} MACs ({float(t['macs']) / 1e6:.2f} M), "
         f"{format_number(t['params'])} params ({float(t['params']) / 1e6:.3f} M), "
-        f"{format_number(t['flops'])} FLOPs, {format_number(t['activations'])} activations"
+        f"{format_number(t['flops'])} FLOPs, {format_number(t['activations'])} activations. "
+        f"{r.convention.dtype}: {format_number(t['weight_bytes'])} weight bytes (flash), "
+        f"peak activation {format_number(t['peak_activation_bytes'])} bytes at {r.peak_layer} "
+        f"({r.convention.planner} planner)"
     )
     if r.preset == "paper":
         return line
@@ -109,16 +112,24 @@ def _latex_number(value) -> str:
 
 def report_latex(r: Report, caption: str | None = None, label: str | None = None) -> str:
     """A booktabs ``table`` with right-aligned numbers; the convention and sources in the caption."""
-    columns = ("layer", "kind", "out_side", "out_channels", "params", "macs")
+    columns = (
+        "layer", "kind", "out_side", "out_channels", "params", "macs", "weight_bytes", "input_bytes", "output_bytes"
+    )  # fmt: skip
     head = " & ".join(latex_escape(c.replace("_", " ")) for c in columns) + r" \\"
     body = []
     for record in r.table.to_dict("records"):
         cells = [latex_escape(str(record[c])) if c in ("layer", "kind") else _latex_number(record[c])
                  for c in columns]  # fmt: skip
         body.append(" & ".join(cells) + r" \\")
-    total = ["Total", "", "", "", _latex_number(r.totals["params"]), _latex_number(r.totals["macs"])]
+    total = ["Total", "", "", "", *(_latex_number(r.totals[m]) for m in ("params", "macs", "weight_bytes")),
+             "", ""]  # fmt: skip
     text = caption or _title(r)
     full_caption = f"{latex_escape(text)}. {latex_escape(r.convention.describe())}. {latex_escape(SOURCES)}"
+    full_caption += (
+        f" Bytes at {r.convention.dtype}; peak activation memory "
+        f"{_latex_number(r.totals['peak_activation_bytes'])} bytes at {latex_escape(r.peak_layer)} "
+        f"({latex_escape(r.convention.planner)} planner)."
+    )
     full_caption += "".join(f" {latex_escape(n)}." for n in r.notes)
     lines = [
         r"\begin{table}[ht]",
@@ -126,7 +137,7 @@ def report_latex(r: Report, caption: str | None = None, label: str | None = None
         r"\small",
         rf"\caption{{{full_caption}}}",
         *([rf"\label{{{label}}}"] if label else []),
-        r"\begin{tabular}{llrrrr}",
+        r"\begin{tabular}{llrrrrrrr}",
         r"\toprule",
         head,
         r"\midrule",
@@ -196,6 +207,7 @@ def report_json(r: Report) -> str:
         "resolution": _jsonable(r.point.resolution),
         "convention": asdict(r.convention),
         "preset": r.preset,
+        "peak_layer": r.peak_layer,
         "notes": list(r.notes),
         "totals": {k: _jsonable(v) for k, v in r.totals.items()},
         "layers": [{k: _jsonable(v) for k, v in row.items()} for row in r.table.to_dict("records")],
