@@ -15,14 +15,17 @@ values (``alpha`` and ``side`` as typed text, ``side_mode`` "rho" or "resolution
 from __future__ import annotations
 
 import math
+import os
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode
 
-import numpy as np
 import sympy
 from costmodel.dashboard import ids
 
@@ -31,8 +34,8 @@ from costmodel.core.convention import BATCH_NORMS, PADDINGS, ROUNDINGS, Conventi
 from costmodel.core.design_point import check_alpha, check_alpha_for, design_point
 from costmodel.core.numbers import parse_decimal
 from costmodel.core.reduction import block_comparison
-from costmodel.core.report import Report, build_report, report
-from costmodel.core.symbolic import compiled_total, network_expressions
+from costmodel.core.report import Report, build_report, report, totals_at
+from costmodel.core.symbolic import network_expressions
 
 PAPER_ALPHAS = (0.25, 0.5, 0.75, 1.0)
 PAPER_RESOLUTIONS = (128, 160, 192, 224)
@@ -159,10 +162,11 @@ def parse_query(search: str | None) -> tuple[dict[str, object], dict[str, str]]:
     'alpha=9.0 is out of range; allowed 0 < alpha <= 4'
     """
     raw: dict[str, object] = {}
-    unknown = []
+    unknown, sides = [], []
     for key, value in parse_qsl((search or "").lstrip("?"), keep_blank_values=True):
         if key in ("rho", "resolution"):
             raw["side_mode"], raw["side"] = key, value
+            sides.append(f"{key}={value}")
         elif key in DEFAULTS and key not in ("side", "side_mode"):
             raw[key] = value
         else:
@@ -175,8 +179,11 @@ def parse_query(search: str | None) -> tuple[dict[str, object], dict[str, str]]:
         state, still = checked(state)
         if still:  # a combination of individually fine values (e.g. keras rounding and a tiny alpha)
             state = dict(DEFAULTS)
+    notes = []
+    if len(sides) > 1:
+        notes.append(f"the URL gives the side {len(sides)} times ({', '.join(sides)}); the last one, {sides[-1]}, is used")
     if unknown:
-        errors["query"] = (
+        notes.append(
             f"unknown URL parameter(s) {', '.join(map(repr, unknown))} ignored; known: "
             + ", ".join(
                 [
@@ -187,6 +194,8 @@ def parse_query(search: str | None) -> tuple[dict[str, object], dict[str, str]]:
                 ]
             )
         )
+    if notes:
+        errors["query"] = "; ".join(notes)
     return state, errors
 
 
@@ -265,9 +274,25 @@ def cards(r: Report) -> list[dict[str, str]]:
 
 
 def _integer_text(value) -> str:
-    if isinstance(value, Fraction) and value.denominator != 1:
-        return f"{float(value):,.1f}"
-    return f"{int(value):,}"
+    """A count with thousands separators; a smooth model's rational total exactly, as a decimal when it has
+    one (denominator 2^a·5^b), else as ``p/q ≈ decimal``: never a float that looks like a rounded count.
+
+    >>> _integer_text(4210088), _integer_text(Fraction(15110344, 25)), _integer_text(Fraction(1, 3))
+    ('4,210,088', '604,413.76', '1/3 ≈ 0.333333')
+    """
+    if not (isinstance(value, Fraction) and value.denominator != 1):
+        return f"{int(value):,}"
+    rest, places = value.denominator, 0
+    for prime in (2, 5):
+        while rest % prime == 0:
+            rest //= prime
+    if rest != 1:
+        return f"{value.numerator}/{value.denominator} ≈ {float(value):,.6g}"
+    while (value * 10**places).denominator != 1:
+        places += 1
+    scaled = int(value * 10**places)
+    whole, fraction = divmod(abs(scaled), 10**places)
+    return f"{'-' if scaled < 0 else ''}{whole:,}.{fraction:0{places}d}"
 
 
 def _short(value: float) -> str:
@@ -284,10 +309,13 @@ METRIC_SYMBOLS = {
 }
 
 
-@lru_cache(maxsize=32)
 def formulas_markdown(convention: Convention) -> str:
-    """The smooth closed forms (no rounding) of the convention as Markdown with MathJax ($$ … $$)."""
-    smooth = network_expressions(convention).smooth
+    """The smooth closed forms (no rounding) of the convention as Markdown with MathJax ($$ … $$).
+
+    This runs SymPy (a fraction of a second for a new convention): the dashboard asks
+    :data:`CLOSED_FORMS` for it, which builds it once per knob set away from the request.
+    """
+    smooth = network_expressions(replace(convention, rounding="smooth")).smooth
     lines = [
         "Closed forms of the smooth model (no rounding of channels or sides), in α and ρ:",
         "",
@@ -298,13 +326,78 @@ def formulas_markdown(convention: Convention) -> str:
     return "\n".join(lines)
 
 
+FORMULAS_PENDING = (
+    "Deriving the closed forms for these knobs (SymPy, once per knob set, off the request path); "
+    "they appear here in a moment."
+)
+
+
+class ClosedForms:
+    """The closed-form Markdown per knob set, built by one background thread, at most ``size`` kept.
+
+    :meth:`get` never runs SymPy in the caller: it returns the text when it is ready, else None and has
+    it derived in the background (the least recently asked knob sets are dropped past ``size``). The
+    channel rounding does not change the smooth model, so knob sets that differ only in it share one.
+    """
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self._lock = threading.Lock()
+        self._texts: OrderedDict[Convention, Future] = OrderedDict()
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_pid: int | None = None
+
+    def _executor(self) -> ThreadPoolExecutor:
+        if self._pool is None or self._pool_pid != os.getpid():  # threads do not survive a fork
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="closed-forms")
+            self._pool_pid = os.getpid()
+        return self._pool
+
+    def _entry(self, convention: Convention) -> Future:
+        key = replace(convention, rounding="smooth")
+        with self._lock:
+            future = self._texts.get(key)
+            if future is None or (future.done() and future.exception() is not None):
+                future = self._executor().submit(formulas_markdown, key)
+                self._texts[key] = future
+            self._texts.move_to_end(key)
+            while len(self._texts) > self.size:
+                self._texts.popitem(last=False)
+        return future
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def get(self, convention: Convention) -> str | None:
+        """The closed forms of ``convention`` if derived, else None (and they are being derived)."""
+        future = self._entry(convention)
+        return future.result() if future.done() and future.exception() is None else None
+
+    def wait(self, convention: Convention, timeout: float | None = None) -> str:
+        """The closed forms of ``convention``, waiting for them (for warming up and for tests)."""
+        return self._entry(convention).result(timeout)
+
+
+CLOSED_FORMS = ClosedForms()
+
+
+def closed_forms(search: str | None) -> tuple[str, bool]:
+    """The closed forms for the URL's knobs, and whether they are final (else a note, and ask again).
+
+    >>> _ = CLOSED_FORMS.wait(Convention())  # what the server does before its first request
+    >>> text, final = closed_forms("?alpha=0.5&rounding=keras")  # same smooth model as the default
+    >>> final, text.startswith("Closed forms of the smooth model")
+    (True, True)
+    """
+    text = CLOSED_FORMS.get(convention_of(parse_query(search)[0]))
+    return (text, True) if text is not None else (FORMULAS_PENDING, False)
+
+
 def smooth_values(r: Report) -> dict[str, float]:
-    """The smooth model's totals at the report's α and 224·ρ (from precompiled NumPy functions)."""
+    """The smooth model's totals at the report's α and 224·ρ (one numeric pass, no SymPy)."""
     smooth = replace(r.convention, rounding="smooth")
-    side = float(r.point.rho) * BASE_RESOLUTION
-    return {
-        m: float(compiled_total(m, smooth)(np.float64(r.alpha), np.float64(side))) for m in FORMULA_METRICS
-    }
+    point = design_point(r.point.alpha, rho=r.point.rho, convention=smooth)
+    return {m: float(v) for m, v in totals_at(point, smooth, FORMULA_METRICS).items()}
 
 
 REDUCTION_COLUMNS = (
@@ -357,9 +450,9 @@ def summary(r: Report) -> str:
 
 
 def warm() -> None:
-    """Build the default convention's expressions, LaTeX and compiled functions before the first request."""
+    """Build the default convention's closed forms (SymPy) and first view before the first request."""
     r = report()
-    formulas_markdown(r.convention)
+    CLOSED_FORMS.wait(r.convention)
     smooth_values(r)
     reduction_rows(r)
 

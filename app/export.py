@@ -1,23 +1,21 @@
-"""Figure export (PNG, SVG) through kaleido, which drives a Chromium; Debian's is used when present.
-
-Set ``BROWSER_PATH`` to use another Chromium; otherwise ``/usr/bin/chromium`` is used if it exists.
+"""Figure export (PNG, SVG) through kaleido, which drives a Chromium (found by
+:func:`costmodel.present.figure_files.browser_path`: ``BROWSER_PATH``, else Debian's, else one on ``PATH``).
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import plotly.graph_objects as go
 
+from costmodel.present.figure_files import browser_path
+
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
-DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 
 
 def figure_bytes(figure: go.Figure, fmt: str, width: int = 1100, height: int = 600) -> bytes:
     """The figure as PNG (2× scale) or SVG bytes."""
     if fmt not in FORMATS:
         raise ValueError(f"format={fmt!r} is not allowed; choose one of {', '.join(FORMATS)}")
-    if "BROWSER_PATH" not in os.environ and DEBIAN_CHROMIUM.exists():
-        os.environ["BROWSER_PATH"] = str(DEBIAN_CHROMIUM)
+    os.environ.setdefault("BROWSER_PATH", browser_path())
     return figure.to_image(format=fmt, width=width, height=height, scale=2 if fmt == "png" else 1)

@@ -1,4 +1,4 @@
-"""Text formatting for the pages: numbers and Markdown tables (one string instead of many components).
+"""Markdown tables for the pages (one string instead of many components), through the one table object.
 
 >>> print(markdown_table(["block", "ratio"], [(1, "0.14236")]))
 | block | ratio |
@@ -10,21 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-import pandas as pd
-
-
-def _cell(value: object) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+from costmodel.output.table import Column, ExportTable
 
 
 def markdown_table(columns: Sequence[str], rows: Iterable[Sequence[object]], align: str = "right") -> str:
     """A GitHub-style Markdown table (every column aligned ``right`` or ``left``)."""
-    rule = "---:" if align == "right" else ":---"
-    lines = ["| " + " | ".join(_cell(c) for c in columns) + " |", "|" + "|".join(rule for _ in columns) + "|"]
-    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def frame_markdown(frame: pd.DataFrame, align: str = "right") -> str:
-    """:func:`markdown_table` of a DataFrame."""
-    return markdown_table(list(frame.columns), frame.itertuples(index=False), align)
+    names = [str(c) for c in columns]
+    table = ExportTable(
+        columns=tuple(Column(f"{i}", name, align=align) for i, name in enumerate(names)),
+        rows=tuple({f"{i}": v for i, v in enumerate(row)} for row in rows),
+    )
+    return table.to_markdown()

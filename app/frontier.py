@@ -22,8 +22,8 @@ from costmodel.dashboard.explorer import parse_query, report_of
 from costmodel.core.numbers import parse_decimal, shorten
 from costmodel.latency.axis import with_latency
 from costmodel.latency.model import LatencyModel
-from costmodel.latency.store import LatencyStore
-from costmodel.reference.accuracy_model import AccuracyModel
+from costmodel.latency.store import DatasetError, LatencyStore
+from costmodel.reference.accuracy_model import AccuracyModel, published_trend
 from costmodel.reference.budget import best_estimate, best_reference, check_budget, with_costs
 from costmodel.reference.pareto import pareto_front
 from costmodel.reference.tables import load_table
@@ -34,8 +34,6 @@ BUDGET_UNITS = {"macs": 1e6, "params": 1e6, "latency_ms": 1.0}
 """Budgets are typed in millions of MACs, millions of params, or milliseconds."""
 DTYPES = ("float", "quant")
 DEFAULT_SOURCES = ("paper", "TF-slim 2018_02_22")
-ESTIMATE_SOURCES = {"float": ("TF-slim 2018_02_22", "float"), "quant": ("TF-slim 2018_08_02", "quant")}
-"""The accuracy trend for each precision is fitted to the most complete grid published for it."""
 COLUMNS = ("source", "model", "alpha", "resolution", "dtype", "top1_pct", "latency_ms", "device", "reference")
 
 
@@ -106,7 +104,11 @@ def latency_source_options(db=None) -> list[dict]:
      {'label': 'measured on dataset tflite-pixel2-cpu-float', 'value': 'measured:tflite-pixel2-cpu-float'}]
     """
     options = [{"label": "published with each source (TF Lite hosted tables)", "value": PUBLISHED_LATENCY}]
-    for name in LatencyStore(db).names():
+    try:
+        names = LatencyStore(db).names()
+    except DatasetError as error:  # shown in the dropdown itself, the published latencies still work
+        return [*options, {"label": f"stored datasets unavailable: {error}", "value": "unavailable", "disabled": True}]
+    for name in names:
         options += [
             {"label": f"{mode} on dataset {name}", "value": f"{mode}:{name}"} for mode in LATENCY_MODES
         ]
@@ -144,6 +146,17 @@ def selected(chosen_sources: object, dtypes: object, x: str, latency_source: obj
     return rows[rows[x].notna()].reset_index(drop=True)
 
 
+def interval_text(low: float, high: float) -> str:
+    """``12.3–14.5 ms``, or ``unbounded`` when the dataset has too few points for the level.
+
+    >>> interval_text(12.34, 14.5), interval_text(1.0, float("inf"))
+    ('12.3–14.5 ms', 'unbounded')
+    """
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return "unbounded"
+    return f"{low:.1f}–{high:.1f} ms"
+
+
 def default_db() -> str | None:
     """The latency database the dashboard uses (``$MOBILENET_COST_DB`` or the store's default)."""
     from costmodel.dashboard.latency_view import default_db as dashboard_db
@@ -162,12 +175,9 @@ def front(points: pd.DataFrame, x: str) -> pd.DataFrame:
     return pd.concat(fronts, ignore_index=True) if fronts else points.iloc[:0]
 
 
-@lru_cache(maxsize=2)
 def accuracy_model(dtype: str) -> AccuracyModel:
-    """The fitted accuracy trend for ``float`` or ``quant`` (see :data:`ESTIMATE_SOURCES`)."""
-    source, precision = ESTIMATE_SOURCES[dtype]
-    points = frontier_points()
-    return AccuracyModel.fit(points[(points.source == source) & (points.dtype == precision)])
+    """The fitted accuracy trend for ``float`` or ``quant`` (the one ``best --estimate`` uses)."""
+    return published_trend(dtype)
 
 
 @lru_cache(maxsize=16)
@@ -246,10 +256,13 @@ def parse_budget(text: object, x: str) -> tuple[float | None, str]:
         return None, ""
     unit = {"macs": "millions of MACs", "params": "millions of parameters", "latency_ms": "milliseconds"}[x]
     try:
-        value = check_budget("budget", float(parse_decimal("budget", str(text))) * BUDGET_UNITS[x])
-    except (TypeError, ValueError) as error:
-        limit = str(error) if " is too " in str(error) else f"budget: {shorten(str(text))} is not allowed"
-        return None, f"{limit}; type a positive number of {unit}"
+        number = parse_decimal("budget", str(text))
+    except ValueError as error:  # not a number, or too long or too large to read: the parser says which
+        return None, f"{error}; type a positive number of {unit}"
+    try:
+        value = check_budget("budget", float(number) * BUDGET_UNITS[x])
+    except ValueError:
+        return None, f"budget: {shorten(str(text))} is not allowed; type a positive number of {unit}"
     return value, ""
 
 
@@ -315,12 +328,14 @@ def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text, latency
     )
     if dataset is not None:
         mode, name = dataset
-        latency = float(with_latency(pd.DataFrame({"alpha": [estimate.alpha], "resolution": [estimate.resolution]}),
-                                     name, mode="predicted", db=default_db()).latency_ms.iloc[0])  # fmt: skip
+        band = with_latency(pd.DataFrame({"alpha": [estimate.alpha], "resolution": [estimate.resolution]}),
+                            name, mode="predicted", db=default_db()).iloc[0]  # fmt: skip
+        latency = float(band.latency_ms)
         design = {"label": estimate.label, "x": latency, "top1": estimate.estimates[dtype]}
         point_text += (
-            f" Latency on dataset {name}: {'measured where it has the configuration' if mode == 'measured' else 'predicted by its latency model'}"
-            f"; the design point's {latency:.1f} ms is predicted by the dataset's latency model."
+            f" Latency on dataset {name}: {'measured where it has the configuration' if mode == 'measured' else 'predicted by its latency model, with its 90 % interval as error bars'}"
+            f"; the design point's {latency:.1f} ms (90 % interval {interval_text(band.latency_low_ms, band.latency_high_ms)})"
+            " is predicted by the dataset's latency model."
         )
     elif x == "latency_ms":
         latencies = modelled_latencies(estimate, chosen_sources, list(estimate.estimates))

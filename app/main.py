@@ -52,12 +52,15 @@ def add_root_redirect(server: flask.Flask) -> None:
 
 
 def handle_malformed_callbacks(server: flask.Flask) -> None:
-    """A callback request that cannot be handled gets a 400 with a one-line JSON reason, never a 500."""
+    """A callback request that cannot be handled gets a 400 with a one-line JSON reason, never a 500; an unknown
+    component-suite file a 404."""
 
     @server.errorhandler(Exception)
     def _bad_callback(error: Exception):
         if isinstance(error, HTTPException):
             return error
+        if isinstance(error, dash.exceptions.DependencyException):  # an unknown /_dash-component-suites/ path
+            return flask.jsonify(error="no such file"), 404
         if not flask.request.path.endswith("/_dash-update-component"):
             raise error
         server.logger.warning(
@@ -72,5 +75,6 @@ def warm_caches() -> None:
     from costmodel.dashboard import explorer, frontier
 
     explorer.warm()
+    frontier.frontier_points()  # compiles the default convention's MACs and params (evaluate)
     for dtype in frontier.DTYPES:
         frontier.accuracy_model(dtype)

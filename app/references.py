@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from costmodel.reference.tables import load_table, table_names, table_text
+from costmodel.reference.tables import PAPER_MODEL_COLUMNS, load_table, table_names, table_text
 
 DESCRIPTIONS: dict[str, str] = {
     "paper_tables": "Every table of the paper (arXiv:1704.04861v1, Tables 1-14), one printed cell per row.",
@@ -26,7 +26,6 @@ DESCRIPTIONS: dict[str, str] = {
 DEFAULT_TABLE = "paper_models"
 
 _PAPER_KEY = re.compile(r"^Table (\d+) row (\d+)\b")
-_PAPER_MODEL_COLUMNS = {"million_mult_adds": "macs_millions", "million_parameters": "params_millions"}
 
 
 def check_name(name: object) -> str:
@@ -79,7 +78,7 @@ def errata_cells(name: str, frame: pd.DataFrame) -> list[tuple[int, str, str]]:
                 rows = rows[rows["column"] == column]
                 column = "value"
             elif name == "paper_models":
-                column = _PAPER_MODEL_COLUMNS.get(column, column)
+                column = PAPER_MODEL_COLUMNS.get(column, column)
         elif name == "slim_checkpoints":
             release, _, model = erratum.row_key.partition(" ")
             rows = frame[(frame["release"] == release) & (frame["model"] == model)]

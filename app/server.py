@@ -142,10 +142,14 @@ def gunicorn_options(host: str, port: int, workers: int, timeout: int = DEFAULT_
 def serve(
     host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workers: int = DEFAULT_WORKERS, timeout: int = DEFAULT_TIMEOUT
 ) -> None:
-    """Run gunicorn in this process until interrupted; a ``ValueError`` first if ``host:port`` cannot be bound."""
+    """Run gunicorn in this process until interrupted; a ``ValueError`` first if ``host:port`` cannot be bound
+    or the latency database (``$MOBILENET_COST_DB``, else the default) is not one this tool can use."""
     problem = port_problem(host, port)
     if problem:
         raise ValueError(problem)
+    from costmodel.latency.store import LatencyStore
+
+    LatencyStore()  # the pages' database ($MOBILENET_COST_DB or the default), checked now as --db is
     from costmodel.dashboard.main import create_app
     from gunicorn.app.base import BaseApplication
 

@@ -22,6 +22,8 @@ _EXPORTS: dict[str, str] = {
     "best_reference": "costmodel.reference.budget",
     "Convention": "costmodel.core.convention",
     "evaluate": "costmodel.core.evaluate",
+    "fitting_estimates": "costmodel.reference.budget",
+    "fitting_references": "costmodel.reference.budget",
     "Expressions": "costmodel.core.symbolic",
     "import_latency": "costmodel.latency.importer",
     "iso_cost_curve": "costmodel.reference.budget",
@@ -38,11 +40,14 @@ _EXPORTS: dict[str, str] = {
     "preset_expressions": "costmodel.counting.preset_symbolic",
     "PresetExpressions": "costmodel.counting.preset_symbolic",
     "PRESETS": "costmodel.core.presets",
+    "published_trend": "costmodel.reference.accuracy_model",
     "reconcile": "costmodel.counting.reconcile",
     "Report": "costmodel.core.report",
     "report": "costmodel.core.report",
     "rho": "costmodel.core.arithmetic",
     "table_names": "costmodel.reference.tables",
+    "to_keras": "costmodel.counting.frameworks",
+    "to_torch": "costmodel.counting.frameworks",
     "with_costs": "costmodel.reference.budget",
 }
 """Public name → module that defines it; imported on first use so that a cold CLI stays fast."""

@@ -1,7 +1,8 @@
 """Helpers for the dashboard tests (imported by tests/test_app_*.py; not a conftest).
 
 ``running_server()`` starts the real gunicorn server in a subprocess on a free loopback port and stops it;
-``chromium()`` starts Debian's headless Chromium through chromedriver with a fresh profile.
+``chromium()`` starts a headless Chromium (the one kaleido uses, see ``browser_path``) through chromedriver
+with a fresh profile. Ports come from the OS, so the tests can run in parallel (pytest-xdist).
 ``benchmarks/bench_dashboard.py`` uses the same helpers.
 """
 
@@ -10,35 +11,32 @@ from __future__ import annotations
 import contextlib
 import http.client as http_client
 import json
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
+from costmodel.present.figure_files import browser_path
+
 ROOT = Path(__file__).resolve().parents[1]
-PORTS = range(8053, 8060)
-CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 CHROMIUM_FLAGS = (
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run", "--window-size=1400,1000",
+    "--no-first-run",
 )  # fmt: skip
 
 
 def free_port() -> int:
-    """A free loopback port in 8053-8059, else one the OS picks."""
-    for port in [*PORTS, 0]:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return probe.getsockname()[1]
-    raise RuntimeError("no free port")
+    """A loopback port that is free now, chosen by the OS (so parallel test workers never pick the same)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def request(
@@ -61,11 +59,13 @@ def dependencies(port: int) -> list[dict]:
 
 
 @contextlib.contextmanager
-def server_process(port: int, workers: int = 1):
-    """Yield the process of a gunicorn server (``python -m costmodel.dashboard.server``) on ``port`` once it answers."""
+def server_process(port: int, workers: int = 1, env: Mapping[str, str] | None = None):
+    """Yield the process of a gunicorn server (``python -m costmodel.dashboard.server``) on ``port`` once it
+    answers; ``env`` adds environment variables (``MOBILENET_COST_DB``, say)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "costmodel.dashboard.server", "--port", str(port), "--workers", str(workers)],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -94,23 +94,23 @@ def server_process(port: int, workers: int = 1):
 
 
 @contextlib.contextmanager
-def running_server(workers: int = 1):
+def running_server(workers: int = 1, env: Mapping[str, str] | None = None):
     """Yield the port of a gunicorn server started for the test on a free loopback port."""
     port = free_port()
-    with server_process(port, workers):
+    with server_process(port, workers, env):
         yield port
 
 
 @contextlib.contextmanager
-def chromium():
-    """A headless Chromium WebDriver with a fresh profile and the browser console log enabled."""
+def chromium(window_size: str = "1400,1000"):
+    """A headless Chromium WebDriver (:func:`browser_path`'s) with a fresh profile, the browser console log on."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     profile = tempfile.mkdtemp(prefix="test-chromium-")
     options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
+    options.binary_location = browser_path()
+    for flag in (*CHROMIUM_FLAGS, f"--window-size={window_size}", f"--user-data-dir={profile}"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)

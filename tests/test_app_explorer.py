@@ -193,7 +193,8 @@ def test_smooth_model_view():
     assert r.resolution == pytest.approx(179.2)
     macs = explorer.cards(r)[0]
     # smooth MACs = 539492352 α²ρ² + 28224000 αρ² + 1024000 α (README), at α = 0.33, ρ = 0.8
-    expected = 539492352 * 0.33**2 * 0.8**2 + 28224000 * 0.33 * 0.8**2 + 1024000 * 0.33
-    assert macs["value"] == f"{expected:,.1f}"
+    a, p = Fraction("0.33"), Fraction("0.8")
+    expected = 539492352 * a**2 * p**2 + 28224000 * a * p**2 + 1024000 * a
+    assert Fraction(macs["value"].replace(",", "")) == expected  # exact, every decimal shown
     assert {row[-1] for row in explorer.reduction_rows(r)} == {"= (to float precision)"}
     assert explorer.smooth_notes(r, explorer.smooth_values(r)) == ()

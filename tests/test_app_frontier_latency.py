@@ -59,3 +59,14 @@ def test_the_dataset_choice_is_ignored_on_other_axes(database):
     a = frontier.selected(["paper"], ["float"], "macs", "measured:phone")
     b = frontier.selected(["paper"], ["float"], "macs")
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_predicted_latency_shows_its_90_percent_interval_as_error_bars(database):
+    view = frontier.frontier_view("?alpha=0.6&resolution=176", "latency_ms", [], ["TF-slim 2018_02_22"],
+                                  ["float"], "", "predicted:phone")  # fmt: skip
+    (points,) = [t for t in view.figure.data if t.name.startswith("TF-slim")]
+    assert len(points.error_x.array) == 16 and (points.error_x.array > 0).all()
+    assert (points.error_x.arrayminus > 0).all()
+    assert "90 % interval" in view.point_text and "error bars" in view.point_text
+    measured = frontier.frontier_view("", "latency_ms", [], ["TF-slim 2018_02_22"], ["float"], "", "measured:phone")
+    assert all(t.error_x.array is None for t in measured.figure.data)

@@ -163,6 +163,20 @@ def test_errata_cells_point_at_the_printed_values():
     assert (int(table2.index[0]), "value") in printed
 
 
+@pytest.mark.parametrize(("column", "shown"), [("million_params", "params_millions"),
+                                               ("million_mult_adds", "macs_millions")])  # fmt: skip
+def test_a_paper_models_erratum_highlights_its_cost_cell(monkeypatch, column, shown):
+    """A params erratum is highlighted on the paper_models table like a mult-adds one (Table 4 row 2 here)."""
+    frame = references.load_for_display("paper_models")
+    erratum = load_table("errata").iloc[:1].assign(
+        table="paper_tables", row_key="Table 4 row 2 (MobileNet)", column=column, printed="4.2"
+    )
+    monkeypatch.setattr(references, "errata_for", lambda name: erratum)
+    cells = references.errata_cells("paper_models", frame)
+    row = frame.index[(frame.table_no == "4") & (frame.row_index == "2")][0]
+    assert [(r, c) for r, c, _ in cells] == [(int(row), shown)]
+
+
 def test_slim_errata_cells():
     frame = references.load_for_display("slim_checkpoints")
     cells = {(r, c) for r, c, _ in references.errata_cells("slim_checkpoints", frame)}

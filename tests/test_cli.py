@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import subprocess
 import sys
 from contextlib import redirect_stderr, redirect_stdout
@@ -87,6 +88,17 @@ def test_long_sweep_shows_progress(tmp_path):
     assert code == 0 and "pt/s" in err and "100%" in err
 
 
+def test_report_output_file_gets_the_umask_mode(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        code, _, _ = run_cli("report", "--format", "csv", "-o", str(tmp_path / "r.csv"))
+    finally:
+        os.umask(previous)
+    assert code == 0
+    assert (tmp_path / "r.csv").stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["r.csv"]  # no staged file left behind
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [
@@ -107,6 +119,16 @@ def test_bad_input_is_one_line_and_exit_2(args, words):
     assert code == 2
     assert words in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_check_reduction_prints_the_proof_in_pretty_notation_and_labels_other_points():
+    code, out, _ = run_cli("check-reduction", "--alpha", "0.5")
+    assert code == 0 and "**" not in out and "D_K**(-2)" not in out and "─" in out
+    assert "Conv MobileNet (as paper Table 4) at alpha=0.5, resolution=224 (the paper prints alpha=1, 224)" in out
+    code, out, _ = run_cli("check-reduction")
+    assert "Conv MobileNet (as paper Table 4):" in out
+    code, out, _ = run_cli("check-reduction", "--format", "markdown")
+    assert r"\frac{1}{N} + \frac{1}{D_{K}^{2}}" in out
 
 
 def test_check_reduction_reports_the_proof():

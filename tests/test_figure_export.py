@@ -20,6 +20,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+@pytest.mark.slow
 def test_one_column_wide_at_300_dpi_and_vector_formats(tmp_path):
     figures = [FigureFile(_figure(), tmp_path / f"bars.{fmt}", fmt) for fmt in ("png", "svg", "pdf")]
     export_figures(figures)
@@ -31,6 +32,7 @@ def test_one_column_wide_at_300_dpi_and_vector_formats(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bars.pdf", "bars.png", "bars.svg"]
 
 
+@pytest.mark.slow
 def test_one_browser_for_a_batch(monkeypatch, tmp_path):
     starts = []
     real_start = kaleido.start_sync_server
@@ -77,12 +79,14 @@ def test_bad_input_is_one_line_and_exit_2(argv, words, capsys):
     assert not Path("x.png").exists() and not Path("x.jpg").exists()
 
 
+@pytest.mark.slow
 def test_unwritable_target_leaves_nothing(tmp_path):
     with pytest.raises(ValueError, match="cannot be written"):
         export_figures([FigureFile(_figure(), Path("/proc/mobilenet-figure.png"), "png")])
     assert not Path("/proc/mobilenet-figure.png").exists()
 
 
+@pytest.mark.slow
 def test_figure_command_writes_all_three_with_the_dashboard_builders(tmp_path, capsys):
     argv = ["figure", "frontier", "layers", "reconcile", "--alpha", "0.5", "--resolution", "160"]
     assert main([*argv, "--format", "png", "-o", str(tmp_path)]) == 0
@@ -93,6 +97,7 @@ def test_figure_command_writes_all_three_with_the_dashboard_builders(tmp_path, c
     assert 'width="672"' in (tmp_path / "wide.svg").read_text()
 
 
+@pytest.mark.slow  # kaleido renders
 def test_missing_output_folders_are_created(tmp_path, capsys):
     assert main(["figure", "layers", "-o", str(tmp_path / "figs" / "layers.svg")]) == 0
     assert (tmp_path / "figs" / "layers.svg").read_text().startswith("<svg")

@@ -93,3 +93,22 @@ def test_every_layer_and_the_totals(built):
         ).totals["params"]
         == trainable
     )
+
+
+def test_the_keras_preset_is_what_keras_reports(built):
+    a, side, classes, model = built
+    theirs = keras_counts(model)
+    row = costmodel.reconcile(a, resolution=side, presets="keras", classes=classes).iloc[0]
+    trainable = sum(math.prod(w.shape) for w in model.trainable_weights)
+    assert (row["total"], row["params"], row["trainable"]) == (
+        sum(c["macs"] for c in theirs.values()),
+        model.count_params(),
+        trainable,
+    )
+    per_layer = costmodel.report(alpha=a, resolution=side, convention="keras", classes=classes).table
+    counted = per_layer.set_index("layer")
+    for name, c in theirs.items():
+        assert (counted.loc[name, "counted_total"], counted.loc[name, "counted_params"]) == (
+            c["macs"],
+            c["params"],
+        ), name

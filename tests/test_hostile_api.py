@@ -161,3 +161,16 @@ def test_broadcast_errors_name_the_arguments(accuracy, latency):
 def test_broadcast_products_are_bounded():
     with pytest.raises(ValueError, match="more than the limit"):
         costmodel.evaluate(np.full((10_000, 1), 0.5), np.full((1, 4_000), 224))
+
+
+@pytest.mark.parametrize(
+    ("argv", "limit"),
+    [(["sweep", "--alpha", "0.1:2:0.00001", "--resolution", "1:4096:1"], "10,000,000"),
+     (["grid", "--alpha", "0.1:2:0.001", "--resolution", "1:4096:1"], "100,000")],
+)  # fmt: skip
+def test_sweep_and_grid_bound_the_product_of_their_lists(argv, limit, capsys):
+    from costmodel.cli import main
+
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"more than the limit of {limit}" in err and "4,096" in err

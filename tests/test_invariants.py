@@ -3,6 +3,7 @@
 from fractions import Fraction
 
 import numpy as np
+import pytest
 import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -71,6 +72,7 @@ def test_macs_never_decrease_as_alpha_or_resolution_grow(a1, a2, s1, s2, roundin
     assert low <= wider and low <= larger
 
 
+@pytest.mark.slow  # sixty vectorised evaluations against sixty reports
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.tuples(alphas, sides), min_size=1, max_size=20), roundings, st.sampled_from(("none", "all"))

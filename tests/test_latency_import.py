@@ -196,6 +196,14 @@ def test_benchmark_model_log_with_bad_timing():
     assert "latency must be a finite number > 0" in problems_of(log, device="x")[0]
 
 
+def test_benchmark_model_log_duplicates_name_both_lines():
+    problems = problems_of(LOG + LOG.splitlines()[-1] + "\n", device="x")
+    assert problems == [
+        "line 8: duplicate of line 7 (same alpha, resolution, device, runtime, threads, batch, dtype); "
+        "keep one, or tell them apart in a column such as threads or dtype"
+    ]
+
+
 @pytest.mark.parametrize(
     ("header", "expected_ms"),
     [("latency_ms", 5.0), ("Latency (ms)", 5.0), ("latency", 5.0), ("LATENCY_US", 0.005), ("latency [µs]", 0.005),

@@ -158,3 +158,30 @@ def test_latency_axis_measured_and_predicted(tmp_path):
         with_latency(points, "synthetic", mode="both", db=db)
     with pytest.raises(ValueError, match="lacks column\\(s\\) resolution"):
         with_latency(points.drop(columns="resolution"), "synthetic", db=db)
+
+
+def test_closed_form_leave_one_out_equals_refitting_every_row():
+    """Noisy data on real features, where the active set changes for some rows: still exact."""
+    from costmodel.latency.model import fit_relative, leave_one_out_errors
+
+    rng = np.random.default_rng(1)
+    for _ in range(5):
+        n = 40
+        alpha = rng.choice([0.25, 0.35, 0.5, 0.6, 0.75, 0.85, 1.0, 1.2], n)
+        side = rng.choice(np.arange(96, 257, 16), n)
+        x = features(alpha, side).to_numpy()
+        truth = np.abs(rng.normal(size=7)) * np.array([1, 1e-7, 3e-7, 1e-8, 1e-6, 1e-7, 1e-7]) * (rng.random(7) > 0.4)
+        y = (x @ truth + 0.5) * np.exp(rng.normal(0, 0.2, n))
+        brute = [x[i] @ fit_relative(np.delete(x, i, 0), np.delete(y, i)) / y[i] - 1 for i in range(n)]
+        assert np.allclose(leave_one_out_errors(x, y), brute, rtol=0, atol=1e-10)
+
+
+def test_features_match_the_report_table():
+    from costmodel import report
+
+    for alpha, side in ((0.25, 128), (0.6, 200), (1.0, 224), (1.4, 97)):
+        table = report(alpha=alpha, resolution=side).table
+        macs = table.groupby("kind")["macs"].sum()
+        expected = [1.0, *(float(macs.get(k, 0)) for k in ("conv", "dw", "pw", "fc")),
+                    float((table.in_side**2 * table.in_channels + table.activations).sum()), float(table.params.sum())]  # fmt: skip
+        assert features([alpha], [side]).iloc[0].tolist() == expected

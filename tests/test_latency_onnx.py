@@ -107,6 +107,7 @@ def test_timing_summary():
     assert timing.p10_ms == pytest.approx(2.0) and timing.p90_ms == pytest.approx(10.0)
 
 
+@pytest.mark.slow
 def test_measure_gives_an_importable_table(tmp_path):
     frame = measure([0.25, 0.5], [64], runs=3, warmup=1, progress=False, export_onnx=tmp_path)
     assert list(frame.columns) == list(COLUMNS)
@@ -126,6 +127,7 @@ def test_measure_gives_an_importable_table(tmp_path):
     assert again.equals(frame)
 
 
+@pytest.mark.slow
 def test_measure_with_two_threads_uses_the_wall_clock():
     frame = measure([0.25], [32], threads=2, runs=2, warmup=0, progress=False)
     assert frame.notes.str.contains("; wall clock;").all()
@@ -145,6 +147,7 @@ def test_onnx_filename_follows_tflite_names():
     assert onnx_filename(0.75, 192) == "mobilenet_v1_0.75_192.onnx"
 
 
+@pytest.mark.slow
 def test_cli_measure_writes_csv_and_stores_a_dataset(tmp_path, capsys):
     db, out, models = tmp_path / "db.sqlite3", tmp_path / "ort.csv", tmp_path / "onnx"
     models.mkdir()

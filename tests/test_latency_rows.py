@@ -47,6 +47,7 @@ def _api_frame(column, value):
     return frame
 
 
+@pytest.mark.slow  # four import paths and a fresh SQLite store per cell, about 0.6 s each
 @pytest.mark.parametrize(("column", "value"), HOSTILE_CELLS, ids=lambda v: v[:20])
 def test_every_path_refuses_the_same_cell(tmp_path, column, value):
     db = tmp_path / "db.sqlite3"

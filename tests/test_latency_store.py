@@ -202,6 +202,7 @@ def _import_many(db_path: str, worker: int, count: int) -> None:
         )
 
 
+@pytest.mark.slow
 def test_concurrent_imports_from_several_processes_lose_nothing(db):
     LatencyStore(db)
     workers, count = 4, 8

@@ -127,3 +127,89 @@ def test_bad_input_is_named():
 def test_file_names_follow_the_hosted_models():
     assert tflite_filename(0.75, 192) == "mobilenet_v1_0.75_192.tflite"
     assert tflite_filename(0.25, 128, "int8") == "mobilenet_v1_0.25_128_quant.tflite"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_measure_with_litert_gives_an_importable_table_and_exports_for_benchmark_model(tmp_path, dtype):
+    from costmodel.latency.importer import COLUMNS, parse_latency
+    from costmodel.latency.measure import measure
+
+    frame = measure([0.25, 0.5], [64], runtime="litert", dtype=dtype, runs=3, warmup=1, progress=False,
+                    export_tflite=tmp_path / "phone")  # fmt: skip
+    assert list(frame.columns) == list(COLUMNS)
+    assert frame.dtype.tolist() == [dtype, dtype] and frame.threads.tolist() == [1, 1]
+    assert frame.runtime.str.fullmatch(r"LiteRT \d+\.\d+\.\d+ \(XNNPACK\)").all()
+    assert (frame.min_ms <= frame.latency_ms).all() and (frame.latency_ms <= frame.p90_ms).all()
+    assert frame.notes.str.contains("; cpu clock;").all()
+    suffix = "_quant" if dtype == "int8" else ""
+    names = sorted(p.name for p in (tmp_path / "phone").iterdir())
+    assert names == [
+        "README.md",
+        f"mobilenet_v1_0.25_64{suffix}.tflite",
+        f"mobilenet_v1_0.5_64{suffix}.tflite",
+    ]
+    readme = (tmp_path / "phone" / "README.md").read_text()
+    assert "benchmark_model --graph=" in readme and "mobilenet-cost latency import benchmark.log" in readme
+    data = (tmp_path / "phone" / names[1]).read_bytes()
+    assert constant_bytes(data) == independent_bytes(0.25, 64, dtype, {})
+    assert parse_latency(frame.to_csv(index=False)).equals(frame)
+
+
+def test_a_log_of_the_exported_files_imports_with_their_dtype():
+    from costmodel.latency.importer import parse_benchmark_log
+
+    name = tflite_filename(0.5, 160, "int8")
+    log = f"Graph: [/data/local/tmp/{name}]\nNum threads: [1]\n"
+    log += "Inference timings in us: Init: 3141, First inference: 4000, Warmup (avg): 3500, Inference (avg): 3380.5"
+    frame = parse_benchmark_log(log, device="phone")
+    assert frame[["alpha", "resolution", "dtype", "threads"]].to_numpy().tolist() == [[0.5, 160, "quant", 1]]
+
+
+def test_measure_refuses_bad_runtime_settings(tmp_path):
+    from costmodel.latency.measure import measure
+
+    with pytest.raises(ValueError, match="dtype='int8' is not available with runtime 'onnxruntime'"):
+        measure([0.25], [64], dtype="int8")
+    with pytest.raises(ValueError, match="runtime='tvm' is not allowed"):
+        measure([0.25], [64], runtime="tvm")
+    (tmp_path / "other.txt").write_text("keep me")
+    with pytest.raises(ValueError, match=r"already holds 1 file.*--force"):
+        measure([0.25], [64], runtime="litert", export_tflite=tmp_path)
+    with pytest.raises(ValueError, match="already holds 1 file"):
+        measure([0.25], [64], export_onnx=tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["other.txt"]
+
+
+def test_cli_measure_litert_errors_are_one_line(tmp_path, capsys, monkeypatch):
+    import importlib.util
+
+    from costmodel.cli import main
+
+    base = ["measure", "--alpha", "0.25", "--resolution", "32", "--no-store", "--no-progress", "--runs", "1"]
+    assert main([*base, "--dtype", "int8"]) == 2
+    err = capsys.readouterr().err
+    assert "--dtype int8 is not available with --runtime onnxruntime" in err and err.count("\n") == 1
+    (tmp_path / "x").write_text("")
+    assert main([*base, "--runtime", "litert", "--export-tflite", str(tmp_path)]) == 2
+    assert "--force" in capsys.readouterr().err
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "ai_edge_litert" else real(name, *a)
+    )
+    assert main([*base, "--runtime", "litert"]) == 2
+    assert "pip install 'mobilenet-costmodel[measure]'" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_cli_measure_litert_int8_stores_a_dataset(tmp_path, capsys):
+    from costmodel.cli import main
+    from costmodel.latency.store import LatencyStore
+
+    db = tmp_path / "db.sqlite3"
+    argv = ["measure", "--runtime", "litert", "--dtype", "int8", "--alpha", "0.25", "--resolution", "32,48"]
+    argv += ["--runs", "2", "--warmup", "0", "--no-progress", "--db", str(db), "-o", str(tmp_path / "a.csv")]
+    argv += ["--export-tflite", str(tmp_path / "m"), "--force"]
+    assert main(argv) == 0
+    (name,) = [n for n in LatencyStore(db).names() if n.startswith("litert-int8-")]
+    assert LatencyStore(db).load(name).dtype.tolist() == ["int8", "int8"]

@@ -110,7 +110,7 @@ def test_closed_forms_and_derivative(executed):
 
 def test_reduction_proof_and_sweep(executed):
     proof = _cell(executed, "proof")
-    assert "both equal 1/N + 1/D_K**2: True" in _text(proof)
+    assert "both ratios equal 1/N + 1/D_K²: True" in _text(proof) and "D_K**" not in _text(proof)
     assert "\\frac" in _data(proof, "text/latex")
     assert "64 design points" in _text(_cell(executed, "sweep"))  # 16 alphas x 4 resolutions
     figure = _cell(executed, "sweep-figure")

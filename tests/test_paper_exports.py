@@ -64,6 +64,7 @@ LATEX_OUTPUTS = _latex_outputs()
 MATH_OUTPUTS = _math_outputs()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(LATEX_OUTPUTS) + sorted(MATH_OUTPUTS))
 def test_latex_compiles_with_pdflatex(name, tmp_path):
     pdflatex = shutil.which("pdflatex")

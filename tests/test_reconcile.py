@@ -114,7 +114,7 @@ def test_alpha_one_at_224_in_numbers():
 @pytest.mark.parametrize(("alpha", "resolution", "rounding"), [(1.0, 224, "slim"), (0.2, 33, "keras")])
 def test_terms_sum_to_total_and_columns_are_as_documented(alpha, resolution, rounding):
     table = costmodel.reconcile(alpha, resolution=resolution, rounding=rounding)
-    assert list(table.columns) == ["convention", "unit", "total", "params", *TERMS, "why", "tool"]
+    assert list(table.columns) == ["convention", "unit", "total", "params", "trainable", *TERMS, "why", "tool"]
     assert list(table.convention) == PRESET_NAMES
     assert (table[TERMS].sum(axis=1) == table.total).all()
     assert set(table.unit) == {"MAC", "FLOP"}

@@ -25,6 +25,8 @@ import costmodel
 from costmodel.core.convention import Convention
 from costmodel.counting.reference_model import reference_input, reference_model
 
+pytestmark = pytest.mark.slow  # runs the real counting tools
+
 torch.set_num_threads(1)
 
 CONFIGURATIONS = [

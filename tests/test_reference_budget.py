@@ -17,6 +17,7 @@ from costmodel import (
     with_costs,
 )
 from costmodel.core.design_point import RESOLUTION_MAX
+from costmodel.reference.budget import BudgetTooSmall
 
 
 def brute_force(alpha: float, budget: float, **knobs) -> int:
@@ -48,7 +49,7 @@ def test_max_resolution_lands_on_exact_costs():
 
 def test_max_resolution_rejects_bad_budgets():
     with pytest.raises(
-        ValueError, match=r"below the smallest model at alpha=1: 4,209,088 MACs at resolution 1"
+        BudgetTooSmall, match=r"below the smallest model at alpha=1: 4,209,088 MACs at resolution 1"
     ):
         max_resolution(1.0, 1000)
     for bad in (float("nan"), -5, 0, float("inf")):
@@ -84,7 +85,7 @@ def test_best_reference_by_macs_params_and_latency():
 
 def test_best_reference_errors():
     with pytest.raises(
-        ValueError, match=r"below the smallest configuration: MobileNet_v1_0.25_128 .* needs 13,570,048 MACs"
+        BudgetTooSmall, match=r"below the smallest configuration: MobileNet_v1_0.25_128 .* needs 13,570,048 MACs"
     ):
         best_reference(slim(), macs=10e6)
     with pytest.raises(ValueError, match="budget params=nan"):
@@ -110,7 +111,7 @@ def test_best_estimate_is_labelled_and_within_budget():
     grid = grid[grid["macs"] <= 300e6]
     estimates = model.predict(grid["alpha"], grid["resolution"])["top1_pct_estimate"]
     assert best["top1_pct_estimate"] == pytest.approx(estimates.max())
-    with pytest.raises(ValueError, match=r"below the smallest configuration: alpha=0\.25, resolution=128"):
+    with pytest.raises(BudgetTooSmall, match=r"below the smallest configuration: alpha=0\.25, resolution=128"):
         best_estimate(model, macs=1e6)
 
 

@@ -98,7 +98,7 @@ def test_best_accepts_units(capsys, amount):
     status, out, _ = run(
         capsys, "best", "--macs", amount, "--where", "release=2018_02_22", "--where", "dtype=float"
     )
-    assert status == 0 and "MobileNet_v1_1.0_160" in out and "290675200" in out
+    assert status == 0 and "MobileNet_v1_1.0_160" in out and "290,675,200" in out
 
 
 def test_best_estimate_is_labelled(capsys):
@@ -123,7 +123,9 @@ def test_best_estimate_is_labelled(capsys):
         (["best", "--macs", "nan"], "--macs: 'nan' must be a positive amount"),
         (["best", "--macs=-300M"], "must be a positive amount"),
         (["best"], "give a budget"),
-        (["best", "--latency", "5ms"], "needs the column(s) 'tflite_cpu_ms'"),
+        (["best", "--latency", "5ms"], "no latency column 'tflite_cpu_ms'; give --dataset NAME"),
+        (["best", "--macs", "300M", "--estimate", "--where", "release=2018_02_22"], "mix float and quant"),
+        (["best", "--latency", "5", "--estimate"], "--latency with --estimate needs --dataset"),
         (["tables", "show", "nope"], "table 'nope' is unknown; the tables are errata"),
         (["tables", "show", "errata", "--where", "colour=red"], "no column 'colour'"),
         (["frontier", "--cost", "speed"], "needs the column(s) 'speed'"),
@@ -133,3 +135,55 @@ def test_bad_input_is_one_line_and_exit_2(capsys, argv, message):
     status, out, err = run(capsys, *argv)
     assert status == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and message in err
+
+
+def test_best_estimate_agrees_with_the_dashboard(capsys):
+    from costmodel.dashboard.frontier import best_estimated_design
+
+    status, out, _ = run(capsys, "best", "--macs", "300M", "--estimate")
+    shown = dict(line.split(None, 1) for line in out.splitlines() if not line.startswith("("))
+    dashboard, _ = best_estimated_design("float", "macs", 300e6)
+    assert status == 0 and "TF-slim 2018_02_22 float" in out
+    assert float(shown["alpha"]) == dashboard["alpha"] and int(shown["resolution"]) == dashboard["resolution"]
+    assert shown["top1_pct_estimate"] == f"{dashboard['top1_pct_estimate']:.1f}" == "68.3"
+
+
+def test_every_offered_table_answers(capsys):
+    from costmodel.cli.best import best_tables
+
+    assert "errata" not in best_tables() and "paper_tables" not in best_tables()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["best", "--macs", "300M", "--table", "errata"])
+    assert exit_info.value.code == 2 and "invalid choice: 'errata'" in capsys.readouterr().err
+    for table in best_tables():
+        status, _, err = run(capsys, "best", "--macs", "300M", "--table", table)
+        assert status == 0, (table, err)
+
+
+def test_best_latency_from_a_stored_dataset_never_names_internals(capsys, tmp_path):
+    status, out, err = run(capsys, "best", "--latency", "10", "--dataset", "tflite-pixel2-cpu-float",
+                           "--db", str(tmp_path / "d.sqlite3"), "--where", "dtype=float")  # fmt: skip
+    assert status == 0 and "latency_ms predicted by the model of dataset 'tflite-pixel2-cpu-float'" in out
+    assert "best_reference" not in out + err
+
+
+def test_best_all_lists_every_row_within_all_budgets(capsys, tmp_path):
+    from independent_counter import costs
+
+    argv = ["best", "--all", "--macs", "300M", "--params", "2M", "--where", "release=2018_02_22", "--format", "csv"]
+    status, out, _ = run(capsys, *argv)
+    listed = pd.read_csv(io.StringIO(out))
+    from costmodel.reference.tables import load_table
+
+    slim = load_table("slim_checkpoints").query("release == '2018_02_22'")
+    expected = [
+        row.model for row in slim.itertuples()
+        if costs(row.alpha, row.resolution)["macs"] <= 300_000_000 and costs(row.alpha, row.resolution)["params"] <= 2_000_000
+    ]  # fmt: skip
+    assert status == 0 and sorted(listed.model) == sorted(expected) and len(expected) > 5
+    assert listed.top1_pct.is_monotonic_decreasing
+    assert all(listed.macs == [costs(a, r)["macs"] for a, r in zip(listed.alpha, listed.resolution, strict=True)])
+    status, out, _ = run(capsys, "best", "--all", "--estimate", "--macs", "100M", "--params", "1M", "--format", "csv")
+    grid = pd.read_csv(io.StringIO(out))
+    assert status == 0 and len(grid) > 100 and grid.top1_pct_estimate.is_monotonic_decreasing
+    assert (grid.macs <= 100_000_000).all() and (grid.params <= 1_000_000).all()

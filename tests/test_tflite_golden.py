@@ -294,15 +294,6 @@ def independent_op_peaks(config, kind):
 
 
 @cache
-def supports_keras_padding():
-    try:
-        costmodel.report(alpha=1.0, resolution=97, rounding="keras", padding="keras")
-    except ValueError:
-        return False
-    return True
-
-
-@cache
 def supports_memory():
     try:
         r = costmodel.report(alpha=1.0, resolution=224, rounding="keras", dtype="int8", input_channels=3)
@@ -311,19 +302,9 @@ def supports_memory():
     return "weight_bytes" in r.totals and "peak_activation_bytes" in r.totals
 
 
-def padding_for(config):
-    """``"keras"`` once the cost model has it; until then ``"same"`` where Keras' sides equal TF SAME's."""
-    if supports_keras_padding():
-        return "keras"
-    chain = keras_chain(config["alpha"], config["resolution"], config["classes"])
-    if all(layer["out_side"] == math.ceil(layer["in_side"] / layer["stride"]) for layer in convs(chain)):
-        return "same"
-    pytest.skip('odd side: needs padding="keras" (issue 15), not in costmodel yet')
-
-
 def model_report(config, **knobs):
     return costmodel.report(alpha=config["alpha"], resolution=config["resolution"], rounding="keras",
-                            padding=padding_for(config), classes=config["classes"], **knobs)  # fmt: skip
+                            padding="keras", classes=config["classes"], **knobs)  # fmt: skip
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=IDS)

@@ -1,8 +1,10 @@
 """Explorer page: α, ρ or resolution and the variant knobs → totals, per-layer chart, formulas, reduction.
 
-The design point lives in the query string (``/explore?alpha=0.5&rho=0.714``). Two callbacks:
-controls → query string (checking typed values), and query string → view. The back button and shared
-links go through the second one, so the URL alone decides what is shown.
+The design point lives in the query string (``/explore?alpha=0.5&rho=0.714``). One callback takes a
+changed control (checking typed values) or the URL (first load, back button, shared link) to the URL, the
+controls and the view, so the URL alone decides what is shown; it computes numbers only, never SymPy. A
+second shows the closed forms of the URL's knobs: SymPy derives them once per knob set in a background
+thread (:data:`costmodel.dashboard.explorer.CLOSED_FORMS`), and a short poll shows them when ready.
 """
 
 from __future__ import annotations
@@ -153,7 +155,7 @@ def _dropdown(component_id: str, labels: dict[str, str], value: str) -> dcc.Drop
 
 
 def _view_skeleton(errors: dict) -> list:
-    query_error = errors.get("query") or "; ".join(f"{k}: {v}" for k, v in errors.items() if k != "query")
+    query_error = "; ".join(v if k == "query" or v.startswith(k) else f"{k}: {v}" for k, v in errors.items())
     return [
         html.Div(id=ids.EXPLORE_SUMMARY, className="summary"),
         html.Div(
@@ -181,6 +183,7 @@ def _view_skeleton(errors: dict) -> list:
                     [
                         html.H3("Closed forms"),
                         dcc.Markdown(id=ids.EXPLORE_FORMULAS, mathjax=True, className="formulas"),
+                        dcc.Interval(id=ids.EXPLORE_FORMULAS_POLL, interval=500, disabled=True),
                     ],
                     className="panel",
                 ),
@@ -222,7 +225,6 @@ VIEW = (
     Output(ids.EXPLORE_CARDS, "children"),
     Output(ids.EXPLORE_NOTES, "children"),
     Output(ids.EXPLORE_LAYER_GRAPH, "figure"),
-    Output(ids.EXPLORE_FORMULAS, "children"),
     Output(ids.EXPLORE_REDUCTION, "children"),
     Output(ids.EXPLORE_PERMALINK, "href"),
     Output(ids.SHELL_DESIGN_POINT, "data"),
@@ -250,7 +252,8 @@ def explore(search, controls):
 
 
 def view(r, query: str) -> list:
-    """The view's outputs for a report (cards, notes, chart, formulas, reduction table, link)."""
+    """The view's outputs for a report (cards, notes, chart, reduction table, link): numbers only, no
+    SymPy; the closed forms come from :func:`formulas`."""
     smooth = explorer.smooth_values(r)
     return [
         explorer.summary(r),
@@ -260,11 +263,22 @@ def view(r, query: str) -> list:
         ],
         [html.Li(note) for note in (*r.notes, *explorer.smooth_notes(r, smooth))],
         layer_figure_spec(r.table),
-        explorer.formulas_markdown(r.convention),
         markdown_table(explorer.REDUCTION_COLUMNS, explorer.reduction_rows(r)),
         "/explore" + query,
         query,
     ]
+
+
+@callback(
+    Output(ids.EXPLORE_FORMULAS, "children"),
+    Output(ids.EXPLORE_FORMULAS_POLL, "disabled"),
+    Input(ids.EXPLORE_URL, "search"),
+    Input(ids.EXPLORE_FORMULAS_POLL, "n_intervals"),
+)
+def formulas(search, _ticks):
+    """The closed forms of the URL's knobs; while a new knob set's are being derived, a note and a poll."""
+    text, final = explorer.closed_forms(search)
+    return text, final
 
 
 @callback(

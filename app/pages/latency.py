@@ -11,6 +11,7 @@ from costmodel.dashboard import ids, latency_view
 from costmodel.dashboard.layout import field
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
+from costmodel.latency.store import builtin_listing
 from costmodel.present.figures import make_latency_figure, make_residual_figure
 
 dash.register_page(
@@ -157,7 +158,11 @@ def manage(contents, _rename, _delete, filename, device, runtime, new_name, chos
         manage_result = latency_view.rename(chosen, rename_to, db)
     elif trigger == ids.LATENCY_DELETE_CONFIRM:
         manage_result = latency_view.delete(chosen, db)
-    listing = latency_view.datasets(db)
+    try:
+        listing = latency_view.datasets(db)
+    except ValueError as error:  # a database that cannot be read: said next to the list, built-ins still shown
+        listing = builtin_listing()
+        manage_result = latency_view.ActionResult(problems=[*manage_result.problems, f"stored datasets: {error}"])
     names = list(listing.name)
     value = upload_result.dataset or manage_result.dataset or (chosen if chosen in names else DEFAULT_DATASET)
     return (

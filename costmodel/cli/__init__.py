@@ -15,6 +15,7 @@ COMMANDS: tuple[str, ...] = (
     "sweep",
     "check_reduction",
     "reconcile",
+    "export",
     "latency",
     "measure",
     "tables",

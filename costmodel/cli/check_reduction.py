@@ -8,6 +8,7 @@ import json
 from costmodel.cli.common import (
     DefaultsHelpFormatter,
     add_design_point_arguments,
+    add_force_argument,
     add_knob_arguments,
     knobs_from,
     write_output,
@@ -20,7 +21,7 @@ from costmodel.core.reduction import (
     table3_rows,
 )
 from costmodel.core.report import report
-from costmodel.output.text import markdown_table
+from costmodel.output.frame_format import frame_as_text, frame_table
 
 FORMATS = ("text", "markdown", "csv", "json")
 
@@ -38,6 +39,7 @@ def register(subparsers) -> None:
     add_design_point_arguments(parser)
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument("-o", "--output", help="write to this file instead of standard output")
+    add_force_argument(parser)
     add_knob_arguments(parser)
     parser.set_defaults(run=run)
 
@@ -49,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     blocks["ratio"] = blocks["ratio"].map(str)
     blocks["one_over_n_plus_one_over_dk2"] = blocks["one_over_n_plus_one_over_dk2"].map(str)
     if args.format == "csv":
-        write_output(blocks.to_csv(index=False, lineterminator="\n"), args.output)
+        write_output(blocks.to_csv(index=False, lineterminator="\n"), args.output, force=args.force)
         return 0
     proof = reduction_proof()
     conv, shallow = conv_mobilenet(**point, **knobs), shallow_mobilenet(**point, **knobs)
@@ -62,23 +64,23 @@ def run(args: argparse.Namespace) -> int:
             "conv_mobilenet": conv,
             "shallow_mobilenet": shallow,
         }  # fmt: skip
-        write_output(json.dumps(payload, indent=2, default=int), args.output)
+        write_output(json.dumps(payload, indent=2, default=int), args.output, force=args.force)
         return 0
-    if args.format == "markdown":
-        table = markdown_table(list(blocks.columns), [[str(v) for v in row] for row in blocks.to_numpy()])
-    else:
-        table = blocks.to_string(index=False)
+    table = frame_table(blocks).to_markdown() if args.format == "markdown" else frame_as_text(blocks)
+    r = report(**point, **knobs)
+    at_paper_point = r.alpha == 1 and r.resolution == 224 and r.convention == report().convention
+    where = "" if at_paper_point else f" at alpha={r.alpha:g}, resolution={r.resolution} (the paper prints alpha=1, 224)"
     lines = [
-        proof.as_text(),
+        proof.as_latex() if args.format == "markdown" else proof.as_text(),
         "",
         "Per block (standard 3x3 conv vs depthwise + pointwise):",
         table,
         "",
         "Paper Table 3 (D_K=3, M=N=512, D_F=14):",
-        table3_rows().to_string(index=False),
+        frame_as_text(table3_rows()),
         "",
-        f"Conv MobileNet (Table 4): {conv['macs']:,} MACs, {conv['params']:,} params",
-        f"Shallow MobileNet (Table 5): {shallow['macs']:,} MACs, {shallow['params']:,} params",
+        f"Conv MobileNet (as paper Table 4){where}: {conv['macs']:,} MACs, {conv['params']:,} params",
+        f"Shallow MobileNet (as paper Table 5){where}: {shallow['macs']:,} MACs, {shallow['params']:,} params",
     ]
-    write_output("\n".join(lines), args.output)
+    write_output("\n".join(lines), args.output, force=args.force)
     return 0

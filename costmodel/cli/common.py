@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import os
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 from costmodel.core.convention import (
     BATCH_NORMS,
     DTYPES,
     KNOB_HELP,
+    KNOBS,
     PADDINGS,
     PLANNERS,
     ROUNDINGS,
@@ -20,6 +18,7 @@ from costmodel.core.convention import (
 )
 from costmodel.core.numbers import parse_decimal
 from costmodel.latency import DB_ENV
+from costmodel.output.files import check_targets, write_files
 
 RANGE_LIMIT = 1_000_000
 
@@ -123,43 +122,48 @@ def add_grid_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--resolution", default="128,160,192,224", help="input sides in pixels, or ranges")
 
 
-def add_knob_arguments(parser: argparse.ArgumentParser) -> None:
+def add_knob_arguments(parser: argparse.ArgumentParser, *, given_only: bool = False) -> None:
     """``--rounding``, ``--padding``, ``--no-scale-first-layer``, ``--classes``, ``--no-fc-bias``, ``--bn``,
-    ``--dtype``, ``--input-channels``, ``--planner``."""
+    ``--dtype``, ``--input-channels``, ``--planner``.
+
+    ``given_only``: a knob not on the command line is left out of :func:`knobs_from` (so that a framework
+    preset such as ``keras`` fills in the knobs its model fixes) instead of taking the paper's default.
+    """
     group = parser.add_argument_group("variant knobs (defaults reproduce the paper)")
-    group.add_argument("--rounding", choices=ROUNDINGS, default="slim", help=KNOB_HELP["rounding"])
-    group.add_argument("--padding", choices=PADDINGS, default="same", help=KNOB_HELP["padding"])
+
+    def default(value):
+        return argparse.SUPPRESS if given_only else value
+
+    group.add_argument("--rounding", choices=ROUNDINGS, default=default("slim"), help=KNOB_HELP["rounding"])
+    group.add_argument("--padding", choices=PADDINGS, default=default("same"), help=KNOB_HELP["padding"])
     group.add_argument(
         "--no-scale-first-layer",
         dest="scale_first_layer",
         action="store_false",
+        default=default(True),
         help="do not " + KNOB_HELP["scale_first_layer"],
     )
-    group.add_argument("--classes", type=integer_argument("--classes"), default=1000, help=KNOB_HELP["classes"])
     group.add_argument(
-        "--no-fc-bias", dest="fc_bias", action="store_false", help="do not " + KNOB_HELP["fc_bias"]
+        "--classes", type=integer_argument("--classes"), default=default(1000), help=KNOB_HELP["classes"]
     )
-    group.add_argument("--bn", choices=BATCH_NORMS, default="none", help=KNOB_HELP["bn"])
-    group.add_argument("--dtype", choices=DTYPES, default="float32", help=KNOB_HELP["dtype"])
     group.add_argument(
-        "--input-channels", type=integer_argument("--input-channels"), default=3, help=KNOB_HELP["input_channels"]
+        "--no-fc-bias", dest="fc_bias", action="store_false", default=default(True), help="do not " + KNOB_HELP["fc_bias"]
     )
-    group.add_argument("--planner", choices=PLANNERS, default="chain", help=KNOB_HELP["planner"])
+    group.add_argument("--bn", choices=BATCH_NORMS, default=default("none"), help=KNOB_HELP["bn"])
+    group.add_argument("--dtype", choices=DTYPES, default=default("float32"), help=KNOB_HELP["dtype"])
+    group.add_argument(
+        "--input-channels",
+        type=integer_argument("--input-channels"),
+        default=default(3),
+        help=KNOB_HELP["input_channels"],
+    )
+    group.add_argument("--planner", choices=PLANNERS, default=default("chain"), help=KNOB_HELP["planner"])
 
 
 def knobs_from(args: argparse.Namespace) -> dict[str, object]:
-    """The knob keywords parsed by :func:`add_knob_arguments`."""
-    return {
-        "rounding": args.rounding,
-        "padding": args.padding,
-        "scale_first_layer": args.scale_first_layer,
-        "classes": args.classes,
-        "fc_bias": args.fc_bias,
-        "bn": args.bn,
-        "dtype": args.dtype,
-        "input_channels": args.input_channels,
-        "planner": args.planner,
-    }
+    """The knob keywords parsed by :func:`add_knob_arguments` (only those given, under ``given_only``)."""
+    names = KNOBS
+    return {name: getattr(args, name) for name in names if hasattr(args, name)}
 
 
 def convention_of(args: argparse.Namespace) -> Convention:
@@ -207,23 +211,28 @@ def integer_list(name: str, text: str) -> list[int]:
     return [int(v) for v in values]
 
 
-def write_output(text: str, path: str | None) -> None:
-    """Print ``text``, or write it to ``path`` atomically (nothing half-written is left on failure)."""
+def add_force_argument(parser: argparse.ArgumentParser) -> None:
+    """``--force``: allow replacing an existing output file (never the database in use)."""
+    parser.add_argument("--force", action="store_true", help="replace existing output files")
+
+
+def database_files(path: object) -> tuple[tuple[str, str], ...]:
+    """The SQLite database ``path`` and its journal files, as ``protect`` pairs for :func:`write_output`."""
+    return tuple((f"{path}{end}", "the database in use") for end in ("", "-wal", "-shm", "-journal"))
+
+
+def write_output(
+    text: str, path: str | None, *, force: bool = False, protect: tuple[tuple[str, str], ...] = ()
+) -> None:
+    """Print ``text``, or write it to ``path`` with :func:`costmodel.output.files.write_files` (atomic; an
+    existing file only with ``force``; a device or pipe written in place; ``protect`` never written)."""
     if path is None or path == "-":
         print(text, end="" if text.endswith("\n") else "\n")
         return
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise ValueError(f"output {path!r}: folder {str(directory)!r} does not exist")
-    try:
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as error:
-        raise ValueError(f"output {path!r} cannot be written: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(temporary, target)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise ValueError(f"output {path!r} cannot be written: {error.strerror}") from None
+    write_files({path: text}, force=force, protect=protect)
+
+
+def check_output(path: str | None, *, force: bool = False, protect: tuple[tuple[str, str], ...] = ()) -> None:
+    """Refuse an output :func:`write_output` would refuse, before long work is done."""
+    if path is not None and path != "-":
+        check_targets([path], force=force, protect=protect)

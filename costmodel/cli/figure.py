@@ -10,6 +10,7 @@ from pathlib import Path
 from costmodel.cli.common import (
     DB_HELP,
     DefaultsHelpFormatter,
+    add_force_argument,
     add_knob_arguments,
     integer_argument,
     knobs_from,
@@ -36,6 +37,7 @@ def register(subparsers) -> None:
     parser.add_argument("kinds", nargs="+", metavar="KIND", help=f"one or more of {', '.join(FIGURES)}")
     parser.add_argument("--format", choices=FIGURE_FORMATS, help="file format (default: from -o's suffix)")
     parser.add_argument("-o", "--output", required=True, help="file (one figure) or folder (several, or ending in /; created if missing)")
+    add_force_argument(parser)
     parser.add_argument("--alpha", default="1.0", help="design point: width multiplier")
     parser.add_argument("--resolution", type=integer_argument("--resolution"), default=224, help="design point: input side in pixels")
     parser.add_argument("--width-in", type=number_argument("--width-in"), default=COLUMN_WIDTH_IN, help="figure width in inches")
@@ -87,6 +89,6 @@ def run(args: argparse.Namespace) -> int:
                                 dataset=args.dataset, db=args.db, **knobs), target, fmt)
         for kind, target, fmt in zip(args.kinds, targets, formats, strict=True)
     ]  # fmt: skip
-    export_figures(files)
+    export_figures(files, force=args.force)
     print(f"wrote {', '.join(str(f.path) for f in files)}", file=sys.stderr)
     return 0

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from costmodel.cli.common import DefaultsHelpFormatter, add_knob_arguments, knobs_from, write_output
+from costmodel.cli.common import (
+    DefaultsHelpFormatter,
+    add_force_argument,
+    add_knob_arguments,
+    knobs_from,
+    write_output,
+)
 from costmodel.cli.selection import add_selection_arguments, select
 from costmodel.output.frame_format import frame_as_csv, frame_as_text
 from costmodel.reference.budget import with_costs
@@ -41,6 +47,7 @@ def register(subparsers) -> None:
     parser.add_argument("--accuracy", default="top1_pct", help="accuracy column (higher is better)")
     parser.add_argument("--format", choices=("text", "csv"), default="text", help="output format")
     parser.add_argument("-o", "--output", help="write to this file instead of standard output")
+    add_force_argument(parser)
     add_selection_arguments(parser)
     add_knob_arguments(parser)
     parser.set_defaults(run=run)
@@ -64,5 +71,5 @@ def run(args: argparse.Namespace) -> int:
             frame_as_text(front)
             + f"\n{len(front)} rows on the front; {dropped} rows without {args.cost} or {args.accuracy} left out"
         )
-    write_output(text, args.output)
+    write_output(text, args.output, force=args.force)
     return 0

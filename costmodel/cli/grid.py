@@ -9,13 +9,14 @@ from pathlib import Path
 
 from costmodel.cli.common import (
     DefaultsHelpFormatter,
+    add_force_argument,
     add_grid_arguments,
     add_knob_arguments,
     integer_list,
     knobs_from,
     number_list,
 )
-from costmodel.output.files import write_files
+from costmodel.output.files import is_special, write_files
 from costmodel.paper.grid import GRID_METRICS, check_metrics, grid_metadata, grid_table
 
 FORMATS = ("csv", "latex", "markdown")
@@ -44,6 +45,7 @@ def register(subparsers) -> None:
     parser.add_argument("--caption", help="table caption (LaTeX, Markdown)")
     parser.add_argument("--label", help="LaTeX \\label, e.g. tab:grid")
     parser.add_argument("-o", "--output", help="file to write (default: standard output)")
+    add_force_argument(parser)
     add_knob_arguments(parser)
     parser.set_defaults(run=run)
 
@@ -65,8 +67,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return 0
     files: dict[Path, str] = {Path(args.output): text if text.endswith("\n") else text + "\n"}
-    if args.format == "csv":
+    if args.format == "csv" and not is_special(args.output):  # no /dev/null.meta.json
         sidecar = Path(args.output).with_suffix(".meta.json")
         files[sidecar] = json.dumps(grid_metadata(table, **knobs), indent=2, ensure_ascii=False) + "\n"
-    write_files(files)
+    write_files(files, force=args.force)
     return 0

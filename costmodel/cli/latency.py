@@ -9,6 +9,8 @@ from costmodel.cli import UsageError
 from costmodel.cli.common import (
     DB_HELP,
     DefaultsHelpFormatter,
+    add_force_argument,
+    database_files,
     integer_argument,
     number_argument,
     write_output,
@@ -82,6 +84,7 @@ def register(subparsers) -> None:
     )
     exporting.add_argument("name")
     exporting.add_argument("-o", "--output", help="CSV file to write (default: standard output)")
+    add_force_argument(exporting)
     exporting.set_defaults(run=run_export)
 
     fitting = actions.add_parser(
@@ -140,7 +143,8 @@ def run_delete(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    write_output(LatencyStore(args.db).export_csv(args.name), args.output)
+    store = LatencyStore(args.db)
+    write_output(store.export_csv(args.name), args.output, force=args.force, protect=database_files(store.path))
     return 0
 
 

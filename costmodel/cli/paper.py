@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from costmodel.cli.common import add_force_argument
 from costmodel.output.files import ensure_folder, write_files
 from costmodel.paper.export import paper_files
 
@@ -19,12 +20,13 @@ def register(subparsers) -> None:
         epilog="Example: mobilenet-cost paper --out paper-tables",
     )
     parser.add_argument("--out", required=True, metavar="DIR", help="folder to write (created if missing)")
+    add_force_argument(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     files = paper_files()
     folder = ensure_folder(args.out)
-    write_files({folder / name: text for name, text in files.items()})
+    write_files({folder / name: text for name, text in files.items()}, force=args.force)
     print(f"wrote {len(files)} files to {folder}", file=sys.stderr)
     return 0

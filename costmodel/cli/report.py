@@ -7,6 +7,7 @@ import argparse
 from costmodel.cli.common import (
     DefaultsHelpFormatter,
     add_design_point_arguments,
+    add_force_argument,
     add_knob_arguments,
     knobs_from,
     write_output,
@@ -34,7 +35,8 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument("-o", "--output", help="write to this file instead of standard output")
-    add_knob_arguments(parser)
+    add_force_argument(parser)
+    add_knob_arguments(parser, given_only=True)
     parser.set_defaults(run=run)
 
 
@@ -53,5 +55,5 @@ def run(args: argparse.Namespace) -> int:
         "latex": r.as_latex,
         "json": r.as_json,
     }[args.format]()
-    write_output(text, args.output)
+    write_output(text, args.output, force=args.force)
     return 0

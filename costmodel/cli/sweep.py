@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from costmodel.cli.common import (
     DefaultsHelpFormatter,
+    add_force_argument,
     add_grid_arguments,
     add_knob_arguments,
     integer_list,
@@ -18,6 +19,7 @@ from costmodel.cli.common import (
     number_list,
     write_output,
 )
+from costmodel.core.design_point import check_grid_size
 from costmodel.core.evaluate import evaluate
 from costmodel.core.formulas import TOTAL_METRICS
 
@@ -39,6 +41,7 @@ def register(subparsers) -> None:
         "--metrics", default="macs,params", help=f"comma-separated, from {','.join(TOTAL_METRICS)}"
     )
     parser.add_argument("-o", "--output", help="CSV file to write (default: standard output)")
+    add_force_argument(parser)
     parser.add_argument("--no-progress", action="store_true", help="never show the progress bar")
     add_knob_arguments(parser)
     parser.set_defaults(run=run)
@@ -47,6 +50,7 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     alphas = np.array([float(a) for a in number_list("--alpha", args.alpha)])
     sides = np.array(integer_list("--resolution", args.resolution))
+    check_grid_size("sweep --alpha × --resolution", alphas.size, sides.size)
     metrics = [m.strip() for m in args.metrics.split(",")]
     knobs = knobs_from(args)
     evaluate(alphas[:1], sides[:1], metrics=metrics, **knobs)  # checks the whole input before any output
@@ -59,5 +63,5 @@ def run(args: argparse.Namespace) -> int:
             chunk = evaluate(a[start : start + CHUNK], r[start : start + CHUNK], metrics=metrics, **knobs)
             chunk.to_csv(out, index=False, header=start == 0, lineterminator="\n")
             progress.update(len(chunk))
-    write_output(out.getvalue(), args.output)
+    write_output(out.getvalue(), args.output, force=args.force)
     return 0

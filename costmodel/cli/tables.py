@@ -6,7 +6,7 @@ import argparse
 
 import pandas as pd
 
-from costmodel.cli.common import write_output
+from costmodel.cli.common import add_force_argument, write_output
 from costmodel.cli.selection import add_selection_arguments, select
 from costmodel.output.frame_format import frame_as_csv, frame_as_latex, frame_as_text
 from costmodel.reference.tables import load_table, table_names
@@ -52,6 +52,7 @@ def register(subparsers) -> None:
         "--format", choices=("csv", "latex"), default="csv", help="output format (default csv)"
     )
     export.add_argument("-o", "--output", help="write to this file instead of standard output")
+    add_force_argument(export)
     add_selection_arguments(export)
     export.set_defaults(run=run_export)
 
@@ -81,5 +82,5 @@ def run_export(args: argparse.Namespace) -> int:
         sources = sorted(set(rows["source"].dropna())) if "source" in rows.columns else []
         caption = f"{args.name}" + (f". Sources: {'; '.join(sources)}" if sources else "")
         text = frame_as_latex(table, caption=caption)
-    write_output(text, args.output)
+    write_output(text, args.output, force=args.force)
     return 0

@@ -161,18 +161,18 @@ def bounded_array(name: str, values: object, low: float, high: float, allowed: s
     return array
 
 
-def check_grid_size(what: str, *counts: int) -> None:
-    """Refuse a product of list lengths above :data:`GRID_LIMIT` with a message naming each length.
+def check_grid_size(what: str, *counts: int, limit: int = GRID_LIMIT) -> None:
+    """Refuse a product of list lengths above ``limit`` (:data:`GRID_LIMIT`) with a message naming each length.
 
     >>> check_grid_size("sweep", 20_000, 4_096)
     Traceback (most recent call last):
     ValueError: sweep: 20,000 × 4,096 = 81,920,000 design points is more than the limit of 10,000,000; use fewer or coarser values
     """
     total = math.prod(counts)
-    if total > GRID_LIMIT:
+    if total > limit:
         sizes = " × ".join(f"{c:,}" for c in counts)
         raise ValueError(
-            f"{what}: {sizes} = {total:,} design points is more than the limit of {GRID_LIMIT:,}; "
+            f"{what}: {sizes} = {total:,} design points is more than the limit of {limit:,}; "
             "use fewer or coarser values"
         )
 

@@ -29,11 +29,12 @@ terms it counts, in the manner of fvcore's op handles.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from types import MappingProxyType
 from typing import Literal
 
-from costmodel.core.convention import Convention
+from costmodel.core.convention import Convention, convention_from
 from costmodel.core.formulas import BIAS, MACS, METRICS, LayerShape
 
 TERMS: tuple[str, ...] = ("conv", "fc", "bias", "bn", "activation", "pool")
@@ -85,10 +86,22 @@ RULES: Mapping[str, Rule] = MappingProxyType(
 )
 """Per-layer counting rules by name: small pure functions of (layer shape, convention)."""
 
-ParamsRule = Literal["paper", "parameters"]
+ParamsRule = Literal["paper", "parameters", "variables"]
 """``paper``: weights + classifier bias (+ BN variables as the convention's ``bn`` knob says);
 ``parameters``: every ``nn.Parameter`` of the reference model, i.e. also BN γ and β (not the running
-statistics, which are buffers)."""
+statistics, which are buffers); ``variables``: every variable of a Keras model (``count_params()``), i.e. also
+BN's moving mean and variance."""
+
+PARAMS_BN: Mapping[str, str] = MappingProxyType({"parameters": "trainable", "variables": "all"})
+"""The ``bn`` knob each params rule counts with (the ``paper`` rule follows the convention's own)."""
+
+FRAMEWORK_MODELS: Mapping[str, str] = MappingProxyType(
+    {
+        "keras": "Keras 3's keras.applications.MobileNet",
+        "timm": "timm's mobilenetv1_100 / mobilenetv1_125",
+    }
+)
+"""The framework a preset counts (its own MobileNet) when it is not the reference PyTorch model."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +121,13 @@ class Preset:
     """The tool and the version the rules were read from and verified against."""
     why: str
     """One line: where this count departs from the paper's mult-adds."""
+    model: str = "reference"
+    """What is counted: ``"reference"`` (the reference PyTorch model) or a framework (``"keras"``, ``"timm"``)
+    whose own MobileNet fixes some knobs."""
+    fixed: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    """Knobs the framework's model cannot change (knob → its value); a knob not given takes this value."""
+    alphas: tuple[object, ...] | None = None
+    """The only widths the framework has (timm: 1.0 and 1.25); ``None``: any α."""
 
     def __post_init__(self) -> None:
         assert set(self.counted) | set(self.not_counted) == set(TERMS), self.name
@@ -123,14 +143,22 @@ class Preset:
 
     def layer_params(self, shape: LayerShape, convention: Convention):
         """Parameters of one layer as this preset counts them."""
-        if self.params == "parameters":
+        if self.params in PARAMS_BN:
+            convention = replace(convention, bn=PARAMS_BN[self.params])
+        return METRICS["params"](shape, convention)
+
+    def layer_trainable(self, shape: LayerShape, convention: Convention):
+        """Trainable parameters of one layer: the params less BN's moving statistics, if they were counted."""
+        if self.params != "paper" or convention.bn == "all":
             convention = replace(convention, bn="trainable")
         return METRICS["params"](shape, convention)
 
 
-def _preset(name, unit, counted, params, headline, tool, why) -> Preset:
+def _preset(name, unit, counted, params, headline, tool, why, **framework) -> Preset:
     not_counted = tuple(t for t in TERMS if t not in counted)
-    return Preset(name, unit, MappingProxyType(counted), not_counted, params, headline, tool, why)
+    if "fixed" in framework:
+        framework["fixed"] = MappingProxyType(framework["fixed"])
+    return Preset(name, unit, MappingProxyType(counted), not_counted, params, headline, tool, why, **framework)
 
 
 PRESETS: Mapping[str, Preset] = MappingProxyType(
@@ -219,12 +247,43 @@ PRESETS: Mapping[str, Preset] = MappingProxyType(
                 "torch 2.13.0",
                 "FLOPs = 2 × the paper's mult-adds; BN, ReLU6, pool and bias are not counted",
             ),
+            _preset(
+                "keras",
+                "MAC",
+                {"conv": "conv_macs", "fc": "fc_macs"},
+                "variables",
+                "keras.applications.MobileNet(weights=None, alpha=α, input_shape=(R, R, 3)).count_params(); "
+                "MACs = Σ kernel × output shape of its Conv2D and DepthwiseConv2D layers",
+                "keras 3.15.1 (keras/src/applications/mobilenet.py)",
+                "the paper's mult-adds on Keras' own network: int(d·α) channels, stem ceil(in/2) but stride-2 "
+                "depthwise floor(in/2) (padding='keras'); params count BN γ, β, moving mean and variance "
+                "(4 per channel; trainable: 2)",
+                model="keras",
+                fixed={"rounding": "keras", "padding": "keras", "scale_first_layer": True, "fc_bias": True},
+            ),
+            _preset(
+                "timm",
+                "MAC",
+                {"conv": "conv_macs", "fc": "fc_macs"},
+                "parameters",
+                "timm.create_model('mobilenetv1_100' or 'mobilenetv1_125', num_classes=N) at input (1, 3, R, R): "
+                "Σ numel of parameters; MACs of its Conv2d and Linear modules",
+                "timm 1.0.31 (timm/models/efficientnet.py _gen_mobilenet_v1)",
+                "the paper's mult-adds on timm's network: make_divisible(d·α, 8) channels, ceil(in/2) "
+                "(padding=1); params add BN γ, β; only α = 1 and 1.25 exist",
+                model="timm",
+                fixed={"rounding": "divisible8", "padding": "same", "scale_first_layer": True, "fc_bias": True},
+                alphas=(Fraction(1), Fraction(5, 4)),
+            ),
         )
     }
 )
-"""Every preset by name; ``paper`` first."""
+"""Every preset by name; ``paper`` first, then the tools (on the reference model), then the frameworks."""
 
 PRESET_NAMES: tuple[str, ...] = tuple(PRESETS)
+REFERENCE_PRESET_NAMES: tuple[str, ...] = tuple(n for n, p in PRESETS.items() if p.model == "reference")
+"""The paper and the tools that count the reference PyTorch model: what ``reconcile()`` shows by default."""
+FRAMEWORK_PRESET_NAMES: tuple[str, ...] = tuple(n for n, p in PRESETS.items() if p.model != "reference")
 
 
 def preset(name: object) -> Preset:
@@ -234,7 +293,7 @@ def preset(name: object) -> Preset:
     'MAC'
     >>> preset("flops")
     Traceback (most recent call last):
-    ValueError: convention='flops' is not a counting preset; choose one of 'paper', 'fvcore', 'ptflops', 'ptflops-aten', 'thop', 'torchinfo', 'torch-flops'
+    ValueError: convention='flops' is not a counting preset; choose one of 'paper', 'fvcore', 'ptflops', 'ptflops-aten', 'thop', 'torchinfo', 'torch-flops', 'keras', 'timm'
     """
     if not isinstance(name, str):
         raise TypeError(
@@ -250,13 +309,57 @@ def preset(name: object) -> Preset:
 def layer_counts(p: Preset, shape: LayerShape, convention: Convention) -> dict[str, object]:
     """One layer under a preset: the six terms, their ``total`` and the layer's ``params``."""
     terms = p.layer_terms(shape, convention)
-    return {**terms, "total": sum(terms.values()), "params": p.layer_params(shape, convention)}
+    return {
+        **terms,
+        "total": sum(terms.values()),
+        "params": p.layer_params(shape, convention),
+        "trainable": p.layer_trainable(shape, convention),
+    }
 
 
 def preset_totals(p: Preset, shapes: Iterable[LayerShape], convention: Convention) -> dict[str, object]:
     """Terms, ``total`` and ``params`` of a preset summed over the network's layers."""
     rows = [layer_counts(p, s, convention) for s in shapes]
-    return {key: sum(row[key] for row in rows) for key in (*TERMS, "total", "params")}
+    return {key: sum(row[key] for row in rows) for key in (*TERMS, "total", "params", "trainable")}
+
+def preset_convention(p: Preset, knobs: Mapping[str, object]) -> Convention:
+    """The convention a preset counts under: the knobs given, with a framework's fixed knobs filled in.
+
+    A knob given with a value the framework's model cannot express is an error that says so; a tool preset
+    needs a convention that the reference model can express (:func:`check_reference_convention`).
+
+    >>> preset_convention(preset("keras"), {"classes": 10}).padding
+    'keras'
+    >>> preset_convention(preset("keras"), {"rounding": "slim"})
+    Traceback (most recent call last):
+    ValueError: convention='keras' cannot express rounding='slim': Keras 3's keras.applications.MobileNet has rounding='keras' only
+    """
+    for knob, value in p.fixed.items():
+        if knob in knobs and knobs[knob] != value:
+            raise ValueError(
+                f"convention={p.name!r} cannot express {knob}={knobs[knob]!r}: {FRAMEWORK_MODELS[p.model]} has "
+                f"{knob}={value!r} only"
+            )
+    convention = convention_from({**p.fixed, **knobs})
+    if p.model == "reference" and p.name != "paper":
+        check_reference_convention(convention)
+    return convention
+
+
+def check_preset_alpha(p: Preset, alpha: object) -> None:
+    """Reject a width the framework has no model for (timm: ``mobilenetv1_100`` and ``_125`` only).
+
+    >>> check_preset_alpha(preset("timm"), Fraction(1, 2))
+    Traceback (most recent call last):
+    ValueError: convention='timm' cannot express alpha=0.5: timm's mobilenetv1_100 / mobilenetv1_125 has alpha 1, 1.25 only
+    """
+    if p.alphas is not None and alpha not in p.alphas:
+        widths = ", ".join(f"{float(a):g}" for a in p.alphas)
+        raise ValueError(
+            f"convention={p.name!r} cannot express alpha={float(alpha):g}: {FRAMEWORK_MODELS[p.model]} has "
+            f"alpha {widths} only"
+        )
+
 
 def check_reference_convention(convention: Convention) -> None:
     """Reject conventions that the reference model cannot express.

@@ -48,14 +48,34 @@ class ReductionProof:
         return all(sympy.simplify(r - self.expected) == 0 for r in (self.macs_ratio, self.params_ratio))
 
     def as_text(self) -> str:
-        return "\n".join(
-            [
-                f"standard conv:   MACs = {self.standard_macs},  params = {self.standard_params}",
-                f"separable conv:  MACs = {self.separable_macs},  params = {self.separable_params}",
-                f"MACs ratio   = {self.macs_ratio}",
-                f"params ratio = {self.params_ratio}",
-                f"both equal 1/N + 1/D_K**2: {self.holds}",
-            ]
+        """The proof in SymPy's pretty (two-dimensional) notation: powers raised, fractions stacked."""
+        items = [
+            ("standard conv MACs", self.standard_macs),
+            ("standard conv params", self.standard_params),
+            ("separable conv MACs", self.separable_macs),
+            ("separable conv params", self.separable_params),
+            ("MACs ratio", self.macs_ratio),
+            ("params ratio", self.params_ratio),
+        ]
+        width = max(len(label) for label, _ in items) + 3
+        lines = []
+        for label, expression in items:
+            block = sympy.pretty(expression, use_unicode=True, wrap_line=False).splitlines()
+            bars = [number for number, line in enumerate(block) if "─" in line]
+            baseline = bars[0] if bars else len(block) - 1  # a fraction's bar, else the line under the powers
+            for number, line in enumerate(block):
+                lines.append((f"{label} = " if number == baseline else "").ljust(width) + line)
+        lines.append(f"both ratios equal 1/N + 1/D_K²: {self.holds}")
+        return "\n".join(lines)
+
+    def as_latex(self) -> str:
+        """The two ratios as one LaTeX equation each (for Markdown with math)."""
+        return "\n\n".join(
+            rf"$\frac{{{sympy.latex(top)}}}{{{sympy.latex(bottom)}}} = {sympy.latex(ratio)}$"
+            for top, bottom, ratio in (
+                (self.separable_macs, self.standard_macs, self.macs_ratio),
+                (self.separable_params, self.standard_params, self.params_ratio),
+            )
         )
 
     def _repr_latex_(self) -> str:

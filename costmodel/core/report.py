@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from fractions import Fraction
 from functools import cached_property
 from types import MappingProxyType
@@ -20,11 +20,11 @@ import pandas as pd
 
 from costmodel.core import report_format as render
 from costmodel.core.arithmetic import NUMERIC
-from costmodel.core.convention import Convention, convention_from
+from costmodel.core.convention import Convention
 from costmodel.core.design_point import DesignPoint, design_point
 from costmodel.core.formulas import LAYER_METRICS, MAXIMA, METRICS, RATIOS, SUMMED
 from costmodel.core.network import layer_shapes
-from costmodel.core.presets import TERMS, check_reference_convention, layer_counts, preset
+from costmodel.core.presets import TERMS, check_preset_alpha, layer_counts, preset, preset_convention
 
 if TYPE_CHECKING:
     from costmodel.core.symbolic import Expressions
@@ -36,9 +36,9 @@ TABLE_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 """Columns of :attr:`Report.table`; the cost columns are the metrics of :data:`~costmodel.core.formulas.METRICS`."""
 
-COUNTED_COLUMNS: tuple[str, ...] = tuple(f"counted_{key}" for key in (*TERMS, "total", "params"))
-"""Extra columns (and totals) of a report under a tool's counting preset: its six terms, their sum and
-the params the tool reports. See :mod:`costmodel.core.presets`."""
+COUNTED_COLUMNS: tuple[str, ...] = tuple(f"counted_{key}" for key in (*TERMS, "total", "params", "trainable"))
+"""Extra columns (and totals) of a report under a tool's or framework's counting preset: its six terms, their
+sum, and the params and trainable params it reports. See :mod:`costmodel.core.presets`."""
 
 
 
@@ -132,7 +132,9 @@ def report(
     Knobs (see :class:`~costmodel.core.convention.Convention`): ``rounding``, ``padding``, ``scale_first_layer``,
     ``classes``, ``fc_bias``, ``bn``. A ρ that is not an exact pixel count is snapped to round(224·ρ).
     ``convention`` names a counting preset (``"fvcore"``, ``"ptflops"``, ... see
-    :func:`costmodel.reconcile`) whose per-layer counts are added as the ``counted_*`` columns.
+    :func:`costmodel.reconcile`) whose per-layer counts are added as the ``counted_*`` columns. A framework
+    preset (``"keras"``, ``"timm"``) counts that framework's own MobileNet: the knobs it fixes (Keras:
+    ``rounding="keras"``, ``padding="keras"``) are filled in, and a value it cannot express is an error.
 
     >>> report().totals["macs"], report().totals["params"]
     (568740352, 4210088)
@@ -141,17 +143,23 @@ def report(
     >>> r = report(convention="ptflops")
     >>> r.totals["counted_total"], r.table.loc[r.table.layer == "AvgPool_1a", "counted_pool"].item()
     (583969768, 100352)
+    >>> k = report(alpha=0.975, resolution=239, convention="keras")
+    >>> k.convention.padding, k.totals["counted_params"], k.totals["counted_trainable"]
+    ('keras', 4067081, 4045761)
     """
     counting = preset(convention)
-    knobs_convention = convention_from(knobs)
+    knobs_convention = preset_convention(counting, knobs)
     point = design_point(alpha, rho=rho, resolution=resolution, convention=knobs_convention)
+    check_preset_alpha(counting, point.alpha)
     return build_report(point, knobs_convention, counting.name)
 
 
 def build_report(point: DesignPoint, convention: Convention, preset_name: str = "paper") -> Report:
     """The report for an already checked design point, with a counting preset's columns unless paper."""
     if preset_name != "paper":
-        check_reference_convention(convention)
+        counting = preset(preset_name)
+        preset_convention(counting, asdict(convention))
+        check_preset_alpha(counting, point.alpha)
     shapes = layer_shapes(point.alpha, point.resolution, convention, NUMERIC)
     rows = [
         {
@@ -183,6 +191,23 @@ def build_report(point: DesignPoint, convention: Convention, preset_name: str = 
     notes = _notes(point, convention)
     peak_layer = peaks["peak_activation_bytes"]["layer"]
     return Report(point, convention, table, MappingProxyType(totals), notes, preset_name, peak_layer)
+
+
+def totals_at(
+    point: DesignPoint, convention: Convention, metrics: tuple[str, ...] = TOTAL_METRICS
+) -> dict[str, int | Fraction]:
+    """The totals of :func:`build_report` alone: one numeric pass over the layers, no table and no SymPy
+    (what a dashboard request needs for a convention it has not seen).
+
+    >>> from fractions import Fraction
+    >>> totals_at(design_point(0.5, rho=0.714), Convention(), ("macs", "params"))
+    {'macs': 76524800, 'params': 1320648}
+    >>> totals_at(design_point(0.5, rho=Fraction(5, 7), convention=Convention(rounding="smooth")),
+    ...           Convention(rounding="smooth"), ("macs",))
+    {'macs': 76524800}
+    """
+    shapes = layer_shapes(point.alpha, point.resolution, convention, NUMERIC)
+    return {m: _exact(sum(METRICS[m](s, convention) for s in shapes)) for m in metrics}
 
 
 def _counted(preset_name: str, shape, convention: Convention) -> dict[str, int]:

@@ -56,3 +56,15 @@ def output_side(side, stride: int, padding: str, ar, *, kind: str, smooth: bool 
         return quotient
     rounds_up = padding == "same" or (padding == "keras" and kind == "conv")
     return ar.ceil(quotient) if rounds_up else ar.floor(quotient)
+
+
+def pads_after(kind: str, stride: int, padding: str) -> bool:
+    """True where a layer is built as one pixel of zeros after (right, bottom) and a valid conv: floor(in/2).
+
+    That is every stride-2 layer under ``floor`` and the stride-2 depthwise layers under ``keras``; elsewhere a
+    3×3 conv pads symmetrically by 1 (PyTorch, ONNX) or ``"same"`` (Keras, TF), which gives ceil(in/stride).
+
+    >>> [pads_after(kind, 2, "keras") for kind in ("conv", "dw")], pads_after("dw", 1, "floor")
+    ([False, True], False)
+    """
+    return stride == 2 and (padding == "floor" or (padding == "keras" and kind == "dw"))

@@ -1,6 +1,7 @@
 """Formatting a :func:`~costmodel.counting.reconcile.reconcile` table as text, CSV, Markdown and JSON.
 
-Counting happens in :mod:`costmodel.reconcile`; this module only lays the numbers out. Exports keep exact
+Counting happens in :mod:`costmodel.counting.reconcile`; this module builds the
+:class:`~costmodel.output.table.ExportTable` of the numbers and writes through it. Exports keep exact
 integers; the text and Markdown views add thousands separators and put each preset's ``why`` below the
 table.
 
@@ -20,17 +21,21 @@ params: paper = conv and classifier weights + classifier bias; tools = every nn.
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 
-from costmodel.core.presets import TERMS
-from costmodel.output.text import format_number, markdown_table
+from costmodel.core.presets import FRAMEWORK_MODELS, FRAMEWORK_PRESET_NAMES, TERMS
+from costmodel.output.table import Column, ExportTable
 
 PARAMS_NOTE = (
     "params: paper = conv and classifier weights + classifier bias; "
     "tools = every nn.Parameter, which adds BN γ and β (2 per channel)"
 )
+
+FRAMEWORK_PARAMS_NOTE = {
+    "keras": "keras = count_params(), every variable, which adds BN γ, β, moving mean and variance "
+    "(4 per channel; trainable: 2)",
+    "timm": "timm = every nn.Parameter of its model, which adds BN γ and β (2 per channel)",
+}
 
 NUMBER_COLUMNS: tuple[str, ...] = ("total", "params", *TERMS)
 SHOWN_COLUMNS: tuple[str, ...] = ("convention", "unit", *NUMBER_COLUMNS)
@@ -38,56 +43,56 @@ SHOWN_COLUMNS: tuple[str, ...] = ("convention", "unit", *NUMBER_COLUMNS)
 
 def _title(table: pd.DataFrame) -> str:
     a = table.attrs
+    frameworks = [n for n in table["convention"] if n in FRAMEWORK_PRESET_NAMES]
+    counted = "reference PyTorch model" + "".join(f"; {n} row: {FRAMEWORK_MODELS[n]}" for n in frameworks)
     return (
         f"MobileNet v1, alpha={a['alpha']:g}, resolution={a['resolution']} (rho={a['rho']:.4g}), "
-        "reference PyTorch model, batch 1"
+        f"{counted}, batch 1"
     )
 
 
-def _cells(table: pd.DataFrame) -> list[list[str]]:
-    return [
-        [format_number(row[c]) if c in NUMBER_COLUMNS else str(row[c]) for c in SHOWN_COLUMNS]
-        for row in table.to_dict("records")
-    ]
+def _table(table: pd.DataFrame, names) -> ExportTable:
+    columns = tuple(Column(c, c, "count" if c in NUMBER_COLUMNS else "text") for c in names)
+    return ExportTable(columns=columns, rows=tuple(table.to_dict("records")))
+
+
+def shown_table(table: pd.DataFrame) -> ExportTable:
+    """The readable columns of the text and Markdown views."""
+    return _table(table, SHOWN_COLUMNS)
+
+
+def export_table(table: pd.DataFrame) -> ExportTable:
+    """Every column, exact values (CSV and JSON)."""
+    return _table(table, table.columns)
 
 
 def _reasons(table: pd.DataFrame) -> list[str]:
     return [
         *(f"{row['convention']}: {row['why']} ({row['tool']})" for row in table.to_dict("records")),
         PARAMS_NOTE,
+        *(FRAMEWORK_PARAMS_NOTE[n] for n in table["convention"] if n in FRAMEWORK_PRESET_NAMES),
     ]
 
 
 def reconcile_text(table: pd.DataFrame) -> str:
     """A fixed-width table with a title, and each preset's reason below it."""
-    rows = _cells(table)
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(SHOWN_COLUMNS)]
-    align = ["<", "<"] + [">"] * (len(SHOWN_COLUMNS) - 2)
-
-    def line(cells) -> str:
-        return " ".join(f"{c:{a}{w}}" for c, a, w in zip(cells, align, widths, strict=True)).rstrip()
-
-    out = [_title(table), "", line(SHOWN_COLUMNS), line("-" * w for w in widths), *map(line, rows)]
-    return "\n".join([*out, "", *_reasons(table)])
+    return "\n".join([_title(table), "", shown_table(table).to_text(gap=1), "", *_reasons(table)])
 
 
 def reconcile_markdown(table: pd.DataFrame) -> str:
     """A pipe table with a title, and each preset's reason as a list below it."""
-    body = markdown_table(list(SHOWN_COLUMNS), _cells(table), 2)
+    body = shown_table(table).to_markdown()
     return "\n".join([f"**{_title(table)}**", "", body, "", *(f"- {r}" for r in _reasons(table))])
 
 
 def reconcile_csv(table: pd.DataFrame) -> str:
     """Every column, exact values, no index."""
-    return table.to_csv(index=False, lineterminator="\n")
+    return export_table(table).to_csv()
 
 
 def reconcile_json(table: pd.DataFrame) -> str:
     """The design point and one object per preset, exact ints."""
-    rows = [
-        {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in table.to_dict("records")
-    ]
-    return json.dumps({**table.attrs, "presets": rows}, indent=2, ensure_ascii=False)
+    return export_table(table).to_json(meta=table.attrs, rows_key="presets")
 
 
 FORMATTERS = {

@@ -8,9 +8,10 @@ classifier as ``Conv2d(C, classes, 1, bias=True)`` (``bias=False`` under ``fc_bi
 torch is imported only when a model is built: the rest of costmodel works without it
 (``pip install "mobilenet-costmodel[reconcile]"`` plus torch for this module).
 
-Only ``padding="same"`` has a reference model: PyTorch's symmetric ``padding=k//2`` gives
-``ceil(in/stride)`` (TF SAME) at every stride, which ``"floor"`` (old keras ZeroPadding + valid) is not.
-The smooth model has no integer channels, so it has no reference model either.
+Only ``padding="same"`` has a reference model (the one the tools are reconciled on): PyTorch's symmetric
+``padding=k//2`` gives ``ceil(in/stride)`` (TF SAME) at every stride. :func:`torch_model` builds the other
+rules too, with explicit ``ZeroPad2d``; :func:`costmodel.to_torch` is its public door. The smooth model has
+no integer channels, so it has no model at all.
 
 >>> [(s.spec.name, s.in_channels, s.out_channels) for s in reference_shapes(0.5, 160, Convention())[:2]]
 [('Conv2d_0', 3, 16), ('Conv2d_1_depthwise', 16, 16)]
@@ -27,6 +28,7 @@ from costmodel.core.design_point import check_alpha, check_alpha_for, check_reso
 from costmodel.core.formulas import LayerShape
 from costmodel.core.network import INPUT_CHANNELS, layer_shapes
 from costmodel.core.presets import check_reference_convention
+from costmodel.core.rounding import pads_after
 
 
 def reference_shapes(alpha: object, resolution: object, convention: Convention) -> tuple[LayerShape, ...]:
@@ -52,29 +54,44 @@ def reference_model(alpha: object, resolution: object, convention: Convention | 
     Submodules are named after the layer table (``Conv2d_0.conv``, ``Conv2d_0.bn``, ``Conv2d_0.relu``, …,
     ``AvgPool_1a``, ``Logits``, ``Flatten``).
     """
+    convention = convention or Convention()
+    return torch_model(reference_shapes(alpha, resolution, convention), convention)
+
+
+def torch_model(shapes: tuple[LayerShape, ...], convention: Convention):
+    """The ``torch.nn.Sequential`` (eval mode) of already checked layer shapes, for any padding rule.
+
+    Every conv → ``BatchNorm2d`` → ``ReLU6``; where the padding rule pads after
+    (:func:`~costmodel.core.rounding.pads_after`) the block starts with ``pad = ZeroPad2d((0, 1, 0, 1))`` and
+    the conv is valid, elsewhere the conv pads ``k//2``. Then ``AdaptiveAvgPool2d(1)``, the classifier as a
+    1×1 ``Conv2d`` (bias per ``fc_bias``) and ``Flatten``.
+    """
     from torch import nn
 
-    convention = convention or Convention()
     layers: OrderedDict[str, nn.Module] = OrderedDict()
-    for s in reference_shapes(alpha, resolution, convention):
+    for s in shapes:
         kind, kernel = s.spec.kind, s.spec.kernel
         if kind == "pool":
             layers[s.spec.name] = nn.AdaptiveAvgPool2d(1)
         elif kind == "fc":
             layers[s.spec.name] = nn.Conv2d(s.in_channels, s.out_channels, 1, bias=convention.fc_bias)
         else:
-            conv = nn.Conv2d(
+            explicit = pads_after(kind, s.spec.stride, convention.padding)
+            block: OrderedDict[str, nn.Module] = OrderedDict()
+            if explicit:
+                block["pad"] = nn.ZeroPad2d((0, 1, 0, 1))
+            block["conv"] = nn.Conv2d(
                 s.in_channels,
                 s.out_channels,
                 kernel,
                 stride=s.spec.stride,
-                padding=kernel // 2,
+                padding=0 if explicit else kernel // 2,
                 groups=s.in_channels if kind == "dw" else 1,
                 bias=False,
             )
-            layers[s.spec.name] = nn.Sequential(
-                OrderedDict(conv=conv, bn=nn.BatchNorm2d(s.out_channels), relu=nn.ReLU6())
-            )
+            block["bn"] = nn.BatchNorm2d(s.out_channels)
+            block["relu"] = nn.ReLU6()
+            layers[s.spec.name] = nn.Sequential(block)
     layers["Flatten"] = nn.Flatten()
     return nn.Sequential(layers).eval()
 

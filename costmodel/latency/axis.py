@@ -22,6 +22,16 @@ from costmodel.latency.store import LatencyStore
 MODES = ("predicted", "measured")
 
 
+def interval_columns(column: str) -> tuple[str, str]:
+    """The names of the interval's bounds beside a latency column.
+
+    >>> interval_columns("latency_ms")
+    ('latency_low_ms', 'latency_high_ms')
+    """
+    stem = column.removesuffix("_ms")
+    return f"{stem}_low_ms", f"{stem}_high_ms"
+
+
 def with_latency(
     points: pd.DataFrame,
     dataset: str,
@@ -34,7 +44,8 @@ def with_latency(
 
     ``mode="measured"``: the dataset's latency where it has the same (alpha, resolution) (the median of
     repeated rows), NaN elsewhere. ``mode="predicted"``: the :class:`LatencyModel` fitted to the whole
-    dataset, for every point.
+    dataset, for every point, with its 90 % jackknife+ interval in two more columns named after ``column``
+    (``latency_low_ms``, ``latency_high_ms`` for the default).
     """
     if mode not in MODES:
         raise ValueError(f"mode={mode!r} is not allowed; choose from {', '.join(MODES)}")
@@ -44,7 +55,10 @@ def with_latency(
     measured = LatencyStore(db).load(dataset)
     out = points.copy()
     if mode == "predicted":
-        out[column] = LatencyModel.fit(measured).predict(out.alpha.to_numpy(float), out.resolution.to_numpy())
+        band = LatencyModel.fit(measured).predict_interval(out.alpha.to_numpy(float), out.resolution.to_numpy())
+        low, high = interval_columns(column)
+        out[column] = band.latency_ms.to_numpy()
+        out[low], out[high] = band.latency_low_ms.to_numpy(), band.latency_high_ms.to_numpy()
         return out
     table = measured.groupby(["alpha", "resolution"], as_index=False)["latency_ms"].median()
     keys = pd.DataFrame(

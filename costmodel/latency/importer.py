@@ -83,6 +83,9 @@ def read_source(path_or_text: str | bytes | os.PathLike) -> tuple[str, str | Non
     if isinstance(path_or_text, os.PathLike):
         path = Path(path_or_text)
         name = path.name
+        if path.exists() and not path.is_file():
+            kind = "a folder" if path.is_dir() else "not a regular file (a device, pipe or socket)"
+            raise LatencyImportError([f"file {str(path)!r} is {kind}; give a CSV file or a benchmark_model log"])
         if not path.is_file():
             raise LatencyImportError([f"file {str(path)!r}: no such file"])
         size = path.stat().st_size
@@ -218,13 +221,16 @@ def row_list(numbers: list[int], shown: int = 5) -> str:
     return f"rows {', '.join(runs[:shown])}{more}"
 
 
-def _find_duplicates(records: list[dict], row_numbers: list[int], problems: list[str]) -> None:
+def _find_duplicates(
+    records: list[dict], row_numbers: list[int], problems: list[str], unit: str = "row"
+) -> None:
+    """A problem for each record equal to an earlier one; ``unit`` names them (a CSV "row", a log "line")."""
     first: dict[tuple, int] = {}
     for record, number in zip(records, row_numbers, strict=True):
         key = tuple(record.get(c) for c in KEY_COLUMNS)
         if key in first:
             problems.append(
-                f"row {number}: duplicate of row {first[key]} (same {', '.join(KEY_COLUMNS)}); "
+                f"{unit} {number}: duplicate of {unit} {first[key]} (same {', '.join(KEY_COLUMNS)}); "
                 "keep one, or tell them apart in a column such as threads or dtype"
             )
         else:
@@ -309,14 +315,14 @@ def parse_benchmark_log(
             "source": (graph, 1.0),
             "std_ms": (std, 1e-3),
         }
-        records.append(check_row(f"row {number}", cells, problems))
+        records.append(check_row(where, cells, problems))
         row_numbers.append(number)
         std = None
     if not records and not problems:
         problems.append("no 'Inference timings in us: ...' line in the log")
-    _find_duplicates(records, row_numbers, problems)
+    _find_duplicates(records, row_numbers, problems, unit="line")
     if problems:
-        raise LatencyImportError([p.replace("row ", "line ", 1) for p in problems])
+        raise LatencyImportError(problems)
     return dataset_frame(records)
 
 

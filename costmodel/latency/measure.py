@@ -1,23 +1,29 @@
-"""Measuring latency on this machine: the ONNX network of :mod:`costmodel.latency.onnx_model` timed with onnxruntime.
+"""Measuring latency on this machine: the network timed with onnxruntime or LiteRT.
 
-Method: one ``InferenceSession`` per design point (CPU execution provider, all graph optimisations,
-``intra_op_num_threads`` = ``threads``, one inter-op thread, sequential execution), fed one random float32
-image of batch 1. Each model first gets ``warmup`` untimed runs; then the timed runs go round the grid, one
-run of each model in turn, ``runs`` rounds, so a burst of load from other processes spreads over all points
-instead of distorting one. Each run is timed alone on one of :data:`CLOCKS`: by default the calling thread's
+Method, onnxruntime: the ONNX graph of :mod:`costmodel.latency.onnx_model`, one ``InferenceSession`` per design
+point (CPU execution provider, all graph optimisations, ``intra_op_num_threads`` = ``threads``, one inter-op
+thread, sequential execution), fed one random float32 image of batch 1. LiteRT: the ``.tflite`` graph of
+:mod:`costmodel.latency.tflite_model` (float32 or int8), one ``Interpreter`` per point with ``num_threads`` =
+``threads`` and LiteRT's default CPU path (the XNNPACK delegate, as ``benchmark_model`` uses by default), its
+random input set once; a timed run is one ``invoke()``. Each model first gets ``warmup`` untimed runs; then the
+timed runs go round the grid, one run of each model in turn, ``runs`` rounds, so a burst of load from other
+processes spreads over all points instead of distorting one. Each run is timed alone on one of :data:`CLOCKS`: by default the calling thread's
 CPU time with one thread (the latency of an unshared core) and the wall clock with more. The record keeps the
 median (as ``latency_ms``), p10, p90, min and standard deviation in milliseconds, the run count, the thread
-count, the CPU model (``/proc/cpuinfo``) as the device, the onnxruntime version as the runtime, and the clock
+count, the dtype, the CPU model (``/proc/cpuinfo``) as the device, the runtime and its version, and the clock
 in the notes. The result is a table in the import schema.
 """
 
 from __future__ import annotations
 
+import datetime
+import functools
+import importlib.util
 import os
 import platform
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,8 +31,10 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from costmodel.latency.onnx_model import INPUT_NAME, build_onnx, onnx_filename
+from costmodel.core.design_point import design_point
+from costmodel.latency.onnx_model import BN_MODES, INPUT_NAME, build_onnx, onnx_filename
 from costmodel.latency.schema import dataset_frame
+from costmodel.latency.tflite_model import build_tflite, check_dtype, random_image, tflite_filename
 
 CLOCKS = {"wall": time.perf_counter_ns, "cpu": time.thread_time_ns}
 """``wall``: elapsed time (the latency a user sees). ``cpu``: CPU time of the calling thread, which with one
@@ -74,8 +82,48 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine() or "unknown CPU"
 
 
-def runtime_name() -> str:
-    """``onnxruntime <version>``."""
+RUNTIMES: tuple[str, ...] = ("onnxruntime", "litert")
+"""The runtimes :func:`measure` can time with (both come with the ``measure`` extra)."""
+RUNTIME_DTYPES: dict[str, tuple[str, ...]] = {"onnxruntime": ("float32",), "litert": ("float32", "int8")}
+"""The dtypes each runtime is measured in (the ONNX graph is float32 only)."""
+RUNTIME_MODULES: dict[str, tuple[str, ...]] = {
+    "onnxruntime": ("onnx", "onnxruntime"),
+    "litert": ("ai_edge_litert",),
+}
+MEASURE_EXTRA = "measure"
+
+
+def check_runtime(runtime: object, dtype: object) -> tuple[str, str]:
+    """(``runtime``, ``dtype``) if the runtime is known, has that dtype and is installed; else a clear error.
+
+    >>> check_runtime("onnxruntime", "int8")
+    Traceback (most recent call last):
+    ValueError: dtype='int8' is not available with runtime 'onnxruntime' (it has float32); use --runtime litert for int8
+    """
+    if not isinstance(runtime, str) or runtime not in RUNTIMES:
+        raise ValueError(f"runtime={runtime!r} is not allowed; choose from {', '.join(RUNTIMES)}")
+    allowed = RUNTIME_DTYPES[runtime]
+    if dtype not in allowed:
+        others = [name for name in RUNTIMES if dtype in RUNTIME_DTYPES[name]]
+        hint = f"; use --runtime {others[0]} for {dtype}" if others else ""
+        raise ValueError(
+            f"dtype={dtype!r} is not available with runtime {runtime!r} (it has {', '.join(allowed)}){hint}"
+        )
+    missing = [name for name in RUNTIME_MODULES[runtime] if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ModuleNotFoundError(
+            f"runtime {runtime!r} needs {', '.join(missing)}; install it with "
+            f"pip install 'mobilenet-costmodel[{MEASURE_EXTRA}]'"
+        )
+    return runtime, dtype
+
+
+def runtime_name(runtime: str = "onnxruntime") -> str:
+    """``onnxruntime <version>`` or ``LiteRT <version> (XNNPACK)``: the runtime column of a measurement."""
+    if runtime == "litert":
+        from importlib.metadata import version
+
+        return f"LiteRT {version('ai-edge-litert')} (XNNPACK)"
     import onnxruntime
 
     return f"onnxruntime {onnxruntime.__version__}"
@@ -93,19 +141,41 @@ def make_session(model, threads: int):
     return ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
 
 
+def make_interpreter(data: bytes, threads: int, dtype: str, seed: int = 0):
+    """A LiteRT interpreter for the ``.tflite`` bytes with ``threads`` threads and its random input set."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    interpreter = Interpreter(model_content=data, num_threads=threads)
+    interpreter.allocate_tensors()
+    detail = interpreter.get_input_details()[0]
+    interpreter.set_tensor(detail["index"], random_image(tuple(detail["shape"]), dtype, seed))
+    return interpreter
+
+
 def random_input(resolution: int, seed: int = 0) -> dict[str, np.ndarray]:
-    """The feed: one random float32 NCHW image."""
+    """The onnxruntime feed: one random float32 NCHW image."""
     image = np.random.default_rng(seed).random((1, 3, resolution, resolution), dtype=np.float32)
     return {INPUT_NAME: image}
 
 
-def time_runs(session, feed: dict[str, np.ndarray], count: int, clock: str = "wall") -> np.ndarray:
-    """Times in nanoseconds of ``count`` consecutive calls, each timed alone on the :data:`CLOCKS` clock."""
+def inference(runtime: str, alpha: float, resolution: int, *, dtype: str, threads: int, bn: str):
+    """(the model's file bytes, a no-argument callable that runs one inference) for one design point."""
+    if runtime == "litert":
+        data = build_tflite(alpha, resolution, dtype=dtype)
+        return data, make_interpreter(data, threads, dtype).invoke
+    model = build_onnx(alpha, resolution, bn=bn)
+    return model.SerializeToString(), functools.partial(
+        make_session(model, threads).run, None, random_input(resolution)
+    )
+
+
+def time_runs(run: Callable[[], object], count: int, clock: str = "wall") -> np.ndarray:
+    """Times in nanoseconds of ``count`` consecutive calls of ``run``, each timed alone on the :data:`CLOCKS` clock."""
     times = np.empty(count, dtype=np.int64)
-    clock, run = CLOCKS[clock], session.run
+    clock = CLOCKS[clock]
     for i in range(count):
         start = clock()
-        run(None, feed)
+        run()
         times[i] = clock() - start
     return times
 
@@ -118,23 +188,79 @@ def _check_count(name: str, value: object, low: int, high: int) -> int:
     return int(value)
 
 
+def export_folder(folder: str | os.PathLike | None, option: str, force: bool) -> Path | None:
+    """The folder to export models into, created if missing; one that holds files is refused unless ``force``."""
+    if folder is None:
+        return None
+    path = Path(folder)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{option} {str(path)!r} is a file, not a folder")
+    if path.is_dir() and not force:
+        held = sum(1 for _ in path.iterdir())
+        if held:
+            raise ValueError(
+                f"{option} {str(path)!r} already holds {held} file(s); choose an empty or new folder, "
+                "or pass --force to write into it"
+            )
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+BENCHMARK_README = """# MobileNet v1 models for LiteRT's benchmark_model
+
+Written by `mobilenet-cost measure --export-tflite` ({when}): {count} model(s), {dtype}, random weights,
+built straight from the cost model's layer table (batch 1, NHWC, BN folded into each conv's bias, ReLU6 fused).
+The file names follow the TF Lite hosted models (`mobilenet_v1_<alpha>_<resolution>[_quant].tflite`), so the
+latency importer reads alpha, resolution and dtype from the logs.
+
+## Run on an Android device
+
+    adb push *.tflite /data/local/tmp/
+    adb push benchmark_model /data/local/tmp/     # LiteRT's prebuilt benchmark_model for the device's ABI
+    adb shell chmod +x /data/local/tmp/benchmark_model
+    for f in *.tflite; do
+      adb shell /data/local/tmp/benchmark_model --graph=/data/local/tmp/$f --num_threads=1 \\
+        --warmup_runs=10 --num_runs=50
+    done > benchmark.log 2>&1
+
+(On a Linux board: the same loop with `./benchmark_model --graph=$f ...` directly.) Add `--use_gpu=true` for
+the GPU delegate (float32 models), and name the runtime accordingly when importing.
+
+## Import the timings
+
+    mobilenet-cost latency import benchmark.log --device "Pixel 7 (big core)" --runtime "LiteRT benchmark_model" \\
+      --dataset pixel7-litert-{dtype}
+
+Every `Inference timings in us: ... Inference (avg): X` line becomes one row (alpha and resolution from the
+`Graph:` line's file name, threads from `Num threads:`). Then `mobilenet-cost latency fit pixel7-litert-{dtype}`
+fits the latency model, and the dashboard's Latency page shows the dataset.
+"""
+
+
 def measure(
     alphas: Sequence[float],
     resolutions: Sequence[int],
     *,
+    runtime: str = "onnxruntime",
+    dtype: str = "float32",
     threads: int = 1,
     runs: int = 50,
     warmup: int = 10,
     bn: str = "folded",
     export_onnx: str | os.PathLike | None = None,
+    export_tflite: str | os.PathLike | None = None,
+    force: bool = False,
     progress: bool = True,
     clock: str = "auto",
 ) -> pd.DataFrame:
     """Time every (alpha, resolution) pair of the grid; a table in the import schema, one row per pair.
 
-    ``export_onnx`` names a folder to keep each model in, as ``mobilenet_v1_<alpha>_<resolution>.onnx``.
-    ``clock``: ``"wall"``, ``"cpu"`` (one thread only) or ``"auto"``, which is ``"cpu"`` with one thread and
-    ``"wall"`` with more (see :data:`CLOCKS`); the notes column says which was used.
+    ``runtime``: ``"onnxruntime"`` (the ONNX graph, float32) or ``"litert"`` (the ``.tflite`` graph, float32 or
+    ``dtype="int8"``). ``export_onnx`` / ``export_tflite`` name folders to keep each model in (TF Lite's hosted
+    names; the ``.tflite`` folder gets a README on running ``benchmark_model`` and importing its logs); a folder
+    that already holds files is refused unless ``force``. ``clock``: ``"wall"``, ``"cpu"`` (one thread only) or
+    ``"auto"``, which is ``"cpu"`` with one thread and ``"wall"`` with more (see :data:`CLOCKS`); the notes column
+    says which was used. ``bn`` applies to the ONNX graph (the ``.tflite`` one always folds BN).
     """
     threads = _check_count("threads", threads, 1, MAX_THREADS)
     runs = _check_count("runs", runs, 1, MAX_RUNS)
@@ -145,33 +271,50 @@ def measure(
         raise ValueError(f"clock={clock!r} is not allowed; choose from auto, {', '.join(CLOCKS)}")
     if clock == "cpu" and threads != 1:
         raise ValueError(f"clock='cpu' needs threads=1 (got {threads}): other threads' time would be missed")
+    check_dtype(dtype)
+    runtime, dtype = check_runtime(runtime, dtype)
+    if bn not in BN_MODES:
+        raise ValueError(f"bn={bn!r} is not allowed; choose from {', '.join(BN_MODES)}")
     pairs = [(float(a), int(r)) for a in alphas for r in resolutions]
     if not pairs:
         raise ValueError("give at least one alpha and one resolution")
     if len(pairs) > MAX_POINTS:
         raise ValueError(f"{len(pairs)} (alpha, resolution) pairs; the limit is {MAX_POINTS}")
-    folder = Path(export_onnx) if export_onnx is not None else None
-    if folder is not None and not folder.is_dir():
-        raise ValueError(f"--export-onnx {str(folder)!r} is not an existing folder")
-    models = [build_onnx(a, r, bn=bn) for a, r in pairs]  # checks every point before timing any
-    device, runtime = cpu_model(), runtime_name()
-    sessions = []
-    for (alpha, resolution), model in zip(pairs, models, strict=True):
-        if folder is not None:
-            (folder / onnx_filename(alpha, resolution)).write_bytes(model.SerializeToString())
-        sessions.append((make_session(model, threads), random_input(resolution)))
-    del models
+    for alpha, resolution in pairs:  # checks every point before building or timing any
+        design_point(alpha, resolution=resolution)
+    onnx_folder = export_folder(export_onnx, "--export-onnx", force)
+    tflite_folder = export_folder(export_tflite, "--export-tflite", force)
+    device, runtime_text = cpu_model(), runtime_name(runtime)
+    runners = []
+    for alpha, resolution in pairs:
+        data, run = inference(runtime, alpha, resolution, dtype=dtype, threads=threads, bn=bn)
+        if onnx_folder is not None:
+            onnx_bytes = (
+                data if runtime == "onnxruntime" else build_onnx(alpha, resolution, bn=bn).SerializeToString()
+            )
+            (onnx_folder / onnx_filename(alpha, resolution)).write_bytes(onnx_bytes)
+        if tflite_folder is not None:
+            tflite_bytes = data if runtime == "litert" else build_tflite(alpha, resolution, dtype=dtype)
+            (tflite_folder / tflite_filename(alpha, resolution, dtype)).write_bytes(tflite_bytes)
+        runners.append(run)
+    if tflite_folder is not None:
+        when = f"{datetime.datetime.now():%Y-%m-%d %H:%M}"
+        readme = BENCHMARK_README.format(when=when, count=len(pairs), dtype=dtype)
+        (tflite_folder / "README.md").write_text(readme, encoding="utf-8")
     times = np.empty((len(pairs), runs), dtype=np.int64)
     total = len(pairs) * (warmup + runs)
-    with tqdm(total=total, desc="measure", unit="run", disable=not progress, file=sys.stderr) as bar:
-        for session, feed in sessions:
-            time_runs(session, feed, warmup)
+    with tqdm(
+        total=total, desc=f"measure {runtime}", unit="run", disable=not progress, file=sys.stderr
+    ) as bar:
+        for run in runners:
+            time_runs(run, warmup)
             bar.update(warmup)
         for k in range(runs):  # one run of each model in turn, so a burst of load spreads over all points
-            for j, (session, feed) in enumerate(sessions):
-                times[j, k] = time_runs(session, feed, 1, clock)[0]
+            for j, run in enumerate(runners):
+                times[j, k] = time_runs(run, 1, clock)[0]
             bar.update(len(pairs))
     records = []
+    graph = f"BN {bn}" if runtime == "onnxruntime" else "BN folded; XNNPACK delegate"
     for (alpha, resolution), row in zip(pairs, times, strict=True):
         timing = Timing.of(row / 1e6)
         records.append(
@@ -180,13 +323,13 @@ def measure(
                 "resolution": resolution,
                 "latency_ms": timing.median_ms,
                 "device": device,
-                "runtime": runtime,
+                "runtime": runtime_text,
                 "threads": threads,
                 "batch": 1,
-                "dtype": "float32",
+                "dtype": dtype,
                 "source": f"mobilenet-cost measure on {platform.node() or 'this machine'}",
                 "std_ms": timing.std_ms,
-                "notes": f"median of {runs} interleaved runs after {warmup} warm-up; {clock} clock; BN {bn}; "
+                "notes": f"median of {runs} interleaved runs after {warmup} warm-up; {clock} clock; {graph}; "
                 f"{platform.platform()}",
                 "p10_ms": timing.p10_ms,
                 "p90_ms": timing.p90_ms,

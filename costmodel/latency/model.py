@@ -15,7 +15,9 @@ percentages) with non-negative coefficients (``scipy.optimize.nnls``), so every 
 Stem MACs, depthwise MACs and activation traffic all grow as α·ρ²; where rounding leaves them proportional
 (the paper grid) the fit's split of time between them is not unique, but its predictions are.
 :attr:`LatencyModel.loo_errors` are the leave-one-out relative errors: each point predicted by a model fitted
-to the others.
+to the others. :meth:`LatencyModel.predict_interval` adds a jackknife+ interval (90 % by default) built from the
+leave-one-out fits and their relative residuals; :meth:`LatencyModel.interval_coverage` checks it by leaving
+each point out of everything, its own interval included.
 
 >>> import pandas as pd
 >>> grid = [(a, r) for a in (0.25, 0.5, 0.75, 1.0) for r in (128, 160, 192, 224)]
@@ -26,6 +28,9 @@ to the others.
 (1.5, 2.0)
 >>> model.loo_within()
 1.0
+>>> band = model.predict_interval(0.5, 160)
+>>> bool(band.latency_low_ms[0] <= band.latency_ms[0] <= band.latency_high_ms[0])
+True
 """
 
 from __future__ import annotations
@@ -39,16 +44,20 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from costmodel.core.arithmetic import NUMERIC
 from costmodel.core.convention import Convention
 from costmodel.core.design_point import (
     bounded_array,
     check_alpha_array,
     check_grid_size,
     check_resolution_array,
+    design_point,
 )
-from costmodel.core.report import report
+from costmodel.core.formulas import layer_metric
+from costmodel.core.network import layer_shapes
 from costmodel.latency.schema import LATENCY_MS_RANGE
-from costmodel.output.text import html_table
+from costmodel.output.table import Column, ExportTable
+from costmodel.reference.jackknife import DEFAULT_LEVEL, check_level, jackknife_plus
 
 FEATURES: tuple[str, ...] = (
     "constant", "macs_conv", "macs_dw", "macs_pw", "macs_fc", "activation_traffic", "weight_traffic",
@@ -66,25 +75,26 @@ FEATURE_UNITS: Mapping[str, tuple[float, str]] = MappingProxyType(
     }
 )
 """How :meth:`LatencyModel.describe` scales each coefficient for reading."""
+TINY_MS = 1e-9
+"""Predictions are floored here before taking logs (a fit whose terms all vanish)."""
 TOLERANCE = 0.10
 """The share-within metric's band: ±10 % (nn-Meter's headline figure)."""
 MIN_POINTS = 3
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65_536)
 def _point_features(alpha: float, resolution: int) -> tuple[float, ...]:
-    table = report(alpha=alpha, resolution=resolution).table
-    macs = table.groupby("kind")["macs"].sum()
-    inputs = table.in_side**2 * table.in_channels
-    return (
-        1.0,
-        float(macs.get("conv", 0)),
-        float(macs.get("dw", 0)),
-        float(macs.get("pw", 0)),
-        float(macs.get("fc", 0)),
-        float((inputs + table.activations).sum()),
-        float(table.params.sum()),
-    )
+    """The features of one design point, from the layer shapes (the formulas of the report's table)."""
+    convention = Convention()
+    point = design_point(alpha, resolution=resolution, convention=convention)
+    macs = dict.fromkeys(("conv", "dw", "pw", "fc"), 0)
+    traffic = params = 0
+    for shape in layer_shapes(point.alpha, point.resolution, convention, NUMERIC):
+        if shape.spec.kind in macs:
+            macs[shape.spec.kind] += layer_metric("macs", shape, convention)
+        traffic += shape.in_side**2 * shape.in_channels + layer_metric("activations", shape, convention)
+        params += layer_metric("params", shape, convention)
+    return (1.0, *(float(macs[kind]) for kind in ("conv", "dw", "pw", "fc")), float(traffic), float(params))
 
 
 def features(alpha: object, resolution: object) -> pd.DataFrame:
@@ -119,13 +129,91 @@ def fit_relative(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return solution / scale
 
 
-def leave_one_out_errors(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Relative error of each point predicted by :func:`fit_relative` on all the other points."""
-    errors = np.empty(len(y))
-    for i in range(len(y)):
+def leave_one_out_coefficients(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Row ``i``: the :func:`fit_relative` coefficients fitted to all the points but ``i``, exactly.
+
+    Linear in the rows: the least-squares leave-one-out identity on the fit's active features (those with
+    positive coefficients) gives every row's left-out coefficients at once, ``c₋ᵢ = c − G⁻¹aᵢᵀ·eᵢ/(1 − hᵢ)``;
+    where that would break the non-negativity conditions (a coefficient turning negative, or a zero one
+    wanting to grow), that row alone is refitted with :func:`fit_relative`. So the result equals refitting
+    without each row, at the cost of one fit plus the few rows that change the active set.
+
+    >>> x = np.column_stack([np.ones(6), np.arange(1.0, 7.0)])
+    >>> y = np.array([3.1, 4.9, 7.2, 8.8, 11.1, 13.0])
+    >>> brute = [fit_relative(np.delete(x, i, 0), np.delete(y, i)) for i in range(6)]
+    >>> bool(np.allclose(leave_one_out_coefficients(x, y), brute, atol=1e-12))
+    True
+    """
+    relative = x / y[:, None]  # the fit is ordinary least squares of relative @ c on 1
+    scale = np.linalg.norm(relative, axis=0)
+    scale[scale == 0] = 1.0
+    a = relative / scale
+    c = fit_relative(x, y) * scale  # coefficients of the scaled problem
+    active = c > 0
+    residual = 1.0 - a @ c
+    coefficients = np.zeros((len(y), x.shape[1]))
+    refit = np.ones(len(y), dtype=bool)
+    if active.any() and len(y) > active.sum():
+        kept = a[:, active]
+        inverse = np.linalg.pinv(kept.T @ kept)
+        influence = kept @ inverse  # row i: (G⁻¹ aᵢᵀ)ᵀ
+        leverage = np.einsum("ij,ij->i", influence, kept)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            left_out = residual / (1.0 - leverage)  # 1 − aᵢ·c₋ᵢ, the left-out residual
+        delta = influence * left_out[:, None]  # c − c₋ᵢ on the active features
+        gradient = a.T @ residual  # Aᵀ(b − Ac): 0 on active features, ≤ 0 on inactive ones
+        inactive = ~active
+        wants = gradient[inactive][None, :] + delta @ (a[:, inactive].T @ kept).T - a[:, inactive] * left_out[:, None]
+        tolerance = 1e-9 * max(1.0, float(np.abs(gradient).max()))
+        refit = (
+            ~np.isfinite(left_out)
+            | (leverage > 1 - 1e-9)
+            | ((c[active][None, :] - delta) < -tolerance).any(axis=1)
+            | (wants > tolerance).any(axis=1)
+        )
+        coefficients[:, active] = (c[active][None, :] - delta) / scale[active]
+    for i in np.flatnonzero(refit):
         keep = np.arange(len(y)) != i
-        errors[i] = x[i] @ fit_relative(x[keep], y[keep]) / y[i] - 1
-    return errors
+        coefficients[i] = fit_relative(x[keep], y[keep])
+    return coefficients
+
+
+def leave_one_out_errors(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Relative error of each point predicted by :func:`fit_relative` on all the other points, exactly.
+
+    >>> x = np.column_stack([np.ones(6), np.arange(1.0, 7.0)])
+    >>> y = np.array([3.1, 4.9, 7.2, 8.8, 11.1, 13.0])
+    >>> brute = [x[i] @ fit_relative(np.delete(x, i, 0), np.delete(y, i)) / y[i] - 1 for i in range(6)]
+    >>> bool(np.allclose(leave_one_out_errors(x, y), brute, atol=1e-12))
+    True
+    """
+    return np.einsum("ij,ij->i", x, leave_one_out_coefficients(x, y)) / y - 1
+
+
+def _log_interval(x_new: np.ndarray, loo_coefficients: np.ndarray, loo_errors: np.ndarray, level: float):
+    """Jackknife+ in log latency (relative residuals): (low, high) in ms at each row of ``x_new``."""
+    predictions = np.log(np.maximum(loo_coefficients @ x_new.T, TINY_MS))
+    low, high = jackknife_plus(predictions, np.log1p(loo_errors), level)
+    return np.exp(low), np.exp(high)
+
+
+def interval_check(x: np.ndarray, y: np.ndarray, level: float = DEFAULT_LEVEL) -> pd.DataFrame:
+    """Each point left out of everything in turn: its jackknife+ interval from the others, and whether it holds.
+
+    For point ``j`` the model and its leave-one-out fits are made without ``j``, so its interval never saw it;
+    columns ``loo_ms``, ``low_ms``, ``high_ms``, ``inside``. (n leave-one-out fits of n − 1 points.)
+    """
+    rows = []
+    for j in range(len(y)):
+        keep = np.arange(len(y)) != j
+        xk, yk = x[keep], y[keep]
+        coefficients = leave_one_out_coefficients(xk, yk)
+        errors = np.einsum("ij,ij->i", xk, coefficients) / yk - 1
+        low, high = _log_interval(x[j : j + 1], coefficients, errors, level)
+        rows.append((float(x[j] @ fit_relative(xk, yk)), float(low[0]), float(high[0])))
+    out = pd.DataFrame(rows, columns=["loo_ms", "low_ms", "high_ms"])
+    out["inside"] = (out.low_ms <= y) & (y <= out.high_ms)
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,6 +228,8 @@ class LatencyModel:
     points: pd.DataFrame = field(repr=False)
     loo_errors: np.ndarray = field(repr=False)
     fit_errors: np.ndarray = field(repr=False)
+    loo_coefficients: np.ndarray = field(repr=False, default=None)
+    """Row ``i``: the coefficients fitted without point ``i`` (the jackknife+ intervals use them)."""
 
     @classmethod
     def fit(cls, df: pd.DataFrame) -> LatencyModel:
@@ -148,12 +238,13 @@ class LatencyModel:
         x = features(points.alpha, points.resolution).to_numpy()
         y = points.latency_ms.to_numpy(dtype=float)
         coefficients = fit_relative(x, y)
-        loo = leave_one_out_errors(x, y)
+        loo_coefficients = leave_one_out_coefficients(x, y)
         return cls(
             MappingProxyType(dict(zip(FEATURES, map(float, coefficients), strict=True))),
             points,
-            loo,
+            np.einsum("ij,ij->i", x, loo_coefficients) / y - 1,
             x @ coefficients / y - 1,
+            loo_coefficients,
         )
 
     def predict(self, alpha: object, resolution: object) -> np.ndarray:
@@ -162,6 +253,38 @@ class LatencyModel:
         c = np.array([self.coefficients[name] for name in FEATURES])
         shape = np.broadcast_shapes(np.shape(alpha), np.shape(resolution))
         return (x @ c).reshape(shape)
+
+    def predict_interval(self, alpha: object, resolution: object, level: float = DEFAULT_LEVEL) -> pd.DataFrame:
+        """Prediction and its jackknife+ interval for each (alpha, resolution) pair, one row per pair.
+
+        Columns ``alpha``, ``resolution``, ``latency_ms`` (as :meth:`predict`), ``latency_low_ms`` and
+        ``latency_high_ms``: the interval at ``level`` (default 90 %) from the leave-one-out fits and their
+        relative residuals, so it is as wide, in percent, as the model's left-out errors say. Infinite bounds
+        mean too few points for the level (16 points allow up to 94 %).
+        """
+        level = check_level(level)
+        x = features(alpha, resolution).to_numpy()
+        c = np.array([self.coefficients[name] for name in FEATURES])
+        low, high = _log_interval(x, self.loo_coefficients, self.loo_errors, level)
+        a, r = np.broadcast_arrays(np.asarray(alpha, float), np.asarray(resolution))
+        return pd.DataFrame(
+            {
+                "alpha": a.ravel(),
+                "resolution": r.ravel().astype(np.int64),
+                "latency_ms": x @ c,
+                "latency_low_ms": low,
+                "latency_high_ms": high,
+            }
+        )
+
+    def interval_coverage(self, level: float = DEFAULT_LEVEL) -> pd.DataFrame:
+        """The points, each with the interval it gets when left out (from the others alone) and ``inside``.
+
+        The share of ``inside`` is the interval's honest coverage; compare it with ``level``.
+        """
+        x = features(self.points.alpha, self.points.resolution).to_numpy()
+        check = interval_check(x, self.points.latency_ms.to_numpy(dtype=float), check_level(level))
+        return pd.concat([self.points, check], axis=1)
 
     def loo_within(self, tolerance: float = TOLERANCE) -> float:
         """Share of points whose leave-one-out prediction is within ±``tolerance`` of the measurement."""
@@ -247,10 +370,13 @@ def _checked_points(df: pd.DataFrame) -> pd.DataFrame:
 
 def latency_model_html(model: LatencyModel) -> str:
     """Coefficients in readable units, then the leave-one-out error (nn-Meter's ±10 % share)."""
-    rows = []
-    for name in FEATURES:
-        scale, unit = FEATURE_UNITS[name]
-        rows.append([name, f"{model.coefficients[name] * scale:.6g}", unit])
+    rows = tuple(
+        {"feature": name, "coefficient": f"{model.coefficients[name] * FEATURE_UNITS[name][0]:.6g}",
+         "unit": FEATURE_UNITS[name][1]}
+        for name in FEATURES
+    )  # fmt: skip
+    table = ExportTable(columns=(Column("feature", "feature"), Column("coefficient", "coefficient"),
+                                 Column("unit", "unit")), rows=rows)  # fmt: skip
     footer = (
         f"{len(model.loo_errors)} points; leave-one-out: {model.loo_within():.1%} within ±{TOLERANCE:.0%}, "
         f"RMSPE {model.loo_rmspe:.2f} %; in-sample RMSPE {model.fit_rmspe:.2f} %. "
@@ -259,5 +385,5 @@ def latency_model_html(model: LatencyModel) -> str:
     )
     return (
         "<div class='mobilenet-latency-model'><strong>Latency model</strong>"
-        f"{html_table(['feature', 'coefficient', 'unit'], rows)}<p><small>{html.escape(footer)}</small></p></div>"
+        f"{table.to_html()}<p><small>{html.escape(footer)}</small></p></div>"
     )

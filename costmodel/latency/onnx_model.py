@@ -28,6 +28,7 @@ from costmodel.core.arithmetic import NUMERIC
 from costmodel.core.convention import Convention
 from costmodel.core.design_point import design_point
 from costmodel.core.network import layer_shapes
+from costmodel.core.rounding import pads_after
 
 OPSET = 17
 IR_VERSION = 8
@@ -44,19 +45,26 @@ def build_onnx(
     bn: Literal["folded", "nodes"] = "folded",
     classes: int = 1000,
     rounding: str = "slim",
+    padding: str = "same",
+    scale_first_layer: bool = True,
+    fc_bias: bool = True,
     seed: int = 0,
 ):
     """The network at (``alpha``, ``resolution``) as an ``onnx.ModelProto`` (batch 1, float32, NCHW).
 
-    ``rounding`` and ``classes`` are the cost model's knobs; padding is always "same" and the stem is
-    always scaled. ``bn`` chooses folded BN (conv bias) or explicit ``BatchNormalization`` nodes.
+    ``rounding``, ``padding``, ``scale_first_layer``, ``classes`` and ``fc_bias`` are the cost model's knobs
+    (where the padding rule pads after, :func:`~costmodel.core.rounding.pads_after`, the conv's pads are
+    ``[0, 0, 1, 1]`` and it is valid otherwise). ``bn`` chooses folded BN (conv bias) or explicit
+    ``BatchNormalization`` nodes.
     """
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
     if bn not in BN_MODES:
         raise ValueError(f"bn={bn!r} is not allowed; choose from {', '.join(BN_MODES)}")
-    convention = Convention(rounding=rounding, classes=classes)
+    convention = Convention(
+        rounding=rounding, padding=padding, scale_first_layer=scale_first_layer, classes=classes, fc_bias=fc_bias
+    )
     point = design_point(alpha, resolution=resolution, convention=convention)
     shapes = layer_shapes(Fraction(point.alpha), point.resolution, convention, NUMERIC)
     rng = np.random.default_rng(seed)
@@ -81,9 +89,10 @@ def build_onnx(
         fan_in = spec.kernel * spec.kernel * shape.in_channels // group
         weight_shape = (shape.out_channels, shape.in_channels // group, spec.kernel, spec.kernel)
         inputs = [current, tensor(f"{name}/weights", weight_shape, (2.0 / fan_in) ** 0.5)]
-        if spec.kind == "fc" or bn == "folded":
+        if (spec.kind == "fc" and fc_bias) or (spec.kind != "fc" and bn == "folded"):
             inputs.append(tensor(f"{name}/bias", (shape.out_channels,), 0.01))
         pad = spec.kernel // 2
+        pads = [0, 0, 1, 1] if pads_after(spec.kind, spec.stride, padding) else [pad] * 4
         nodes.append(
             helper.make_node(
                 "Conv",
@@ -92,7 +101,7 @@ def build_onnx(
                 name=name,
                 kernel_shape=[spec.kernel, spec.kernel],
                 strides=[spec.stride, spec.stride],
-                pads=[pad] * 4,
+                pads=pads,
                 group=group,
             )
         )
@@ -136,7 +145,8 @@ def build_onnx(
     )
     model.ir_version = IR_VERSION
     model.doc_string = (
-        f"MobileNet v1 alpha={float(point.alpha):g} resolution={side} rounding={rounding} classes={classes}; "
+        f"MobileNet v1 alpha={float(point.alpha):g} resolution={side} rounding={rounding} padding={padding} "
+        f"scale_first_layer={scale_first_layer} classes={classes} fc_bias={fc_bias}; "
         f"random weights; BN {'folded into conv bias' if bn == 'folded' else 'as BatchNormalization nodes'}"
     )
     onnx.checker.check_model(model)

@@ -3,7 +3,13 @@
 The database is one file, by default ``latency.sqlite3`` in the user data directory (platformdirs), or the
 path in ``$MOBILENET_COST_DB``, or the one given. It runs in WAL mode with a busy timeout, so several
 processes (server workers, CLI runs) can import at once without losing rows. Its schema is versioned with
-``PRAGMA user_version`` and upgraded in place by :data:`MIGRATIONS`.
+``PRAGMA user_version`` and upgraded in place by :data:`MIGRATIONS`; ``PRAGMA application_id`` marks it as
+this tool's (:data:`APPLICATION_ID`).
+
+Databases that are not ours are refused by name, never changed: a foreign SQLite file (other tables, another
+application id), a corrupt one (``PRAGMA quick_check`` before every write), one from a newer version. A file
+that cannot be written (permissions) is opened read-only: listing, loading and exporting work, writes are refused
+with a message. An explicit path's folder must exist (only the default data folder is created).
 
 The TF Lite hosted-model tables ship as read-only built-in datasets (:data:`BUILTIN_DATASETS`); they are read
 with :func:`costmodel.reference.tables.load_table` and are never written to the database, so they cannot be renamed or deleted.
@@ -33,7 +39,7 @@ from pathlib import Path
 import pandas as pd
 
 from costmodel.latency import DB_ENV
-from costmodel.latency.schema import COLUMNS, KEY_COLUMNS, TEXT_COLUMNS, check_frame, dataset_frame
+from costmodel.latency.schema import COLUMNS, KEY_COLUMNS, TEXT_COLUMNS, check_frame, dataset_frame, printable
 from costmodel.output.spreadsheet import spreadsheet_safe
 from costmodel.reference.tables import load_table
 
@@ -44,6 +50,9 @@ BUSY_TIMEOUT_S = 60
 """How long a writer waits for another one to finish before giving up."""
 MAX_NAME = 100
 """Longest dataset name, in characters."""
+APPLICATION_ID = 0x4D424356
+"""``PRAGMA application_id`` of this tool's databases ("MBCV")."""
+OUR_TABLES = frozenset({"datasets", "measurements"})
 
 
 class DatasetError(ValueError):
@@ -137,11 +146,22 @@ def migrate(connection: sqlite3.Connection) -> int:
         for step in MIGRATIONS[found:]:
             step(connection)
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
         raise
     return found
+
+
+def _reason(error: sqlite3.Error) -> str:
+    """SQLite's error in words a user can act on."""
+    text = str(error)
+    if "disk is full" in text or "disk I/O error" in text:
+        return f"{text}: the disk is full or failing; nothing was stored, free some space and try again"
+    if "file is not a database" in text:
+        return f"{text}: not a SQLite database (corrupt, or another kind of file); choose another --db"
+    return text
 
 
 def check_name(name: object) -> str:
@@ -178,43 +198,119 @@ def builtin_frame(name: str) -> pd.DataFrame:
     return dataset_frame(records)
 
 
+LISTING_COLUMNS = ["name", "rows", "devices", "runtimes", "builtin", "created", "origin"]
+
+
+def builtin_listing() -> pd.DataFrame:
+    """The built-in datasets as :meth:`LatencyStore.datasets` lists them (no database needed)."""
+    rows = []
+    for name in BUILTIN_DATASETS:
+        frame = builtin_frame(name)
+        rows.append((name, len(frame), _joined(frame.device), _joined(frame.runtime), True, None, "TF Lite hosted"))
+    return pd.DataFrame(rows, columns=LISTING_COLUMNS)
+
+
 class LatencyStore:
     """The latency database at ``path`` (default :func:`default_db_path`), created and migrated on open."""
 
     def __init__(self, path: str | os.PathLike | None = None):
+        explicit = path is not None or bool(os.environ.get(DB_ENV))
         self.path = Path(path).expanduser() if path is not None else default_db_path()
         if self.path.is_dir():
             raise DatasetError(f"database path {str(self.path)!r} is a folder; give a file name")
+        if self.path.exists() and not self.path.is_file():
+            raise DatasetError(f"database path {str(self.path)!r} is not a regular file (a device or pipe)")
+        folder = self.path.parent
+        if explicit and not folder.is_dir():
+            raise DatasetError(
+                f"database folder {str(folder)!r} does not exist; create it first (only the default data folder "
+                "is created)"
+            )
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise DatasetError(f"database folder {str(self.path.parent)!r} cannot be made: {error}") from None
-        with self._connect() as connection:
-            migrate(connection)
+            raise DatasetError(f"database folder {str(folder)!r} cannot be made: {error}") from None
+        exists = self.path.exists()
+        self.read_only = not os.access(folder, os.W_OK) or (exists and not os.access(self.path, os.W_OK))
+        if exists:
+            self._check_ours()
+        if not self.read_only:
+            with self._connect(write=True) as connection:
+                migrate(connection)
 
     def __repr__(self) -> str:
         return f"LatencyStore({str(self.path)!r})"
 
+    def _check_ours(self) -> None:
+        """Refuse a file that is not this tool's database (read only: nothing is written to find out)."""
+        with self._connect() as connection:
+            application = connection.execute("PRAGMA application_id").fetchone()[0]
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        where = f"database {str(self.path)!r}"
+        if application not in (0, APPLICATION_ID) or (tables and not tables >= OUR_TABLES):
+            shown = ", ".join(sorted(tables)[:5]) or "none"
+            raise DatasetError(
+                f"{where} is not a mobilenet-costmodel database (application id {application:#x}, tables: "
+                f"{printable(shown)}); it is left as it is; choose another --db"
+            )
+        if version > SCHEMA_VERSION:
+            raise DatasetError(
+                f"database schema version {version} is newer than this program's {SCHEMA_VERSION}; upgrade it"
+            )
+        if self.read_only and tables and version < SCHEMA_VERSION:
+            raise DatasetError(f"{where} is read-only and needs a schema upgrade to version {SCHEMA_VERSION}")
+
     @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
+    def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        if write and self.read_only:
+            raise DatasetError(
+                f"database {str(self.path)!r} is read-only (no permission to write it or its folder); "
+                "nothing was changed"
+            )
         try:
-            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            if self.read_only or (not write and not self.path.exists()):
+                connection = self._read_only_connection()
+            else:
+                connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         except sqlite3.Error as error:
             raise DatasetError(f"database {str(self.path)!r} cannot be opened: {error}") from None
         try:
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA foreign_keys = ON")
+            if write:
+                connection.execute("PRAGMA journal_mode = WAL")
+                connection.execute("PRAGMA foreign_keys = ON")
             yield connection
         except sqlite3.DatabaseError as error:
-            raise DatasetError(f"database {str(self.path)!r}: {error}") from None
+            raise DatasetError(f"database {str(self.path)!r}: {_reason(error)}") from None
         finally:
             connection.close()
 
+    def _read_only_connection(self) -> sqlite3.Connection:
+        """A connection that cannot write: ``mode=ro``, or ``immutable`` where a WAL file's shared memory cannot
+        be made (a read-only folder); an absent file reads as an empty database."""
+        if not self.path.exists():
+            empty = sqlite3.connect(":memory:", isolation_level=None)
+            migrate(empty)
+            return empty
+        uri = Path(self.path).resolve().as_uri()
+        connection = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return connection
+        except sqlite3.OperationalError:
+            connection.close()
+            return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: everything inside is committed together, or nothing is."""
-        with self._connect() as connection:
+        """One write transaction: everything inside is committed together, or nothing is. A corrupt database
+        is refused before anything is written."""
+        with self._connect(write=True) as connection:
+            check = connection.execute("PRAGMA quick_check").fetchall()
+            if check != [("ok",)]:
+                problems = "; ".join(printable(row[0]) for row in check[:3])
+                raise DatasetError(f"database {str(self.path)!r} is corrupt ({problems}); nothing was changed")
             connection.execute("BEGIN IMMEDIATE")
             try:
                 yield connection
@@ -232,19 +328,6 @@ class LatencyStore:
     def datasets(self) -> pd.DataFrame:
         """One row per dataset: name, rows, devices, runtimes, builtin, created, origin."""
         rows = []
-        for name in BUILTIN_DATASETS:
-            frame = builtin_frame(name)
-            rows.append(
-                (
-                    name,
-                    len(frame),
-                    _joined(frame.device),
-                    _joined(frame.runtime),
-                    True,
-                    None,
-                    "TF Lite hosted",
-                )
-            )
         query = """SELECT d.name, COUNT(m.id), GROUP_CONCAT(DISTINCT m.device),
                           GROUP_CONCAT(DISTINCT m.runtime), d.created, d.origin
                    FROM datasets d LEFT JOIN measurements m ON m.dataset_id = d.id
@@ -252,9 +335,7 @@ class LatencyStore:
         with self._connect() as connection:
             for name, count, devices, runtimes, created, origin in connection.execute(query):
                 rows.append((name, count, devices or "", runtimes or "", False, created, origin))
-        return pd.DataFrame(
-            rows, columns=["name", "rows", "devices", "runtimes", "builtin", "created", "origin"]
-        )
+        return pd.concat([builtin_listing(), pd.DataFrame(rows, columns=LISTING_COLUMNS)], ignore_index=True)
 
     def load(self, name: str) -> pd.DataFrame:
         """The rows of dataset ``name`` in the import schema (columns :data:`COLUMNS`)."""

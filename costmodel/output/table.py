@@ -1,9 +1,12 @@
-"""Laying out a table of exact numbers as CSV, LaTeX (booktabs) and Markdown for papers.
+"""The one table object: rows of exact values under column definitions, written as text, Markdown, CSV,
+LaTeX (booktabs), HTML and JSON.
 
 An :class:`ExportTable` holds raw values (ints, ``Fraction``/``Decimal`` numbers, text, ``None`` for an empty
-cell) and how to show each column; the three writers only lay them out. CSV keeps exact values (one
-header row, no index column, spreadsheet formulas neutralised); LaTeX and Markdown show numbers in the
-column's display unit, right-aligned, with footnote marks and the footnotes under the table.
+cell) and how to show each column; the writers only lay them out. CSV and JSON keep exact values (one
+header row, no index column, spreadsheet formulas neutralised in CSV); text, LaTeX, Markdown and HTML show
+numbers in the column's display unit, right-aligned, with footnote marks and the footnotes under the table.
+Every result object of the project (reports, reconcile tables, paper tables, grids, reference tables, model
+summaries) builds one of these and writes through it.
 
 >>> table = ExportTable(
 ...     columns=(Column("model", "Model"), Column("macs", "MACs (M)", kind="count", scale=10**6, digits=2)),
@@ -23,12 +26,33 @@ model,macs
 Cost.
 <BLANKLINE>
 <sup>a</sup> Paper convention.
+>>> print(table.to_text())
+Model              MACs (M)
+-----------------  --------
+1.0 MobileNet-224  568.74^a
+<BLANKLINE>
+Cost.
+<BLANKLINE>
+^a Paper convention.
+>>> print(table.to_json())
+{
+  "caption": "Cost",
+  "rows": [
+    {
+      "model": "1.0 MobileNet-224",
+      "macs": 568740352
+    }
+  ]
+}
 """
 
 from __future__ import annotations
 
 import csv
+import html
 import io
+import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -38,17 +62,20 @@ from typing import Literal
 from costmodel.output.spreadsheet import spreadsheet_safe
 from costmodel.output.text import latex_escape
 
-ColumnKind = Literal["text", "count", "number"]
+ColumnKind = Literal["text", "count", "number", "plain"]
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column: ``key`` names it in CSV (say the unit there), ``header`` in LaTeX and Markdown.
+    """One column: ``key`` names it in CSV and JSON (say the unit there), ``header`` in the other views.
 
     ``kind``: ``text``; ``count`` (exact ints; shown divided by ``scale`` with ``digits`` decimals, or with
-    thousands separators when ``scale`` is 1); ``number`` (a decimal as printed or a share, shown with
-    ``digits`` decimals; written to CSV with ``csv_digits`` decimals when it is not already a ``Decimal``).
-    ``description`` says what the column holds (README and sidecars).
+    thousands separators when ``scale`` is 1; non-integers with ``digits`` or 2 decimals); ``number`` (a
+    decimal as printed or a share, shown with ``digits`` decimals; written to CSV with ``csv_digits`` decimals
+    when it is not already a ``Decimal``); ``plain`` (a number shown and written as it is stored, e.g. the
+    cells of a reference table; ``whole`` drops the ``.0`` of floats in the shown views).
+    ``description`` says what the column holds (README and sidecars). ``align`` overrides the alignment
+    (text left, numbers right).
     """
 
     key: str
@@ -59,14 +86,21 @@ class Column:
     csv_digits: int = 6
     description: str = ""
     group: str = ""
-    """Shared by neighbouring columns: a spanning header over them in LaTeX, a prefix in Markdown."""
+    """Shared by neighbouring columns: a spanning header over them in LaTeX, a prefix elsewhere."""
     in_latex: bool = True
     """False for columns that only the CSV and Markdown carry (e.g. a check column the footnotes repeat)."""
+    align: Literal["", "left", "right"] = ""
+    whole: bool = False
 
     @property
     def title(self) -> str:
         """The header with its group, for one-line headers."""
         return f"{self.group} {self.header}" if self.group else self.header
+
+    @property
+    def right(self) -> bool:
+        """Whether the column is right-aligned in the shown views."""
+        return self.align == "right" if self.align else self.kind != "text"
 
 
 @dataclass(frozen=True)
@@ -75,7 +109,7 @@ class ExportTable:
 
     ``marks`` maps ``(row index, column key)`` to footnote marks (a string; several marks joined by commas);
     ``footnotes`` is a sequence of ``(mark, text)``; ``notes`` are sentences printed after the caption
-    (convention, sources).
+    (convention, sources); ``footer`` rows (totals) follow the body under a rule.
     """
 
     columns: tuple[Column, ...]
@@ -85,13 +119,11 @@ class ExportTable:
     notes: tuple[str, ...] = ()
     marks: Mapping[tuple[int, str], str] = field(default_factory=dict)
     footnotes: tuple[tuple[str, str], ...] = ()
+    footer: tuple[Mapping[str, object], ...] = ()
 
     def __post_init__(self) -> None:
         if self.label is not None:
             _latex_label(self.label)
-
-    def to_csv(self) -> str:
-        return to_csv(self)
 
     def __repr__(self) -> str:
         return f"<ExportTable {self.caption[:60]!r}: {len(self.rows)} rows × {len(self.columns)} columns>"
@@ -99,11 +131,26 @@ class ExportTable:
     def _repr_markdown_(self) -> str:
         return to_markdown(self)
 
+    def _repr_html_(self) -> str:
+        return to_html(self)
+
+    def to_csv(self) -> str:
+        return to_csv(self)
+
+    def to_text(self, gap: int = 2, rule: bool = True) -> str:
+        return to_text(self, gap=gap, rule=rule)
+
     def to_latex(self, caption: str | None = None, label: str | None = None) -> str:
         return to_latex(self, caption=caption, label=label)
 
     def to_markdown(self) -> str:
         return to_markdown(self)
+
+    def to_html(self, max_rows: int | None = None) -> str:
+        return to_html(self, max_rows=max_rows)
+
+    def to_json(self, meta: Mapping[str, object] | None = None, rows_key: str = "rows") -> str:
+        return to_json(self, meta=meta, rows_key=rows_key)
 
 
 def _rounded(value, digits: int) -> Decimal:
@@ -117,15 +164,21 @@ def _rounded(value, digits: int) -> Decimal:
     return Decimal(value).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _csv_cell(column: Column, value) -> object:
-    if value is None:
+    if _missing(value):
         return ""
     if column.kind == "text":
         return spreadsheet_safe(str(value))
+    if column.kind == "plain":
+        return value
     if column.kind == "count":
         if isinstance(value, Fraction) and value.denominator != 1:
             return str(_rounded(value, column.csv_digits).normalize())
-        return int(value)
+        return value if isinstance(value, float) else int(value)
     if isinstance(value, Decimal):
         return str(value)
     return str(_rounded(value, column.csv_digits).normalize())
@@ -148,12 +201,18 @@ def display_value(column: Column, value) -> str:
     '52.3'
     >>> display_value(Column("m", "MACs", kind="count"), 52283392)
     '52,283,392'
+    >>> display_value(Column("r", "resolution", kind="plain", whole=True), 224.0)
+    '224'
     """
-    if value is None:
+    if _missing(value):
         return ""
     if column.kind == "text":
         return str(value)
+    if column.kind == "plain":
+        return str(int(value)) if column.whole and isinstance(value, float) else str(value)
     if column.kind == "count" and column.scale == 1:
+        if isinstance(value, float):
+            return f"{value:,.{column.digits or 2}f}"
         if isinstance(value, Fraction) and value.denominator != 1:
             return f"{_rounded(value, column.digits or 2):,}"
         return f"{int(value):,}"
@@ -177,23 +236,62 @@ def _mark(table: ExportTable, index: int, key: str) -> str:
     return table.marks.get((index, key), "")
 
 
-def _latex_cell(column: Column, value, mark: str) -> str:
-    text = display_value(column, value)
-    cell = latex_escape(text) if column.kind == "text" else text.replace(",", r"\,")
-    return cell + (rf"\textsuperscript{{{latex_escape(mark)}}}" if mark else "")
+def _grid(table: ExportTable, columns: Sequence[Column], mark: str) -> tuple[list[list[str]], list[list[str]]]:
+    """The shown cells of the body and the footer; ``mark`` is a format with ``{}`` for a footnote mark."""
+    body = [
+        [display_value(c, row.get(c.key)) + (mark.format(m) if (m := _mark(table, i, c.key)) else "")
+         for c in columns]
+        for i, row in enumerate(table.rows)
+    ]  # fmt: skip
+    footer = [[display_value(c, row.get(c.key)) for c in columns] for row in table.footer]
+    return body, footer
+
+
+def to_text(table: ExportTable, gap: int = 2, rule: bool = True) -> str:
+    """Aligned columns ``gap`` spaces apart (text left, numbers right), a dashed rule under the header
+    (and over the footer) when ``rule``, then the caption, notes and footnotes."""
+    body, footer = _grid(table, table.columns, "^{}")
+    heads = [c.title for c in table.columns]
+    widths = [max([len(h), *(len(r[i]) for r in (*body, *footer))]) for i, h in enumerate(heads)]
+
+    def line(cells) -> str:
+        parts = [v.rjust(w) if c.right else v.ljust(w) for v, w, c in zip(cells, widths, table.columns, strict=True)]
+        return (" " * gap).join(parts).rstrip()
+
+    dashes = [line("-" * w for w in widths)] if rule else []
+    lines = [line(heads), *dashes, *map(line, body), *(dashes if footer else []), *map(line, footer)]
+    return "\n".join([*lines, *_after(table, "^{} {}")])
+
+
+def _after(table: ExportTable, footnote: str) -> list[str]:
+    """The lines after a table: a blank line, the caption and notes, and each footnote after a blank line."""
+    after = [_sentences(table.caption, *table.notes)] if table.caption or table.notes else []
+    after += [footnote.format(m, t) for m, t in table.footnotes]
+    return ["", *"\n\n".join(after).split("\n")] if after else []
+
+
+def _latex_cell(column: Column, text: str) -> str:
+    return latex_escape(text) if column.kind == "text" else text.replace(",", r"\,")
 
 
 def to_latex(table: ExportTable, caption: str | None = None, label: str | None = None) -> str:
     """A ``table`` float with a booktabs ``tabular``: text left, numbers right, grouped headers under
-    ``\\cmidrule``, footnotes in a ragged-right paragraph under the rule (only booktabs is needed)."""
+    ``\\cmidrule``, footer rows under a ``\\midrule``, footnotes in a ragged-right paragraph under the rule
+    (only booktabs is needed)."""
     shown = [c for c in table.columns if c.in_latex]
-    spec = "".join("l" if c.kind == "text" else "r" for c in shown)
+    spec = "".join("r" if c.right else "l" for c in shown)
     heads = _latex_group_rows(shown)
     heads.append(" & ".join(latex_escape(c.header) for c in shown) + r" \\")
+    cells, footer = _grid(table, shown, "")
+    marks = [[_mark(table, i, c.key) for c in shown] for i in range(len(table.rows))]
     body = [
-        " & ".join(_latex_cell(c, row.get(c.key), _mark(table, i, c.key)) for c in shown) + r" \\"
-        for i, row in enumerate(table.rows)
+        " & ".join(
+            _latex_cell(c, v) + (rf"\textsuperscript{{{latex_escape(m)}}}" if m else "")
+            for c, v, m in zip(shown, row, row_marks, strict=True)
+        ) + r" \\"
+        for row, row_marks in zip(cells, marks, strict=True)
     ]
+    totals = [" & ".join(_latex_cell(c, v) for c, v in zip(shown, row, strict=True)) + r" \\" for row in footer]
     text = _sentences(caption or table.caption, *table.notes)
     chosen_label = label if label is not None else table.label
     notes = [rf"\textsuperscript{{{latex_escape(m)}}} {latex_escape(t)}\par" for m, t in table.footnotes]
@@ -201,7 +299,7 @@ def to_latex(table: ExportTable, caption: str | None = None, label: str | None =
         r"\begin{table}[ht]",
         r"\centering",
         r"\small",
-        rf"\caption{{{latex_escape(text)}}}",
+        *([rf"\caption{{{latex_escape(text)}}}"] if text else []),
         *([rf"\label{{{_latex_label(chosen_label)}}}"] if chosen_label else []),
         r"\setlength{\tabcolsep}{4pt}",
         rf"\begin{{tabular}}{{{spec}}}",
@@ -209,6 +307,7 @@ def to_latex(table: ExportTable, caption: str | None = None, label: str | None =
         *heads,
         r"\midrule",
         *body,
+        *([r"\midrule", *totals] if totals else []),
         r"\bottomrule",
         r"\end{tabular}",
         *([r"\par\smallskip{\footnotesize\raggedright", *notes, "}"] if notes else []),
@@ -260,21 +359,63 @@ def _markdown_text(text: str) -> str:
 
 
 def to_markdown(table: ExportTable) -> str:
-    """A pipe table (text left, numbers right), then the caption, notes and footnotes."""
+    """A pipe table (text left, numbers right; footer rows last), then the caption, notes and footnotes."""
+    body, footer = _grid(table, table.columns, "<sup>{}</sup>")
     head = "| " + " | ".join(_markdown_text(c.title) for c in table.columns) + " |"
-    rule = "|" + "|".join(":---" if c.kind == "text" else "---:" for c in table.columns) + "|"
-    body = []
-    for i, row in enumerate(table.rows):
-        cells = []
-        for c in table.columns:
-            mark = _mark(table, i, c.key)
-            cells.append(
-                _markdown_text(display_value(c, row.get(c.key))) + (f"<sup>{mark}</sup>" if mark else "")
-            )
-        body.append("| " + " | ".join(cells) + " |")
-    after = [_sentences(table.caption, *table.notes)]
-    after += [f"<sup>{m}</sup> {_markdown_text(t)}" for m, t in table.footnotes]
-    return "\n".join([head, rule, *body, "", *("\n\n".join(after).split("\n"))])
+    rule = "|" + "|".join("---:" if c.right else ":---" for c in table.columns) + "|"
+    rows = ["| " + " | ".join(_markdown_text(v) for v in row) + " |" for row in (*body, *footer)]
+    return "\n".join([head, rule, *rows, *_after(table, "<sup>{}</sup> {}")])
+
+
+def to_html(table: ExportTable, max_rows: int | None = None) -> str:
+    """A plain HTML table of escaped cells (caption, footer rows in ``<tfoot>``, footnotes after it);
+    past ``max_rows`` rows only the first and last halves are shown, with a note between them."""
+    columns = table.columns
+    body, footer = _grid(table, columns, "\0{}")
+
+    def row_html(cells: list[str], tag: str = "td") -> str:
+        escaped = (html.escape(v).replace("\0", "<sup>", 1) + ("</sup>" if "\0" in v else "") for v in cells)
+        return "<tr>" + "".join(f"<{tag}>{v}</{tag}>" for v in escaped) + "</tr>"
+
+    shown = [row_html(r) for r in body]
+    if max_rows is not None and len(body) > max_rows:
+        note = f'<tr><td colspan="{len(columns)}">… {len(body) - max_rows} rows not shown …</td></tr>'
+        shown = [*shown[: max_rows // 2], note, *shown[-max_rows // 2 :]]
+    text = _sentences(table.caption, *table.notes)
+    parts = [
+        "<table>",
+        *([f"<caption>{html.escape(text)}</caption>"] if text else []),
+        f"<thead>{row_html([c.title for c in columns], 'th')}</thead>",
+        f"<tbody>{''.join(shown)}</tbody>",
+        *([f"<tfoot>{''.join(row_html(r) for r in footer)}</tfoot>"] if footer else []),
+        "</table>",
+        *(f"<p><small><sup>{html.escape(m)}</sup> {html.escape(t)}</small></p>" for m, t in table.footnotes),
+    ]
+    return "".join(parts)
+
+
+def json_value(value):
+    """A cell as JSON: exact ints stay ints, other fractions become floats, NumPy scalars plain numbers.
+
+    >>> json_value(Fraction(6, 3)), json_value(Fraction(1, 4)), json_value(Decimal("70.6")), json_value(None)
+    (2, 0.25, 70.6, None)
+    """
+    if isinstance(value, Fraction):
+        return int(value) if value.denominator == 1 else float(value)
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and "." not in str(value) else float(value)
+    if hasattr(value, "item"):
+        value = value.item()
+    return None if _missing(value) else value
+
+
+def to_json(table: ExportTable, meta: Mapping[str, object] | None = None, rows_key: str = "rows") -> str:
+    """``meta`` (default: the caption and notes) and one object per row under ``rows_key``, exact values."""
+    head = dict(meta) if meta is not None else {
+        k: v for k, v in (("caption", table.caption), ("notes", list(table.notes))) if v
+    }  # fmt: skip
+    rows = [{c.key: json_value(row.get(c.key)) for c in table.columns} for row in table.rows]
+    return json.dumps({**head, rows_key: rows}, indent=2, ensure_ascii=False)
 
 
 def columns_description(columns: Sequence[Column]) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Small text helpers shared by every writer: thousands separators, pipe tables, LaTeX escaping.
+"""Small text helpers shared by every writer: thousands separators and LaTeX escaping.
 
 >>> format_number(1320648), format_number(0.5)
 ('1,320,648', '0.50')
@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import html
 from fractions import Fraction
 
 
@@ -17,19 +16,6 @@ def format_number(value) -> str:
     if isinstance(value, float):
         return f"{value:,.2f}"
     return f"{value:,}"
-
-
-def markdown_table(headers: list[str], rows: list[list[str]], left: int = 1) -> str:
-    """A pipe table; the first ``left`` columns are left-aligned, the rest right-aligned.
-
-    >>> print(markdown_table(["a", "b"], [["x", "1"]]))
-    | a | b |
-    |---|---:|
-    | x | 1 |
-    """
-    head = "| " + " | ".join(headers) + " |"
-    rule = "|" + "|".join("---" if i < left else "---:" for i in range(len(headers))) + "|"
-    return "\n".join([head, rule, *("| " + " | ".join(row) + " |" for row in rows)])
 
 
 LATEX_SPECIALS = {
@@ -48,14 +34,3 @@ def latex_escape(text: str) -> str:
     'Conv2d\\\\_1 \\\\& 50\\\\%'
     """
     return "".join(LATEX_SPECIALS.get(ch, ch) for ch in text)
-
-
-def html_table(head: list[str], rows: list[list[str]]) -> str:
-    """A plain HTML table of escaped text cells.
-
-    >>> html_table(["a"], [["<b>"]])
-    '<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>&lt;b&gt;</td></tr></tbody></table>'
-    """
-    cells = "".join(f"<th>{html.escape(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"

@@ -21,11 +21,14 @@ from fractions import Fraction
 from functools import cache
 
 from costmodel.core.convention import convention_from
+from costmodel.core.design_point import check_grid_size
 from costmodel.core.evaluate import evaluate
 from costmodel.output.table import Column, ExportTable
 from costmodel.reference.tables import load_table
 
 TOP1_RELEASE = "2018_02_22"
+TABLE_LIMIT = 100_000
+"""Most rows of one grid table (a table to read or typeset; ``sweep`` writes larger grids as CSV)."""
 TOP1_SOURCE = (
     "top-1: TF-slim mobilenet_v1.md, 2018_02_22 float checkpoints "
     "(github.com/tensorflow/models, research/slim/nets/mobilenet_v1.md)"
@@ -79,6 +82,7 @@ def grid_table(
     """One row per (α, resolution), α outermost; columns ``alpha``, ``resolution`` and the metrics."""
     metrics = check_metrics(metrics)
     convention = convention_from(knobs)
+    check_grid_size("grid", len(alphas), len(resolutions), limit=TABLE_LIMIT)
     costs = [m for m in metrics if m != "top1"]
     values = evaluate(
         [float(a) for a in alphas], list(resolutions), metrics=costs, grid=True, **knobs

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from costmodel.output.files import write_files
+from costmodel.output.files import check_targets, write_files
 
 FIGURE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 CSS_PX_PER_INCH = 96
@@ -98,10 +98,10 @@ def render_figures(figures: Sequence[FigureFile]) -> dict[Path, bytes]:
         kaleido.stop_sync_server(silence_warnings=True)
 
 
-def export_figures(figures: Sequence[FigureFile]) -> None:
-    """Render all figures, then write the files as a set (nothing half-written on failure)."""
+def export_figures(figures: Sequence[FigureFile], force: bool = False) -> None:
+    """Render all figures, then write the files as a set (nothing half-written on failure). The targets are
+    checked before rendering (an existing file needs ``force``, see :func:`~costmodel.output.files.write_files`)."""
     for item in figures:
         check_format(item.format)
-        if not item.path.parent.is_dir():
-            raise ValueError(f"output {str(item.path)!r}: folder {str(item.path.parent)!r} does not exist")
-    write_files(render_figures(figures))
+    check_targets([item.path for item in figures], force=force)
+    write_files(render_figures(figures), force=force)

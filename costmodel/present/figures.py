@@ -128,6 +128,18 @@ SOURCE_SYMBOLS = (
 DTYPE_COLOURS = {"float": "#2c5fa8", "quant": "#d1495b"}
 
 
+def _interval_bars(rows: pd.DataFrame, x: str) -> dict | None:
+    """Plotly ``error_x`` over each point's interval, when the rows carry one for ``x``; else None."""
+    stem = x.removesuffix("_ms")
+    low, high = f"{stem}_low_ms", f"{stem}_high_ms"
+    if low not in rows.columns or high not in rows.columns:
+        return None
+    value = rows[x].to_numpy(float)
+    plus = np.nan_to_num(rows[high].to_numpy(float) - value, nan=0.0, posinf=0.0)
+    minus = np.nan_to_num(value - rows[low].to_numpy(float), nan=0.0, posinf=0.0)
+    return {"type": "data", "symmetric": False, "array": plus, "arrayminus": minus, "thickness": 1.2, "width": 3}
+
+
 def make_sources_frontier_figure(
     points: pd.DataFrame,
     front: pd.DataFrame,
@@ -146,7 +158,9 @@ def make_sources_frontier_figure(
     ``top1_pct`` and the cost ``x`` (``macs``, ``params`` or ``latency_ms``). ``design`` (keys ``label``,
     ``x``, ``top1``) marks an estimated design point, ``budget`` draws a vertical budget line (a trace
     named "budget"), and
-    ``best`` (keys ``label``, ``x``, ``top1``) rings the best configuration under it.
+    ``best`` (keys ``label``, ``x``, ``top1``) rings the best configuration under it. Where ``points`` has
+    ``<x stem>_low_ms`` and ``<x stem>_high_ms`` columns (a predicted latency's interval), each point gets a
+    horizontal error bar over it.
     """
     label = _label(x)
     figure = go.Figure()
@@ -160,6 +174,7 @@ def make_sources_frontier_figure(
                 x=rows[x],
                 y=rows["top1_pct"],
                 mode="markers",
+                error_x=_interval_bars(rows, x),
                 name=f"{source} ({dtype})",
                 marker={
                     "symbol": symbols[source],

@@ -20,12 +20,20 @@ Predictions are a DataFrame whose accuracy column is ``top1_pct_estimate`` (neve
    alpha  resolution  top1_pct_estimate  extrapolated
 0    0.6         200               63.0         False
 1    1.0         200               69.2         False
+
+Each estimate comes with a 90 % jackknife+ interval (``top1_pct_low``, ``top1_pct_high``) from leave-one-out
+fits of the points kept:
+
+>>> band = model.predict(0.6, 200).iloc[0]
+>>> bool(band.top1_pct_low < band.top1_pct_estimate < band.top1_pct_high)
+True
 """
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -33,8 +41,10 @@ import pandas as pd
 from costmodel.core.architecture import BASE_RESOLUTION
 from costmodel.core.convention import Convention
 from costmodel.core.design_point import bounded_array, check_alpha_array, check_resolution_array, real_array
-from costmodel.output.text import html_table
+from costmodel.output.table import Column, ExportTable
+from costmodel.reference.jackknife import DEFAULT_LEVEL, check_level, jackknife_plus
 from costmodel.reference.pareto import require_columns
+from costmodel.reference.tables import load_table
 
 TERMS: dict[int, tuple[str, ...]] = {
     1: ("1", "log_alpha", "log_rho"),
@@ -187,13 +197,26 @@ class AccuracyModel:
         """Term name → fitted coefficient (top-1 points)."""
         return dict(zip(TERMS[self.degree], self.coefficients.tolist(), strict=True))
 
-    def predict(self, alpha: object, resolution: object) -> pd.DataFrame:
+    @cached_property
+    def _jackknife(self) -> tuple[np.ndarray, np.ndarray]:
+        """Leave-one-out coefficients (one row per point kept in the fit) and their residuals, top-1 points."""
+        kept = self.data[~self.data["outlier"]]
+        x = design_matrix(kept["alpha"].to_numpy(), kept["resolution"].to_numpy(), self.degree)
+        y = kept[self.data.columns[2]].to_numpy()
+        coefficients = np.array([np.linalg.lstsq(np.delete(x, i, 0), np.delete(y, i), rcond=None)[0]
+                                 for i in range(len(y))])  # fmt: skip
+        return coefficients, y - np.einsum("ij,ij->i", x, coefficients)
+
+    def predict(self, alpha: object, resolution: object, level: float = DEFAULT_LEVEL) -> pd.DataFrame:
         """Estimated top-1 for every (alpha, resolution) pair, broadcasting like NumPy.
 
         Returns columns ``alpha``, ``resolution``, ``top1_pct_estimate``, ``extrapolated`` (outside the
-        fitted ranges) with ``attrs["estimate"] = True``. Inputs are checked like design points:
-        ``0 < alpha <= 4``, ``0 < resolution <= 4096`` (any real side: the trend is smooth).
+        fitted ranges), then ``top1_pct_low`` and ``top1_pct_high``: the jackknife+ interval at ``level``
+        (default 90 %) from leave-one-out fits of the points kept (outliers stay out), with
+        ``attrs["estimate"] = True``. Inputs are checked like design points: ``0 < alpha <= 4``,
+        ``0 < resolution <= 4096`` (any real side: the trend is smooth).
         """
+        level = check_level(level)
         a = check_alpha_array(alpha, Convention())
         r = check_resolution_array(resolution, Convention(rounding="smooth"))
         try:
@@ -209,8 +232,18 @@ class AccuracyModel:
             | (r < self.resolution_range[0])
             | (r > self.resolution_range[1])
         )
+        x_new = design_matrix(a, r, self.degree)
+        coefficients, residuals = self._jackknife
+        low, high = jackknife_plus(coefficients @ x_new.T, residuals, level)
         result = pd.DataFrame(
-            {"alpha": a, "resolution": r, "top1_pct_estimate": estimate, "extrapolated": outside}
+            {
+                "alpha": a,
+                "resolution": r,
+                "top1_pct_estimate": estimate,
+                "extrapolated": outside,
+                "top1_pct_low": low,
+                "top1_pct_high": high,
+            }
         )
         if np.all(r == np.round(r)):
             result["resolution"] = r.astype(np.int64)
@@ -247,7 +280,8 @@ class AccuracyModel:
 
 def accuracy_model_html(model: AccuracyModel) -> str:
     """The fitted terms, the range it was fitted on and the points it set aside as outliers."""
-    rows = [[term, f"{value:.4g}"] for term, value in model.terms.items()]
+    rows = tuple({"term": term, "coefficient": f"{value:.4g}"} for term, value in model.terms.items())
+    table = ExportTable(columns=(Column("term", "term"), Column("coefficient", "coefficient")), rows=rows)
     outliers = model.outliers
     flagged = ", ".join(
         f"{a:g}-{int(r)} (gap {g:+.2f})"
@@ -262,5 +296,24 @@ def accuracy_model_html(model: AccuracyModel) -> str:
     )
     return (
         "<div class='mobilenet-accuracy-model'><strong>Accuracy model</strong>"
-        f"{html_table(['term', 'coefficient'], rows)}<p><small>{html.escape(footer)}</small></p></div>"
+        f"{table.to_html()}<p><small>{html.escape(footer)}</small></p></div>"
     )
+
+
+TREND_RELEASES: dict[str, str] = {"float": "2018_02_22", "quant": "2018_08_02"}
+"""The TF-slim release whose checkpoints the default trend of each precision is fitted to (its most complete grid)."""
+
+
+@lru_cache(maxsize=2)
+def published_trend(dtype: str = "float") -> AccuracyModel:
+    """The default accuracy trend of ``dtype`` (``float`` or ``quant``): fitted to one precision of one TF-slim
+    release (:data:`TREND_RELEASES`), never to float and quant rows together. The dashboard and ``best
+    --estimate`` both use it, so they agree.
+
+    >>> round(float(published_trend("float").predict(0.84, 192)["top1_pct_estimate"].iloc[0]), 1)
+    68.3
+    """
+    if dtype not in TREND_RELEASES:
+        raise ValueError(f"dtype={dtype!r} is not allowed; choose from {', '.join(TREND_RELEASES)}")
+    slim = load_table("slim_checkpoints")
+    return AccuracyModel.fit(slim[(slim.release == TREND_RELEASES[dtype]) & (slim.dtype == dtype)])

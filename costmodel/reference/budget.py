@@ -16,7 +16,7 @@ True
 MobileNet_v1_1.0_160 290675200 68.0
 >>> best_reference(slim, macs=1e6)
 Traceback (most recent call last):
-ValueError: budget macs=1,000,000 is below the smallest configuration: MobileNet_v1_0.25_128 (alpha=0.25, resolution=128) needs 13,570,048 MACs
+costmodel.reference.budget.BudgetTooSmall: budget macs=1,000,000 is below the smallest configuration: MobileNet_v1_0.25_128 (alpha=0.25, resolution=128) needs 13,570,048 MACs
 """
 
 from __future__ import annotations
@@ -51,6 +51,10 @@ UNITS = {"macs": "MACs", "params": "params", "latency": "ms"}
 
 BUDGET_MAX = 1e30
 """Largest budget accepted (MACs, params or ms): far above any MobileNet, far below float overflow."""
+
+
+class BudgetTooSmall(ValueError):
+    """A budget that not even the smallest configuration fits; the message names it and what it needs."""
 
 
 def check_budget(name: str, value: object) -> float:
@@ -112,16 +116,17 @@ def with_costs(df: pd.DataFrame, **knobs) -> pd.DataFrame:
     return result
 
 
-def _choose(
+def _fitting(
     candidates: pd.DataFrame, budgets: dict[str, float], cost_columns: dict[str, str], accuracy: str, label
-) -> pd.Series:
+) -> pd.DataFrame:
+    """The candidates within every budget, most accurate first (ties: the cheaper in the first budget)."""
     fits = np.ones(len(candidates), dtype=bool)
     for name, limit in budgets.items():
         fits &= (candidates[cost_columns[name]] <= limit).fillna(False).to_numpy(bool)
     if not fits.any():
         first = next(iter(budgets))
         smallest = candidates.loc[candidates[cost_columns[first]].idxmin()]
-        raise ValueError(
+        raise BudgetTooSmall(
             f"budget {', '.join(f'{n}={_amount(n, v)}' for n, v in budgets.items())} is below the smallest "
             f"configuration: {label(smallest)} needs {_amount(first, smallest[cost_columns[first]])} "
             f"{UNITS[first] if first != 'latency' else ''}".rstrip()
@@ -130,10 +135,10 @@ def _choose(
     order = np.lexsort(
         (chosen[cost_columns[next(iter(budgets))]].to_numpy(float), -chosen[accuracy].to_numpy())
     )
-    return chosen.iloc[order[0]]
+    return chosen.iloc[order]
 
 
-def best_reference(
+def fitting_references(
     df: pd.DataFrame,
     *,
     macs: float | None = None,
@@ -143,12 +148,17 @@ def best_reference(
     accuracy: str = "top1_pct",
     **knobs,
 ) -> pd.Series:
-    """The most accurate published row of ``df`` within every given budget (ties: the cheaper one).
+    """Every published row of ``df`` within all the given budgets, most accurate first (ties: the cheaper).
 
     ``macs``/``params`` budgets use the exact costs of each row's (alpha, resolution); ``latency`` uses
     the table's ``latency_column``. Rows without an accuracy (or the latency needed) are ignored. The
-    result is the chosen row with ``macs`` and ``params`` added. A budget that no row fits raises
-    ``ValueError`` naming the smallest configuration and what it needs.
+    rows get ``macs`` and ``params`` added. A budget that no row fits raises
+    :class:`BudgetTooSmall` (a ``ValueError``) naming the smallest configuration and what it needs.
+
+    >>> from costmodel.reference.tables import load_table
+    >>> slim = load_table("slim_checkpoints").query("release == '2018_02_22' and dtype == 'float'")
+    >>> fitting_references(slim, macs=300e6, params=2e6)["model"].tolist()[:3]
+    ['MobileNet_v1_0.50_224', 'MobileNet_v1_0.50_192', 'MobileNet_v1_0.50_160']
     """
     budgets = _budgets(macs, params, latency)
     needed = ["alpha", "resolution", accuracy] + ([latency_column] if "latency" in budgets else [])
@@ -163,10 +173,16 @@ def best_reference(
         name = f"{row['model']} " if "model" in row else ""
         return f"{name}(alpha={row['alpha']:g}, resolution={int(row['resolution'])})"
 
-    return _choose(rows, budgets, columns, accuracy, label)
+    return _fitting(rows, budgets, columns, accuracy, label)
 
 
-def best_estimate(
+def best_reference(df: pd.DataFrame, **budgets_and_knobs) -> pd.Series:
+    """The most accurate published row of ``df`` within every given budget (ties: the cheaper one): the
+    first of :func:`fitting_references`, with the same arguments."""
+    return fitting_references(df, **budgets_and_knobs).iloc[0]
+
+
+def fitting_estimates(
     model: AccuracyModel,
     *,
     macs: float | None = None,
@@ -175,12 +191,12 @@ def best_estimate(
     resolutions: object = None,
     **knobs,
 ) -> pd.Series:
-    """The (alpha, resolution) with the highest *estimated* top-1 within the budgets.
+    """Every (alpha, resolution) of the search grid within all the budgets, highest *estimated* top-1 first.
 
     Searches alpha from the model's fitted range in steps of ``alpha_step`` and every integer resolution
     of the fitted range (or ``resolutions``), with exact costs. The answer is labelled as an estimate:
-    its accuracy is ``top1_pct_estimate`` and ``estimate`` is True. Latency budgets need a latency
-    model and are not taken here.
+    its accuracy is ``top1_pct_estimate`` (with its 90 % interval, ``top1_pct_low`` to ``top1_pct_high``) and
+    ``estimate`` is True. Latency budgets need a latency model and are not taken here.
     """
     budgets = _budgets(macs, params, None)
     if not isinstance(model, AccuracyModel):
@@ -196,15 +212,21 @@ def best_estimate(
     check_grid_size(f"best_estimate(alpha_step={shorten(alpha_step)})", math.floor((high - low) / step) + 2, sides.size)
     alphas = check_alpha_array(np.unique(np.round(np.append(np.arange(low, high, step), high), 6)), convention)
     grid = evaluate(alphas, sides, metrics=["macs", "params"], grid=True, **knobs)
-    grid["top1_pct_estimate"] = model.predict(grid["alpha"], grid["resolution"])[
-        "top1_pct_estimate"
-    ].to_numpy()
+    predicted = model.predict(grid["alpha"], grid["resolution"])
+    for column in ("top1_pct_estimate", "top1_pct_low", "top1_pct_high"):
+        grid[column] = predicted[column].to_numpy()
     grid["estimate"] = True
 
     def label(row):
         return f"alpha={row['alpha']:g}, resolution={int(row['resolution'])}"
 
-    return _choose(grid, budgets, {"macs": "macs", "params": "params"}, "top1_pct_estimate", label)
+    return _fitting(grid, budgets, {"macs": "macs", "params": "params"}, "top1_pct_estimate", label)
+
+
+def best_estimate(model: AccuracyModel, **budgets_and_options) -> pd.Series:
+    """The (alpha, resolution) with the highest *estimated* top-1 within the budgets: the first of
+    :func:`fitting_estimates`, with the same arguments."""
+    return fitting_estimates(model, **budgets_and_options).iloc[0]
 
 
 def _macs_function(alpha: float, convention: Convention):
@@ -228,7 +250,7 @@ def max_resolution(alpha: float, macs_budget: float, **knobs) -> int:
     macs_at = _macs_function(float(checked_alpha), convention)
     low = min_resolution(convention)
     if macs_at(low) > budget:
-        raise ValueError(
+        raise BudgetTooSmall(
             f"budget macs={budget:,.0f} is below the smallest model at alpha={float(checked_alpha):g}: "
             f"{macs_at(low):,} MACs at resolution {low}"
         )
@@ -274,9 +296,7 @@ def iso_cost_curve(macs_budget: float, alphas: object = None, **knobs) -> pd.Dat
     for value in values:
         try:
             side = max_resolution(float(value), budget, **knobs)
-        except ValueError as error:
-            if "below the smallest model" not in str(error):
-                raise
+        except BudgetTooSmall:
             left_out.append(float(value))
             continue
         macs = int(compiled_total("macs", convention)(np.float64(value), np.int64(side)))

@@ -220,6 +220,14 @@ def _parse_label(label: str) -> tuple[str, float, float]:
     return "standard", alpha, resolution
 
 
+PAPER_MODEL_COLUMNS = {
+    "million_mult_adds": "macs_millions",
+    "billion_mult_adds": "macs_millions",
+    "million_params": "params_millions",
+}
+"""Cost columns of ``paper_tables`` → the ``paper_models`` column that holds the same printed figure."""
+
+
 def paper_models(cells: pd.DataFrame) -> pd.DataFrame:
     """One row per model of paper Tables 4-14 (from the long ``paper_tables``); see the module docstring."""
     rows = []

@@ -1,0 +1,20 @@
+"""The fast tier: ``pytest -m "not slow"``.
+
+A test is slow when it starts a real server, a browser, a pip install or the notebook; those come through
+the fixtures in :data:`SLOW_FIXTURES`, so a test that uses one is marked ``slow`` here. Slow tests without
+such a fixture (the real counting tools, pdflatex, kaleido, onnxruntime timing) carry the marker in their
+module.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+SLOW_FIXTURES = frozenset({"base_url", "browser", "port", "installed", "executed"})
+"""gunicorn server (``base_url``, ``port``), headless Chromium, ``pip install`` into a fresh venv, the notebook."""
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

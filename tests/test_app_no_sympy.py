@@ -1,0 +1,88 @@
+"""No SymPy on a dashboard request: after the server's warm-up, the callbacks of a knob set never seen before
+compute numbers only; the closed forms are derived once, in the background, and then shown."""
+
+from __future__ import annotations
+
+import threading
+from types import SimpleNamespace
+
+import pytest
+import sympy
+from costmodel.dashboard import explorer, ids
+
+from costmodel.core import symbolic
+
+NEW_KNOBS = "?alpha=0.37&resolution=150&padding=floor&classes=997&fc_bias=0&bn=trainable"
+"""A knob set no other test uses, so no cache holds it (the guards below also catch a cached one)."""
+
+
+@pytest.fixture(scope="module")
+def pages():
+    from costmodel.dashboard.main import create_app
+
+    create_app()  # registers the pages and their callbacks, and warms the caches as the server does
+    from costmodel.dashboard.pages import conventions, explore, frontier
+
+    return SimpleNamespace(explore=explore, conventions=conventions, frontier=frontier)
+
+
+@pytest.fixture
+def no_sympy_on_this_thread(monkeypatch):
+    """SymPy's lambdify, simplify, expand and latex, and the expression builder, raise when the test's
+    own thread (the request's) calls them; the background thread that derives closed forms may."""
+    request = threading.current_thread()
+    calls: list[str] = []
+
+    def guarded(name, real):
+        def call(*args, **kwargs):
+            if threading.current_thread() is request:
+                calls.append(name)
+                raise AssertionError(f"{name} was called on the request path")
+            return real(*args, **kwargs)
+
+        return call
+
+    for module, name in [(sympy, "lambdify"), (sympy, "simplify"), (sympy, "expand"), (sympy, "latex"),
+                         (symbolic, "network_expressions"), (explorer, "network_expressions")]:  # fmt: skip
+        monkeypatch.setattr(module, name, guarded(name, getattr(module, name)))
+    return calls
+
+
+def test_a_new_knob_set_is_served_without_sympy(pages, no_sympy_on_this_thread, monkeypatch):
+    keys = list(pages.explore.CONTROLS)
+    monkeypatch.setattr(pages.explore, "ctx", SimpleNamespace(triggered_id=None))  # a first load
+    _search, controls, errors, view = pages.explore.explore(NEW_KNOBS, [None] * len(keys))
+    assert errors == ["", "", ""] and controls[keys.index("classes")] == "997"
+    r = explorer.report_of(explorer.parse_query(NEW_KNOBS)[0])
+    assert view[-1] == explorer.to_query(explorer.parse_query(NEW_KNOBS)[0])
+    assert r.convention.classes == 997 and r.resolution == 150
+
+    text, poll_off = pages.explore.formulas(NEW_KNOBS, None)
+    assert (text, poll_off) == (explorer.FORMULAS_PENDING, False)  # a note, and the page asks again
+
+    monkeypatch.setattr(pages.explore, "ctx", SimpleNamespace(triggered_id=ids.EXPLORE_CLASSES))
+    values = dict(zip(keys, controls, strict=True)) | {"classes": "613"}
+    result = pages.explore.explore(NEW_KNOBS, [values[key] for key in keys])
+    assert "classes=613" in result[0]
+
+    _point, error, _figure, rows, _link = pages.conventions.show_reconciliation(NEW_KNOBS)
+    assert rows or error
+    monkeypatch.setattr(pages.frontier, "ctx", SimpleNamespace(triggered_id=None))
+    shown = pages.frontier.show_frontier(NEW_KNOBS, "macs", [], None, None, "300", None)
+    assert "0.37" in shown[-3]  # the design point's text
+    assert no_sympy_on_this_thread == []
+
+    convention = explorer.convention_of(explorer.parse_query(NEW_KNOBS)[0])
+    derived = explorer.CLOSED_FORMS.wait(convention, timeout=120)  # the background thread's work
+    assert pages.explore.formulas(NEW_KNOBS, 1) == (derived, True)
+    assert derived.startswith("Closed forms of the smooth model") and r"\alpha" in derived
+
+
+def test_the_closed_forms_cache_is_bounded():
+    from costmodel.core.convention import Convention
+
+    forms = explorer.ClosedForms(size=2)
+    for classes in (11, 12, 13):
+        forms.wait(Convention(classes=classes), timeout=120)
+    assert len(forms) == 2 and forms.get(Convention(classes=13)) is not None
+    assert forms.get(Convention(classes=13, rounding="keras")) is not None  # rounding: same smooth model
