@@ -22,7 +22,7 @@ from costmodel.core import report_format as render
 from costmodel.core.arithmetic import NUMERIC
 from costmodel.core.convention import Convention
 from costmodel.core.design_point import DesignPoint, design_point
-from costmodel.core.formulas import LAYER_METRICS, MAXIMA, METRICS, RATIOS, SUMMED
+from costmodel.core.formulas import LAYER_METRICS, MAXIMA, METRICS, RATIOS, SUMMED, TOTAL_METRICS
 from costmodel.core.network import layer_shapes
 from costmodel.core.presets import TERMS, check_preset_alpha, layer_counts, preset, preset_convention
 
@@ -178,10 +178,7 @@ def build_report(point: DesignPoint, convention: Convention, preset_name: str = 
         for s in shapes
     ]
     extra = () if preset_name == "paper" else COUNTED_COLUMNS
-    totals = {m: _exact(sum(row[layer] for row in rows)) for m, layer in SUMMED.items()}
-    peaks = {m: max(rows, key=lambda row, layer=layer: row[layer]) for m, layer in MAXIMA.items()}
-    totals.update({m: peaks[m][layer] for m, layer in MAXIMA.items()})
-    totals.update({m: _exact(Fraction(totals[a]) / totals[b]) for m, (a, b) in RATIOS.items()})
+    totals = _totals(rows, TOTAL_METRICS)
     totals.update({m: _exact(sum(row[m] for row in rows)) for m in extra})
     table = pd.DataFrame(rows, columns=[*TABLE_COLUMNS, *extra])
     table["intensity"] = table["intensity"].astype(float)
@@ -189,7 +186,7 @@ def build_report(point: DesignPoint, convention: Convention, preset_name: str = 
         numeric = [c for c in TABLE_COLUMNS if c not in ("layer", "kind")]
         table[numeric] = table[numeric].astype(float)
     notes = _notes(point, convention)
-    peak_layer = peaks["peak_activation_bytes"]["layer"]
+    peak_layer = max(rows, key=lambda row: row[MAXIMA["peak_activation_bytes"]])["layer"]
     return Report(point, convention, table, MappingProxyType(totals), notes, preset_name, peak_layer)
 
 
@@ -207,7 +204,22 @@ def totals_at(
     {'macs': 76524800}
     """
     shapes = layer_shapes(point.alpha, point.resolution, convention, NUMERIC)
-    return {m: _exact(sum(METRICS[m](s, convention) for s in shapes)) for m in metrics}
+    rows = [{m: _exact(f(s, convention)) for m, f in METRICS.items()} for s in shapes]
+    return _totals(rows, metrics)
+
+
+def _totals(rows: list[dict[str, object]], metrics) -> dict[str, int | Fraction]:
+    """Network totals from per-layer rows: sums, maxima (the first layer wins a tie) and ratios of sums."""
+    totals: dict[str, int | Fraction] = {}
+    for metric in metrics:
+        if metric in SUMMED:
+            totals[metric] = _exact(sum(row[SUMMED[metric]] for row in rows))
+        elif metric in MAXIMA:
+            totals[metric] = max(row[MAXIMA[metric]] for row in rows)
+        else:
+            numerator, denominator = (sum(row[m] for row in rows) for m in RATIOS[metric])
+            totals[metric] = _exact(Fraction(numerator) / denominator)
+    return totals
 
 
 def _counted(preset_name: str, shape, convention: Convention) -> dict[str, int]:
