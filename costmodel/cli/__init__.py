@@ -21,6 +21,8 @@ COMMANDS: tuple[str, ...] = (
     "tables",
     "frontier",
     "best",
+    "memory",
+    "devices",
     "serve",
     "paper",
     "grid",
