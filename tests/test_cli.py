@@ -131,6 +131,19 @@ def test_check_reduction_prints_the_proof_in_pretty_notation_and_labels_other_po
     assert r"\frac{1}{N} + \frac{1}{D_{K}^{2}}" in out
 
 
+def test_a_bug_is_not_a_usage_error(monkeypatch):
+    """Exit status 2 means bad input: a ValueError or TypeError that no check raised (a bug) keeps its
+    traceback (status 1 from the console script)."""
+    import costmodel.cli.report as command
+
+    monkeypatch.setattr(command, "report", lambda **_: int("twelve"))  # Python raises, not a check
+    with pytest.raises(ValueError, match="invalid literal"):
+        main(["report"])
+    monkeypatch.setattr(command, "report", lambda **_: len(5))
+    with pytest.raises(TypeError, match="has no len"):
+        main(["report"])
+
+
 def test_check_reduction_reports_the_proof():
     code, out, _ = run_cli("check-reduction", "--format", "json")
     payload = json.loads(out)

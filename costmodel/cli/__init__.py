@@ -1,7 +1,9 @@
 """The ``mobilenet-cost`` command line (also ``python -m costmodel``).
 
 Each subcommand lives in its own module with a ``register(subparsers)`` function; :data:`COMMANDS`
-lists them in the order ``--help`` shows them. Bad input prints one line and exits with status 2.
+lists them in the order ``--help`` shows them. Bad input prints one line and exits with status 2: a
+:class:`UsageError`, or a ``ValueError``/``TypeError`` from one of the package's checks (see
+:func:`is_input_error`). Any other exception is a bug and ends with its traceback (status 1).
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import traceback
+from pathlib import Path
 
 COMMANDS: tuple[str, ...] = (
     "report",
@@ -35,6 +39,44 @@ USAGE_ERROR = 2
 
 class UsageError(Exception):
     """Raised by a command for bad input; printed as one line, exit status 2."""
+
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+"""The installed ``costmodel`` package (the dashboard installs inside it as ``costmodel.dashboard``)."""
+
+
+def is_input_error(error: BaseException) -> bool:
+    """True when ``error`` reports bad input: a :class:`UsageError`, or a ``ValueError``/``TypeError``
+    raised by a ``raise`` statement of this package's own checks (every check of an argument raises one
+    with a message naming it). The same types raised inside Python, NumPy, pandas or any other library, or
+    by an operation of ours rather than a ``raise``, are bugs, and the command line shows them as such.
+
+    >>> from costmodel.core.design_point import design_point
+    >>> try:
+    ...     design_point(-1)
+    ... except ValueError as error:
+    ...     is_input_error(error)
+    True
+    >>> try:
+    ...     int("twelve")
+    ... except ValueError as error:
+    ...     is_input_error(error)
+    False
+    """
+    if isinstance(error, UsageError):
+        return True
+    if not isinstance(error, ValueError | TypeError) or error.__traceback__ is None:
+        return False
+    raised_at = traceback.extract_tb(error.__traceback__)[-1]
+    return _is_our_source(raised_at.filename) and (raised_at.line or "").lstrip().startswith("raise ")
+
+
+def _is_our_source(filename: str) -> bool:
+    """True for a file of this package, or of the dashboard where it runs from a checkout's ``app/``."""
+    dashboard = sys.modules.get("costmodel.dashboard")
+    roots = [PACKAGE_DIR, *(Path(folder).resolve() for folder in getattr(dashboard, "__path__", ()))]
+    path = Path(filename).resolve()
+    return any(path.is_relative_to(root) for root in roots)
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -74,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args) or 0
     except (UsageError, ValueError, TypeError) as error:
+        if not is_input_error(error):
+            raise  # a bug: its traceback, exit status 1
         print(f"mobilenet-cost {args.command}: error: {error}", file=sys.stderr)
         return USAGE_ERROR
     except BrokenPipeError:
