@@ -38,7 +38,6 @@ from costmodel.core.report import Report, build_report, report, totals_at
 from costmodel.core.symbolic import network_expressions
 
 PAPER_ALPHAS = (0.25, 0.5, 0.75, 1.0)
-PAPER_RESOLUTIONS = (128, 160, 192, 224)
 ALPHA_SLIDER_RANGE = (0.1, 1.5)
 CARD_METRICS = ("macs", "params", "flops", "activations")
 FORMULA_METRICS = ("macs", "params", "activations")
