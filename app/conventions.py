@@ -5,6 +5,12 @@
 ('', 76524800)
 >>> conventions_view("?alpha=0.5&resolution=160&padding=floor").error
 "padding='floor' has no reference PyTorch model; the reference model uses Conv2d(padding=k//2), which is padding='same'"
+>>> view = conventions_view("?alpha=0.975&resolution=97&rounding=keras&padding=keras")
+>>> list(view.table.convention), view.error
+(['paper', 'keras'], '')
+
+A framework's row (Keras 3, timm) is added where the design point is that framework's own network: its
+fixed knobs are the page's (Keras: ``rounding=keras``, ``padding=keras``), and timm only at α 1 and 1.25.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 from costmodel.dashboard.explorer import convention_of, parse_query, report_of
 
+from costmodel.core.presets import FRAMEWORK_PRESET_NAMES, REFERENCE_PRESET_NAMES, expresses, preset
 from costmodel.counting.reconcile import reconcile
 
 KNOBS = ("rounding", "scale_first_layer", "classes", "fc_bias", "bn")
@@ -38,12 +45,20 @@ def conventions_view(search: str | None) -> ConventionsView:
     notes = tuple(f"URL parameter {key}: {message}" for key, message in errors.items())
     convention = convention_of(state)
     knobs = {k: getattr(convention, k) for k in KNOBS}
-    try:
-        table = reconcile(
-            float(r.point.alpha), resolution=r.point.resolution, padding=convention.padding, **knobs
+    frameworks = [n for n in FRAMEWORK_PRESET_NAMES if expresses(preset(n), convention, r.point.alpha)]
+
+    def rows(presets):
+        return reconcile(
+            r.point.alpha, resolution=r.point.resolution, padding=convention.padding, presets=presets, **knobs
         )
-    except ValueError as error:
-        return ConventionsView(None, title, str(error), notes)
+
+    try:
+        table = rows([*REFERENCE_PRESET_NAMES, *frameworks])
+    except ValueError as error:  # the tools' reference model cannot express this convention
+        if not frameworks:
+            return ConventionsView(None, title, str(error), notes)
+        table = rows(["paper", *frameworks])
+        notes = (*notes, f"{error}: the tools' rows are left out")
     table = table.copy()
     per_mac = table["unit"].map({"MAC": 1, "FLOP": 2})
     table["total_macs"] = table["total"] // per_mac
@@ -72,6 +87,7 @@ def display_rows(table: pd.DataFrame) -> list[dict[str, str]]:
             "as MACs": f"{int(row.total_macs):,}",
             "vs paper": _departure(row),
             "params": f"{int(row.params):,}",
+            "trainable": f"{int(row.trainable):,}",
             "why": row.why,
         }
         for row in table.itertuples(index=False)

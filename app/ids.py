@@ -6,6 +6,7 @@ Ids are prefixed by their page (``explore-``, ``frontier-``, ...); the app shell
 # App shell (present on every page).
 SHELL_NAVBAR = "shell-navbar"
 SHELL_DESIGN_POINT = "shell-design-point"
+SHELL_URL = "shell-url"
 """A session store holding the explorer's current design point (query-string form), read by other pages."""
 
 # Explorer: controls.
@@ -80,6 +81,8 @@ LATENCY_RUNTIME = "latency-runtime"
 LATENCY_NEW_NAME = "latency-new-name"
 LATENCY_UPLOAD_MESSAGE = "latency-upload-message"
 LATENCY_UPLOAD_ERROR = "latency-upload-error"
+LATENCY_PENDING = "latency-pending"
+LATENCY_RETRY = "latency-retry"
 LATENCY_DATASET = "latency-dataset"
 LATENCY_RENAME_TO = "latency-rename-to"
 LATENCY_RENAME = "latency-rename"

@@ -23,8 +23,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from costmodel.core.numbers import shorten
 from costmodel.latency.fit import LatencyFit, latency_fit
 from costmodel.latency.importer import MAX_BYTES, MAX_ROWS, LatencyImportError, import_latency
+from costmodel.latency.schema import printable
 from costmodel.latency.store import LatencyStore
 
 """Resolutions along which each α's fitted curve is drawn."""
@@ -56,7 +58,7 @@ def upload(contents: str | None, filename: str | None, device, runtime, dataset,
     try:
         data = base64.b64decode(contents.split(",", 1)[1], validate=True)
     except (IndexError, binascii.Error, ValueError):
-        return ActionResult(problems=[f"{filename or 'the upload'}: the upload could not be decoded"])
+        return ActionResult(problems=[f"{printable(shorten(filename)) if filename else 'the upload'}: the upload could not be decoded"])
     def typed(value):  # an empty field is no value; anything else is checked by the importer's row check
         return (value.strip() or None) if isinstance(value, str) else value
 
@@ -64,7 +66,7 @@ def upload(contents: str | None, filename: str | None, device, runtime, dataset,
     try:
         result = import_latency(data, device=typed(device), runtime=typed(runtime), dataset=name, db=db)
     except LatencyImportError as error:
-        label = f"file {filename!r}" if filename else "the upload"
+        label = f"file {printable(shorten(filename))}" if filename else "the upload"
         return ActionResult(problems=[p.replace("the data", label, 1) for p in error.problems])
     except (ValueError, TypeError) as error:
         return ActionResult(problems=[str(error)])

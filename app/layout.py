@@ -17,7 +17,7 @@ def navbar() -> html.Nav:
         if not page.get("hidden")
     ]
     return html.Nav(
-        [html.Span(TITLE, className="brand"), html.Div(links, className="nav-links")],
+        [html.H1(TITLE, className="brand"), html.Div(links, className="nav-links")],
         className="navbar",
         id=ids.SHELL_NAVBAR,
     )
@@ -30,6 +30,21 @@ DESIGN_POINT_PATHS = ("/explore", "/frontier", "/conventions")
 def nav_id(path: str) -> str:
     """The navbar link's id for a page path: ``/explore`` → ``nav-explore``."""
     return "nav-" + path.strip("/").replace("/", "-")
+
+
+def mark_current_page(app: dash.Dash) -> None:
+    """The navbar link of the page shown gets ``class="nav-link current"`` (a clientside callback on the URL's
+    path; no server round trip)."""
+    paths = [p["path"] for p in dash.page_registry.values() if not p.get("hidden")]
+    if not paths:
+        return
+    app.clientside_callback(
+        "function(path) { const here = (path || '/').replace(/\\/+$/, '') || '/explore';"
+        f" const paths = {paths!r};"
+        " return paths.map(p => p === here ? 'nav-link current' : 'nav-link'); }",
+        [Output(nav_id(path), "className") for path in paths],
+        Input(ids.SHELL_URL, "pathname"),
+    )
 
 
 def link_design_point(app: dash.Dash) -> None:
@@ -51,6 +66,7 @@ def shell() -> html.Div:
     return html.Div(
         [
             navbar(),
+            dcc.Location(id=ids.SHELL_URL, refresh=False),
             dcc.Store(id=ids.SHELL_DESIGN_POINT, storage_type="session"),
             html.Main(dash.page_container, className="page"),
             html.Footer(
@@ -62,14 +78,49 @@ def shell() -> html.Div:
     )
 
 
+def _first_input_id(control) -> str | None:
+    """The id of the first text field (``dcc.Input``) inside ``control``, for its label's ``htmlFor``."""
+    if isinstance(control, dcc.Input):
+        return getattr(control, "id", None)
+    children = getattr(control, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str):
+            found = _first_input_id(child)
+            if found:
+                return found
+    return None
+
+
+GROUPS = (dcc.Checklist, dcc.RadioItems)
+
+
+def _is_group(control) -> bool:
+    if isinstance(control, GROUPS):
+        return True
+    children = getattr(control, "children", None)
+    return any(_is_group(c) for c in (children if isinstance(children, list | tuple) else [children]) if c is not None and not isinstance(c, str))
+
+
 def field(label: str, control, error_id: str | None = None, hint: str | None = None) -> html.Div:
-    """A labelled control with an optional message line under it (empty until there is an error)."""
-    children = [html.Label(label, className="field-label"), control]
+    """A labelled control with an optional message line under it (empty until there is an error).
+
+    The label is tied to the control for assistive technology: ``<label for=…>`` on its text field, and a
+    ``<fieldset>`` with a ``<legend>`` around a group of checkboxes or radio buttons.
+    """
+    target = _first_input_id(control)
+    grouped = _is_group(control)
+    if grouped and target:
+        raise ValueError(f"field {label!r}: give a group of options and a text field separate fields")
+    if grouped:
+        head = html.Legend(label, className="field-label")
+    else:
+        head = html.Label(label, className="field-label", **({"htmlFor": target} if target else {}))
+    children = [head, control]
     if hint:
         children.append(html.Div(hint, className="field-hint"))
     if error_id:
         children.append(html.Div(id=error_id, className="field-error", role="alert"))
-    return html.Div(children, className="field")
+    return html.Fieldset(children, className="field") if grouped else html.Div(children, className="field")
 
 
 def card(title: str, value: str, detail: str = "", card_id: str | None = None) -> html.Div:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dash
 import flask
-from costmodel.dashboard.layout import TITLE, link_design_point, shell
+from costmodel.dashboard.layout import TITLE, link_design_point, mark_current_page, shell
 from werkzeug.exceptions import HTTPException
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -32,8 +32,10 @@ def create_app() -> dash.Dash:
         update_title=None,
     )
     app.server.config["MAX_CONTENT_LENGTH"] = REQUEST_MAX_BYTES
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.layout = shell
     link_design_point(app)
+    mark_current_page(app)
     add_root_redirect(app.server)
     handle_malformed_callbacks(app.server)
     warm_caches()

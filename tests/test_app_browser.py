@@ -97,6 +97,16 @@ def test_explorer_link_reproduces_the_view(base_url, browser):
     assert severe_console_entries(browser) == []
 
 
+def test_explorer_keras_padding(base_url, browser):
+    # issue 15: Keras 3's MobileNet at an odd side; the padding control offers its rule
+    browser.get(f"{base_url}/explore?alpha=0.975&resolution=97&rounding=keras&padding=keras&bn=all")
+    expected = report(alpha=0.975, resolution=97, rounding="keras", padding="keras", bn="all").totals
+    wait_for_text(browser, "#card-macs .card-value", f"{expected['macs']:,}")
+    assert text_of(browser, "#card-params .card-value") == f"{expected['params']:,}"
+    assert "keras: stem ceil, dw floor" in browser.find_element(By.ID, ids.EXPLORE_PADDING).text
+    assert severe_console_entries(browser) == []
+
+
 def test_explorer_formulas_render_as_math(base_url, browser):
     browser.get(f"{base_url}/explore")
     WebDriverWait(browser, WAIT_S).until(

@@ -64,3 +64,39 @@ def test_hostile_urls_in_parallel_with_a_normal_page():
     process.wait(timeout=30)
     log = process.stderr.read()
     assert "WORKER TIMEOUT" not in log and "Traceback" not in log, log[-2000:]
+
+
+@pytest.mark.slow
+def test_slow_clients_do_not_block_a_normal_page():
+    """Clients that send half a request and stall hold a thread each, not the server (gthread workers)."""
+    import socket
+
+    port = free_port()
+    with server_process(port, workers=1) as process:
+        _normal_explorer(port)
+        stalled = []
+        for _ in range(6):
+            client = socket.create_connection(("127.0.0.1", port))
+            client.sendall(b"POST /_dash-update-component HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{")
+            stalled.append(client)
+        try:
+            assert _normal_explorer(port) < 10
+        finally:
+            for client in stalled:
+                client.close()
+    process.wait(timeout=30)
+    assert "WORKER TIMEOUT" not in process.stderr.read()
+
+
+@pytest.mark.slow
+def test_oversized_bodies_and_headers_are_refused():
+    port = free_port()
+    with server_process(port, workers=1):
+        import socket
+
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as client:  # refused before it is read
+            client.sendall(b"POST /_dash-update-component HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                           + f"Content-Length: {33 * 2**20}\r\n\r\n".encode() + b"{" * 1000)  # fmt: skip
+            assert client.recv(200).split(b" ")[1] == b"413"
+        status, _ = request("GET", port, "/explore?" + "a" * 9000)
+        assert status in (400, 414)

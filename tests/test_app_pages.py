@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 from costmodel.dashboard import conventions, frontier, references
 
+import costmodel
 from costmodel.present.figures import make_reconcile_figure, make_sources_frontier_figure
 from costmodel.reference.tables import load_table
 
@@ -134,6 +135,21 @@ def test_conventions_rows_are_formatted():
 def test_conventions_without_a_reference_model_explain_why():
     view = conventions.conventions_view("?alpha=0.5&resolution=160&rounding=smooth")
     assert view.table is None and "smooth" in view.error
+
+
+def test_conventions_show_the_framework_whose_network_this_is():
+    view = conventions.conventions_view("?alpha=0.975&resolution=97&rounding=keras&padding=keras")
+    table = view.table.set_index("convention")
+    assert list(table.index) == ["paper", "keras"] and "no reference PyTorch model" in view.notes[-1]
+    channels = sum(costmodel.report(alpha=0.975, resolution=97, rounding="keras").table.query(
+        "kind in ('conv', 'dw', 'pw')")["out_channels"])  # fmt: skip
+    assert table.loc["keras", "params"] == table.loc["paper", "params"] + 4 * channels  # + BN's 4 per channel
+    assert table.loc["keras", "trainable"] == table.loc["paper", "params"] + 2 * channels
+    assert table.loc["keras", "vs_paper"] == 0  # the same network: only the params differ
+    timm = conventions.conventions_view("?alpha=1.25&resolution=225&rounding=divisible8").table
+    assert list(timm.convention)[-1] == "timm" and "timm" not in list(
+        conventions.conventions_view("?alpha=0.5&rounding=divisible8").table.convention
+    )
 
 
 # --- Tables ------------------------------------------------------------------------------------------

@@ -53,3 +53,22 @@ def test_upload_errors_import_and_restart(tmp_path, browser):
         browser.get(f"http://127.0.0.1:{port}/latency")
         table = wait_for_text(browser, "latency-datasets-table", "phone")
         assert "phone 3 Pixel X" in table
+
+
+@pytest.mark.slow
+def test_frontier_draws_the_predicted_latency_interval_as_error_bars(tmp_path):
+    from costmodel.dashboard import ids
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    env = {"MOBILENET_COST_DB": str(tmp_path / "db.sqlite3")}
+    with running_server(env=env) as port, chromium() as driver:
+        driver.get(f"http://127.0.0.1:{port}/frontier?x=latency_ms&latency=predicted:tflite-pixel2-cpu-float")
+        bars = WebDriverWait(driver, 30).until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, f"#{ids.FRONTIER_GRAPH} .scatterlayer .errorbar")
+        )
+        assert len(bars) >= 16
+        point = driver.find_element(By.ID, ids.FRONTIER_POINT).text
+        assert "90 % interval" in point and "error bars" in point
+        driver.save_screenshot(str(tmp_path / "frontier-intervals.png"))
+        assert severe_console_entries(driver) == []

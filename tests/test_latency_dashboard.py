@@ -40,7 +40,7 @@ def test_upload_of_binary_or_garbled_content(db):
         "file 'x.png' is a binary file (it holds NUL bytes); expected UTF-8 text"
     ]
     assert latency_view.upload("data:text/csv;base64,@@@", "x.csv", "d", "", "", db).problems == [
-        "x.csv: the upload could not be decoded"
+        "'x.csv': the upload could not be decoded"
     ]
     assert latency_view.upload(None, None, "d", "", "", db).problems == ["choose a file to upload"]
 

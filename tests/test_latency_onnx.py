@@ -168,3 +168,12 @@ def test_cli_measure_errors(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["measure", "--help"])
     assert "Example: mobilenet-cost measure" in capsys.readouterr().out
+
+
+def test_short_models_are_rewarmed_before_each_timed_run_and_the_notes_say_so():
+    frame = measure([0.25], [32], runs=2, warmup=2, progress=False)
+    assert frame.notes.str.contains(r"; [1-9]\d* untimed re-warm run\(s\) before each;").all()
+    off = measure([0.25], [32], runs=2, warmup=2, progress=False, rewarm_ms=0)
+    assert off.notes.str.contains("; 0 untimed re-warm run(s) before each;", regex=False).all()
+    with pytest.raises(ValueError, match="rewarm_ms=-1 is not allowed"):
+        measure([0.25], [32], rewarm_ms=-1)

@@ -80,3 +80,14 @@ def test_fitting_fewer_points_than_features_warns(tmp_path, monkeypatch, capsys)
     captured = capsys.readouterr()
     assert f"warning: only 3 points for {len(FEATURES)} features" in captured.err
     assert f"warning: only 3 points for {len(FEATURES)} features" in captured.out  # describe() says it too
+
+
+def test_the_readme_says_how_to_open_the_tour_and_the_extra_installs_jupyterlab():
+    import tomllib
+
+    commands = readme_commands("In a notebook")
+    assert ["pip", "install", "mobilenet-costmodel[notebook]"] in commands
+    assert ["jupyter", "lab", "examples/tour.ipynb"] in commands
+    assert (README.parent / "examples" / "tour.ipynb").is_file()
+    extras = tomllib.loads((README.parent / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert any(requirement.startswith("jupyterlab") for requirement in extras["notebook"])

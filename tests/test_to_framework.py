@@ -69,3 +69,14 @@ def test_to_keras_equals_the_report(case):
             assert tuple(layer.output.shape[1:]) == (row.out_side, row.out_side, row.out_channels), layer.name
             bn = model.get_layer(f"{layer.name}_bn").count_params() if row.kind != "fc" else 0
             assert layer.count_params() + bn == row.params, layer.name
+
+
+def test_import_costmodel_imports_neither_torch_nor_keras():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, costmodel; costmodel.to_torch, costmodel.to_keras, costmodel.reconcile(presets='keras'); "
+        "assert not {'torch', 'keras'} & set(sys.modules), sorted({'torch', 'keras'} & set(sys.modules))"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -18,7 +18,7 @@ dash.register_page(
 )
 
 FONT = "Inter, 'Segoe UI', Helvetica, Arial, sans-serif"
-COLUMNS = ("convention", "tool", "unit", "total", "as MACs", "vs paper", "params", "why")
+COLUMNS = ("convention", "tool", "unit", "total", "as MACs", "vs paper", "params", "trainable", "why")
 
 
 def layout(**_query) -> html.Div:
@@ -40,9 +40,16 @@ def layout(**_query) -> html.Div:
             html.H3("What each counter adds to the paper's mult-adds"),
             dcc.Graph(id=ids.CONVENTIONS_GRAPH, config={"displaylogo": False}, className="graph"),
             html.H3("Reconciliation table"),
+            html.P(
+                "The params column is the same for every counter: they all count the parameters of the one "
+                "reference PyTorch model, which carries batch norm (γ and β of every channel) beyond the "
+                "paper's count; the paper row gives the paper's convention.",
+                className="muted",
+            ),
             dash_table.DataTable(
                 id=ids.CONVENTIONS_TABLE,
                 columns=[{"name": c, "id": c} for c in COLUMNS],
+                style_table={"overflowX": "auto"},
                 style_cell={
                     "fontFamily": FONT,
                     "fontSize": 12.5,
@@ -58,7 +65,7 @@ def layout(**_query) -> html.Div:
                     ),
                     *(
                         {"if": {"column_id": c}, "whiteSpace": "nowrap"}
-                        for c in ("total", "as MACs", "vs paper", "params")
+                        for c in ("total", "as MACs", "vs paper", "params", "trainable")
                     ),
                 ],
                 style_data_conditional=[
@@ -84,7 +91,7 @@ def layout(**_query) -> html.Div:
 )
 def show_reconciliation(search):
     view = conventions.conventions_view(search)
-    message = "; ".join((*view.notes, view.error))
+    message = "; ".join(part for part in (*view.notes, view.error) if part)
     if view.table is None:
         return f"Counting conventions for {view.title}", message, {}, [], "/explore" + (search or "")
     figure = make_reconcile_figure(view.table)

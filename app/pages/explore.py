@@ -34,9 +34,9 @@ ROUNDING_LABELS = {
     "smooth": "smooth (no rounding)",
 }
 PADDING_LABELS = {
-    "same": "same: ceil(in/stride) (TF-slim, timm)",
-    "floor": "floor: floor(in/2) at stride 2 (keras_applications)",
-    "keras": "keras: stem ceil, depthwise floor (Keras 3)",
+    "same": "same: ceil(in/2) (slim, timm)",
+    "floor": "floor: floor(in/2) (keras_apps)",
+    "keras": "keras: stem ceil, dw floor (Keras 3)",
 }
 BN_LABELS = {"none": "not counted", "trainable": "γ, β", "all": "γ, β, mean, variance"}
 FLAG_LABELS = {"scale_first_layer": "α scales the first conv", "fc_bias": "count classifier bias"}
@@ -87,28 +87,27 @@ def _controls(state: dict, errors: dict) -> list:
             hint="Paper values 0.25, 0.5, 0.75, 1.0 are marked; type any 0 < α ≤ 4 and press Enter.",
         ),
         field(
-            "Input side",
-            html.Div(
-                [
-                    dcc.RadioItems(
-                        id=ids.EXPLORE_SIDE_MODE,
-                        options=[
-                            {"label": "resolution (px)", "value": "resolution"},
-                            {"label": "ρ", "value": "rho"},
-                        ],
-                        value=state["side_mode"],
-                        inline=True,
-                        className="radio",
-                    ),
-                    dcc.Input(
-                        id=ids.EXPLORE_SIDE_INPUT,
-                        type="text",
-                        inputMode="decimal",
-                        value=state["side"],
-                        debounce=True,
-                        className="text-input",
-                    ),
+            "Input side given as",
+            dcc.RadioItems(
+                id=ids.EXPLORE_SIDE_MODE,
+                options=[
+                    {"label": "resolution (px)", "value": "resolution"},
+                    {"label": "ρ", "value": "rho"},
                 ],
+                value=state["side_mode"],
+                inline=True,
+                className="radio",
+            ),
+        ),
+        field(
+            "Input side (pixels or ρ)",
+            dcc.Input(
+                id=ids.EXPLORE_SIDE_INPUT,
+                type="text",
+                inputMode="decimal",
+                value=state["side"],
+                debounce=True,
+                className="text-input",
             ),
             ids.EXPLORE_SIDE_ERROR,
             hint="Paper: 224, 192, 160, 128 px (ρ = 1, 0.857, 0.714, 0.571); ρ snaps to round(224·ρ) px.",
@@ -129,11 +128,14 @@ def _controls(state: dict, errors: dict) -> list:
             ),
             ids.EXPLORE_CLASSES_ERROR,
         ),
-        dcc.Checklist(
-            id=ids.EXPLORE_FLAGS,
-            options=[{"label": label, "value": name} for name, label in FLAG_LABELS.items()],
-            value=flags,
-            className="checklist",
+        field(
+            "Counting",
+            dcc.Checklist(
+                id=ids.EXPLORE_FLAGS,
+                options=[{"label": label, "value": name} for name, label in FLAG_LABELS.items()],
+                value=flags,
+                className="checklist",
+            ),
         ),
         html.A(
             "Reset to the paper's 1.0-224",

@@ -54,11 +54,14 @@ def layout(**query) -> html.Div:
                             clearable=False,
                         ),
                     ),
-                    dcc.Checklist(
-                        id=ids.FRONTIER_LOG_X,
-                        options=[{"label": "logarithmic x axis", "value": "log"}],
-                        value=controls["log_x"],
-                        className="checklist",
+                    field(
+                        "Scale",
+                        dcc.Checklist(
+                            id=ids.FRONTIER_LOG_X,
+                            options=[{"label": "logarithmic x axis", "value": "log"}],
+                            value=controls["log_x"],
+                            className="checklist",
+                        ),
                     ),
                     html.H2("Points"),
                     field(

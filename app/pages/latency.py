@@ -11,7 +11,7 @@ from costmodel.dashboard import ids, latency_view
 from costmodel.dashboard.layout import field
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from costmodel.latency.store import builtin_listing
+from costmodel.latency.store import BUILTIN_DATASETS, builtin_listing
 from costmodel.present.figures import make_latency_figure, make_residual_figure
 
 dash.register_page(
@@ -47,8 +47,11 @@ def _text_input(component_id: str, placeholder: str) -> dcc.Input:
 def _controls() -> list:
     return [
         html.H2("Import measurements"),
-        field("Device", _text_input(ids.LATENCY_DEVICE, "e.g. Pixel 7 (for rows without a device column)")),
-        field("Runtime", _text_input(ids.LATENCY_RUNTIME, "e.g. tflite 2.16 XNNPACK (optional)")),
+        field(
+            "Device (needed unless the file has a device column)",
+            _text_input(ids.LATENCY_DEVICE, "e.g. Pixel 7"),
+        ),
+        field("Runtime (optional)", _text_input(ids.LATENCY_RUNTIME, "e.g. tflite 2.16 XNNPACK")),
         field("Dataset name", _text_input(ids.LATENCY_NEW_NAME, "default: the file name")),
         field(
             "File",
@@ -65,6 +68,10 @@ def _controls() -> list:
         ),
         html.Div(id=ids.LATENCY_UPLOAD_MESSAGE, className="field-hint", role="status"),
         html.Div(id=ids.LATENCY_UPLOAD_ERROR, className="field-error", role="alert"),
+        dcc.Store(id=ids.LATENCY_PENDING),
+        html.Button(
+            "Import the same file again", id=ids.LATENCY_RETRY, className="button", style={"display": "none"}
+        ),
         html.H2("Datasets"),
         field("Dataset", dcc.Dropdown(id=ids.LATENCY_DATASET, clearable=False)),
         field(
@@ -136,24 +143,33 @@ def _table(listing) -> html.Table:
     Output(ids.LATENCY_DATASET, "options"),
     Output(ids.LATENCY_DATASET, "value"),
     Output(ids.LATENCY_DATASETS_TABLE, "children"),
-    Output(ids.LATENCY_UPLOAD, "contents"),
+    Output(ids.LATENCY_PENDING, "data"),
+    Output(ids.LATENCY_RETRY, "style"),
     Input(ids.LATENCY_UPLOAD, "contents"),
+    Input(ids.LATENCY_RETRY, "n_clicks"),
     Input(ids.LATENCY_RENAME, "n_clicks"),
     Input(ids.LATENCY_DELETE_CONFIRM, "submit_n_clicks"),
     State(ids.LATENCY_UPLOAD, "filename"),
+    State(ids.LATENCY_PENDING, "data"),
     State(ids.LATENCY_DEVICE, "value"),
     State(ids.LATENCY_RUNTIME, "value"),
     State(ids.LATENCY_NEW_NAME, "value"),
     State(ids.LATENCY_DATASET, "value"),
     State(ids.LATENCY_RENAME_TO, "value"),
 )
-def manage(contents, _rename, _delete, filename, device, runtime, new_name, chosen, rename_to):
-    """Upload, rename or delete (whichever fired), then list the datasets again."""
+def manage(contents, _retry, _rename, _delete, filename, pending, device, runtime, new_name, chosen, rename_to):
+    """Upload (or import the last refused file again), rename or delete (whichever fired), then list the
+    datasets again. A refused file is kept in the page so that it can be imported again after fixing the
+    fields: the browser does not report choosing the same file a second time."""
     db = latency_view.default_db()
     upload_result = manage_result = latency_view.ActionResult()
     trigger = ctx.triggered_id
+    keep = no_update
+    if trigger == ids.LATENCY_RETRY and pending:
+        contents, filename, trigger = pending["contents"], pending["filename"], ids.LATENCY_UPLOAD
     if trigger == ids.LATENCY_UPLOAD and contents:
         upload_result = latency_view.upload(contents, filename, device, runtime, new_name, db)
+        keep = {"contents": contents, "filename": filename} if upload_result.problems else None
     elif trigger == ids.LATENCY_RENAME:
         manage_result = latency_view.rename(chosen, rename_to, db)
     elif trigger == ids.LATENCY_DELETE_CONFIRM:
@@ -173,8 +189,21 @@ def manage(contents, _rename, _delete, filename, device, runtime, new_name, chos
         latency_view.options(listing),
         value,
         _table(listing),
-        None,  # clears the upload, so the same file can be chosen again after fixing it
+        keep,
+        no_update if keep is no_update else ({"display": "none"} if keep is None else {}),
     )
+
+
+@callback(
+    Output(ids.LATENCY_DELETE, "disabled"),
+    Output(ids.LATENCY_DELETE, "title"),
+    Input(ids.LATENCY_DATASET, "value"),
+)
+def deletable(name):
+    """Built-in datasets are read-only: their Delete button is disabled and says why."""
+    if name in BUILTIN_DATASETS:
+        return True, f"{name} is built in and read-only"
+    return False, "delete this dataset and its rows"
 
 
 @callback(

@@ -361,6 +361,18 @@ def check_preset_alpha(p: Preset, alpha: object) -> None:
         )
 
 
+def expresses(p: Preset, convention: Convention, alpha: object) -> bool:
+    """True when the preset's model is this very network: its fixed knobs are the convention's, α one it has.
+
+    >>> expresses(preset("keras"), Convention(rounding="keras", padding="keras"), Fraction(1, 2))
+    True
+    >>> expresses(preset("timm"), Convention(rounding="divisible8"), Fraction(1, 2))
+    False
+    """
+    fixed = all(getattr(convention, knob) == value for knob, value in p.fixed.items())
+    return fixed and (p.alphas is None or alpha in p.alphas)
+
+
 def check_reference_convention(convention: Convention) -> None:
     """Reject conventions that the reference model cannot express.
 

@@ -7,7 +7,9 @@ thread, sequential execution), fed one random float32 image of batch 1. LiteRT: 
 ``threads`` and LiteRT's default CPU path (the XNNPACK delegate, as ``benchmark_model`` uses by default), its
 random input set once; a timed run is one ``invoke()``. Each model first gets ``warmup`` untimed runs; then the
 timed runs go round the grid, one run of each model in turn, ``runs`` rounds, so a burst of load from other
-processes spreads over all points instead of distorting one. Each run is timed alone on one of :data:`CLOCKS`: by default the calling thread's
+processes spreads over all points instead of distorting one; each timed run follows untimed re-warm runs of
+the same model (one, or more for a model shorter than :data:`REWARM_MS`: :func:`rewarm_count`), so it is timed
+with its own data in the caches, as in back-to-back runs. Each run is timed alone on one of :data:`CLOCKS`: by default the calling thread's
 CPU time with one thread (the latency of an unshared core) and the wall clock with more. The record keeps the
 median (as ``latency_ms``), p10, p90, min and standard deviation in milliseconds, the run count, the thread
 count, the dtype, the CPU model (``/proc/cpuinfo``) as the device, the runtime and its version, and the clock
@@ -19,6 +21,7 @@ from __future__ import annotations
 import datetime
 import functools
 import importlib.util
+import math
 import os
 import platform
 import sys
@@ -45,6 +48,10 @@ DECIMALS = 6
 MAX_THREADS = 256
 MAX_RUNS = 100_000
 MAX_POINTS = 100
+REWARM_MS = 2.0
+"""Every model gets one untimed re-warm run before each timed run; a faster one, runs adding up to about this."""
+MAX_REWARM_MS = 1000.0
+MAX_REWARM_RUNS = 1000
 """Most (alpha, resolution) pairs one measurement takes (all their sessions are open at once)."""
 
 
@@ -188,6 +195,24 @@ def _check_count(name: str, value: object, low: int, high: int) -> int:
     return int(value)
 
 
+def rewarm_count(run_ms: float | None, rewarm_ms: float = REWARM_MS) -> int:
+    """Untimed runs of a model right before each of its timed runs: one, or enough to fill ``rewarm_ms``.
+
+    Interleaving puts each model's timed run right after the other models' runs, which have filled the caches
+    with their own weights and activations; the model then spends part of its run on cache misses it does not
+    have when run back to back, as ``benchmark_model`` runs it (the 0.25_128 network took 0.70 ms right after
+    1.0_224 against 0.53 ms right after itself; see docs/latency.md). So every model gets one untimed run first,
+    and a model shorter than ``rewarm_ms`` as many as add up to it. ``rewarm_ms=0`` (or no warm-up to know the
+    run time from) turns it off.
+
+    >>> rewarm_count(0.5), rewarm_count(1.5), rewarm_count(14.0), rewarm_count(None), rewarm_count(0.5, 0)
+    (4, 2, 1, 0, 0)
+    """
+    if run_ms is None or run_ms <= 0 or rewarm_ms == 0:
+        return 0
+    return min(max(1, math.ceil(rewarm_ms / run_ms)), MAX_REWARM_RUNS)
+
+
 def export_folder(folder: str | os.PathLike | None, option: str, force: bool) -> Path | None:
     """The folder to export models into, created if missing; one that holds files is refused unless ``force``."""
     if folder is None:
@@ -252,6 +277,7 @@ def measure(
     force: bool = False,
     progress: bool = True,
     clock: str = "auto",
+    rewarm_ms: float = REWARM_MS,
 ) -> pd.DataFrame:
     """Time every (alpha, resolution) pair of the grid; a table in the import schema, one row per pair.
 
@@ -260,11 +286,18 @@ def measure(
     names; the ``.tflite`` folder gets a README on running ``benchmark_model`` and importing its logs); a folder
     that already holds files is refused unless ``force``. ``clock``: ``"wall"``, ``"cpu"`` (one thread only) or
     ``"auto"``, which is ``"cpu"`` with one thread and ``"wall"`` with more (see :data:`CLOCKS`); the notes column
-    says which was used. ``bn`` applies to the ONNX graph (the ``.tflite`` one always folds BN).
+    says which was used. ``bn`` applies to the ONNX graph (the ``.tflite`` one always folds BN). ``rewarm_ms``:
+    see :func:`rewarm_count` (0 turns it off; it needs ``warmup`` >= 1 to know each model's time).
     """
     threads = _check_count("threads", threads, 1, MAX_THREADS)
     runs = _check_count("runs", runs, 1, MAX_RUNS)
     warmup = _check_count("warmup", warmup, 0, MAX_RUNS)
+    if (
+        isinstance(rewarm_ms, bool)
+        or not isinstance(rewarm_ms, int | float)
+        or not 0 <= rewarm_ms <= MAX_REWARM_MS
+    ):
+        raise ValueError(f"rewarm_ms={rewarm_ms!r} is not allowed; give 0 to {MAX_REWARM_MS:g} ms")
     if clock == "auto":
         clock = "cpu" if threads == 1 else "wall"
     if clock not in CLOCKS:
@@ -306,11 +339,15 @@ def measure(
     with tqdm(
         total=total, desc=f"measure {runtime}", unit="run", disable=not progress, file=sys.stderr
     ) as bar:
+        rewarms = []
         for run in runners:
-            time_runs(run, warmup)
+            warm = time_runs(run, warmup, clock)
             bar.update(warmup)
+            rewarms.append(rewarm_count(float(np.median(warm)) / 1e6 if warmup else None, rewarm_ms))
         for k in range(runs):  # one run of each model in turn, so a burst of load spreads over all points
             for j, run in enumerate(runners):
+                for _ in range(rewarms[j]):  # the caches back to this model's own weights, untimed
+                    run()
                 times[j, k] = time_runs(run, 1, clock)[0]
             bar.update(len(pairs))
     records = []
@@ -329,7 +366,8 @@ def measure(
                 "dtype": dtype,
                 "source": f"mobilenet-cost measure on {platform.node() or 'this machine'}",
                 "std_ms": timing.std_ms,
-                "notes": f"median of {runs} interleaved runs after {warmup} warm-up; {clock} clock; {graph}; "
+                "notes": f"median of {runs} interleaved runs after {warmup} warm-up; "
+                f"{rewarms[len(records)]} untimed re-warm run(s) before each; {clock} clock; {graph}; "
                 f"{platform.platform()}",
                 "p10_ms": timing.p10_ms,
                 "p90_ms": timing.p90_ms,

@@ -38,6 +38,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from costmodel.core.numbers import shorten
 from costmodel.latency import DB_ENV
 from costmodel.latency.schema import COLUMNS, KEY_COLUMNS, TEXT_COLUMNS, check_frame, dataset_frame, printable
 from costmodel.output.spreadsheet import spreadsheet_safe
@@ -167,10 +168,11 @@ def _reason(error: sqlite3.Error) -> str:
 def check_name(name: object) -> str:
     """A dataset name: text of 1 to :data:`MAX_NAME` printable characters, trimmed."""
     if not isinstance(name, str):
-        raise TypeError(f"dataset name must be text; got {name!r} of type {type(name).__name__}")
+        raise TypeError(f"dataset name must be text; got {shorten(name)} of type {type(name).__name__}")
     trimmed = name.strip()
     if not trimmed or len(trimmed) > MAX_NAME or not trimmed.isprintable():
-        raise DatasetError(f"dataset name {name!r} is not allowed; use 1 to {MAX_NAME} printable characters")
+        shown = printable(shorten(name))
+        raise DatasetError(f"dataset name {shown} is not allowed; use 1 to {MAX_NAME} printable characters")
     return trimmed
 
 
