@@ -36,6 +36,7 @@ def test_onnx(tmp_path):
     assert weights == r.totals["params"] + folded
 
 
+@pytest.mark.slow  # importing torch and tracing take ~8 s here
 @pytest.mark.parametrize("torch_format", ["torchscript", "state"])
 def test_torch(tmp_path, torch_format):
     torch = pytest.importorskip("torch")

@@ -2,6 +2,7 @@
 
 import math
 import os
+import sys
 
 import pytest
 
@@ -27,6 +28,7 @@ def report_of(case, bn):
     return costmodel.report(alpha=case["alpha"], resolution=case["resolution"], bn=bn, **knobs)
 
 
+@pytest.mark.slow  # a forward pass per case, 1-3 s each here
 @pytest.mark.parametrize("case", CASES, ids=ids)
 def test_to_torch_equals_the_report(case):
     model = costmodel.to_torch(**case)
@@ -73,10 +75,15 @@ def test_to_keras_equals_the_report(case):
 
 def test_import_costmodel_imports_neither_torch_nor_keras():
     import subprocess
-    import sys
 
     code = (
         "import sys, costmodel; costmodel.to_torch, costmodel.to_keras, costmodel.reconcile(presets='keras'); "
         "assert not {'torch', 'keras'} & set(sys.modules), sorted({'torch', 'keras'} & set(sys.modules))"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_missing_library_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "keras", None)  # what an uninstalled keras looks like
+    with pytest.raises(ImportError, match=r"keras is not installed .*mobilenet-costmodel\[frameworks\]"):
+        costmodel.to_keras(alpha=0.5, rounding="slim")

@@ -18,6 +18,7 @@ from costmodel.cli.common import (
 from costmodel.latency.importer import MAX_BYTES, MAX_ROWS, LatencyImportError, import_latency
 from costmodel.latency.schema import printable
 from costmodel.latency.store import DatasetError, LatencyStore
+from costmodel.output.frame_format import frame_as_text
 
 
 def register(subparsers) -> None:
@@ -124,9 +125,7 @@ def run_list(args: argparse.Namespace) -> int:
     table = LatencyStore(args.db).datasets()
     table["builtin"] = table["builtin"].map({True: "built-in", False: ""})
     table = table.map(lambda value: printable(value) if isinstance(value, str) else value)  # no raw escapes
-    print(
-        table[["name", "rows", "devices", "runtimes", "builtin", "created"]].fillna("").to_string(index=False)
-    )
+    print(frame_as_text(table[["name", "rows", "devices", "runtimes", "builtin", "created"]].fillna("")))
     return 0
 
 

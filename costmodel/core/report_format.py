@@ -1,8 +1,8 @@
 """Formatting a :class:`~costmodel.core.report.Report` as text, CSV, Markdown, LaTeX, HTML and JSON.
 
 Counting happens elsewhere; this module builds the report's :class:`~costmodel.output.table.ExportTable`
-and writes through it, adding the title, totals and convention around the table. Exports keep exact integers; the text
-and HTML views add thousands separators and shares of the total.
+and writes through it, adding the title, totals and convention around the table. Exports keep exact
+integers; the text and HTML views add thousands separators and shares of the total.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 from decimal import Decimal
 from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from costmodel.core.architecture import SOURCES
 from costmodel.output.table import Column, ExportTable, json_value
@@ -20,9 +22,6 @@ if TYPE_CHECKING:
 
 SHOWN_COLUMNS = ("layer", "kind", "in_side", "in_channels", "out_side", "out_channels", "params", "macs")
 """Columns of the human-readable views (exports carry every column)."""
-
-TEXT_COLUMNS = ("layer", "kind")
-"""Columns of text; every other column of the per-layer table is a count."""
 
 HTML_MAX_ROWS = 40
 """Longer tables are truncated in HTML with a note (never in exports)."""
@@ -61,13 +60,15 @@ def _shown_columns(r: Report) -> tuple[str, ...]:
     return SHOWN_COLUMNS if r.preset == "paper" else (*SHOWN_COLUMNS, "counted_total")
 
 
-def _column(name: str, header: str | None = None) -> Column:
-    return Column(name, name if header is None else header, "text" if name in TEXT_COLUMNS else "count")
+def _column(r: Report, name: str, header: str | None = None) -> Column:
+    """A column of the per-layer table: its text columns (layer, kind) as text, every other one a count."""
+    kind = "text" if pd.api.types.is_string_dtype(r.table[name]) else "count"
+    return Column(name, name if header is None else header, kind)
 
 
 def shown_table(r: Report) -> ExportTable:
     """The readable per-layer table of the text, Markdown and HTML views, with each layer's share of MACs."""
-    columns = (*map(_column, _shown_columns(r)), Column("macs_%", "macs_%", "number", digits=2))
+    columns = (*(_column(r, c) for c in _shown_columns(r)), Column("macs_%", "macs_%", "number", digits=2))
     rows = tuple(
         {**record, "macs_%": _share(record["macs"], r.totals["macs"])} for record in r.table.to_dict("records")
     )
@@ -76,7 +77,7 @@ def shown_table(r: Report) -> ExportTable:
 
 def export_table(r: Report) -> ExportTable:
     """Every column of the per-layer table, exact values (CSV and JSON)."""
-    return ExportTable(columns=tuple(map(_column, r.table.columns)), rows=tuple(r.table.to_dict("records")))
+    return ExportTable(columns=tuple(_column(r, c) for c in r.table.columns), rows=tuple(r.table.to_dict("records")))
 
 
 def report_text(r: Report) -> str:
@@ -107,7 +108,7 @@ def report_latex(r: Report, caption: str | None = None, label: str | None = None
     """A booktabs ``table`` with right-aligned numbers and a total row; the convention and sources in the
     caption."""
     table = ExportTable(
-        columns=tuple(_column(c, c.replace("_", " ")) for c in LATEX_COLUMNS),
+        columns=tuple(_column(r, c, c.replace("_", " ")) for c in LATEX_COLUMNS),
         rows=tuple(r.table.to_dict("records")),
         caption=caption or _title(r),
         label=label,

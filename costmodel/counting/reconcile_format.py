@@ -52,7 +52,7 @@ def _title(table: pd.DataFrame) -> str:
 
 
 def _table(table: pd.DataFrame, names) -> ExportTable:
-    columns = tuple(Column(c, c, "count" if c in NUMBER_COLUMNS else "text") for c in names)
+    columns = tuple(Column(c, c, "text" if pd.api.types.is_string_dtype(table[c]) else "count") for c in names)
     return ExportTable(columns=columns, rows=tuple(table.to_dict("records")))
 
 

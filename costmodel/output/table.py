@@ -53,7 +53,7 @@ import html
 import io
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -236,21 +236,31 @@ def _mark(table: ExportTable, index: int, key: str) -> str:
     return table.marks.get((index, key), "")
 
 
-def _grid(table: ExportTable, columns: Sequence[Column], mark: str) -> tuple[list[list[str]], list[list[str]]]:
-    """The shown cells of the body and the footer; ``mark`` is a format with ``{}`` for a footnote mark."""
+def _plain(column: Column, text: str) -> str:
+    return text
+
+
+def _grid(
+    table: ExportTable,
+    columns: Sequence[Column],
+    cell: Callable[[Column, str], str] = _plain,
+    mark: Callable[[str], str] = "^{}".format,
+) -> tuple[list[list[str]], list[list[str]]]:
+    """The shown cells of the body and the footer, each written by ``cell`` (the format's escaping), with
+    its footnote mark written by ``mark``."""
     body = [
-        [display_value(c, row.get(c.key)) + (mark.format(m) if (m := _mark(table, i, c.key)) else "")
+        [cell(c, display_value(c, row.get(c.key))) + (mark(m) if (m := _mark(table, i, c.key)) else "")
          for c in columns]
         for i, row in enumerate(table.rows)
     ]  # fmt: skip
-    footer = [[display_value(c, row.get(c.key)) for c in columns] for row in table.footer]
+    footer = [[cell(c, display_value(c, row.get(c.key))) for c in columns] for row in table.footer]
     return body, footer
 
 
 def to_text(table: ExportTable, gap: int = 2, rule: bool = True) -> str:
     """Aligned columns ``gap`` spaces apart (text left, numbers right), a dashed rule under the header
     (and over the footer) when ``rule``, then the caption, notes and footnotes."""
-    body, footer = _grid(table, table.columns, "^{}")
+    body, footer = _grid(table, table.columns)
     heads = [c.title for c in table.columns]
     widths = [max([len(h), *(len(r[i]) for r in (*body, *footer))]) for i, h in enumerate(heads)]
 
@@ -274,6 +284,10 @@ def _latex_cell(column: Column, text: str) -> str:
     return latex_escape(text) if column.kind == "text" else text.replace(",", r"\,")
 
 
+def _latex_mark(mark: str) -> str:
+    return rf"\textsuperscript{{{latex_escape(mark)}}}"
+
+
 def to_latex(table: ExportTable, caption: str | None = None, label: str | None = None) -> str:
     """A ``table`` float with a booktabs ``tabular``: text left, numbers right, grouped headers under
     ``\\cmidrule``, footer rows under a ``\\midrule``, footnotes in a ragged-right paragraph under the rule
@@ -282,19 +296,12 @@ def to_latex(table: ExportTable, caption: str | None = None, label: str | None =
     spec = "".join("r" if c.right else "l" for c in shown)
     heads = _latex_group_rows(shown)
     heads.append(" & ".join(latex_escape(c.header) for c in shown) + r" \\")
-    cells, footer = _grid(table, shown, "")
-    marks = [[_mark(table, i, c.key) for c in shown] for i in range(len(table.rows))]
-    body = [
-        " & ".join(
-            _latex_cell(c, v) + (rf"\textsuperscript{{{latex_escape(m)}}}" if m else "")
-            for c, v, m in zip(shown, row, row_marks, strict=True)
-        ) + r" \\"
-        for row, row_marks in zip(cells, marks, strict=True)
-    ]
-    totals = [" & ".join(_latex_cell(c, v) for c, v in zip(shown, row, strict=True)) + r" \\" for row in footer]
+    cells, footer = _grid(table, shown, _latex_cell, _latex_mark)
+    body = [" & ".join(row) + r" \\" for row in cells]
+    totals = [" & ".join(row) + r" \\" for row in footer]
     text = _sentences(caption or table.caption, *table.notes)
     chosen_label = label if label is not None else table.label
-    notes = [rf"\textsuperscript{{{latex_escape(m)}}} {latex_escape(t)}\par" for m, t in table.footnotes]
+    notes = [rf"{_latex_mark(m)} {latex_escape(t)}\par" for m, t in table.footnotes]
     lines = [
         r"\begin{table}[ht]",
         r"\centering",
@@ -358,24 +365,35 @@ def _markdown_text(text: str) -> str:
     return text.replace("|", r"\|").replace("\n", " ")
 
 
+def _markdown_cell(column: Column, text: str) -> str:
+    return _markdown_text(text)
+
+
 def to_markdown(table: ExportTable) -> str:
     """A pipe table (text left, numbers right; footer rows last), then the caption, notes and footnotes."""
-    body, footer = _grid(table, table.columns, "<sup>{}</sup>")
+    body, footer = _grid(table, table.columns, _markdown_cell, "<sup>{}</sup>".format)
     head = "| " + " | ".join(_markdown_text(c.title) for c in table.columns) + " |"
     rule = "|" + "|".join("---:" if c.right else ":---" for c in table.columns) + "|"
-    rows = ["| " + " | ".join(_markdown_text(v) for v in row) + " |" for row in (*body, *footer)]
+    rows = ["| " + " | ".join(row) + " |" for row in (*body, *footer)]
     return "\n".join([head, rule, *rows, *_after(table, "<sup>{}</sup> {}")])
+
+
+def _html_cell(column: Column, text: str) -> str:
+    return html.escape(text)
+
+
+def _html_mark(mark: str) -> str:
+    return f"<sup>{html.escape(mark)}</sup>"
 
 
 def to_html(table: ExportTable, max_rows: int | None = None) -> str:
     """A plain HTML table of escaped cells (caption, footer rows in ``<tfoot>``, footnotes after it);
     past ``max_rows`` rows only the first and last halves are shown, with a note between them."""
     columns = table.columns
-    body, footer = _grid(table, columns, "\0{}")
+    body, footer = _grid(table, columns, _html_cell, _html_mark)
 
     def row_html(cells: list[str], tag: str = "td") -> str:
-        escaped = (html.escape(v).replace("\0", "<sup>", 1) + ("</sup>" if "\0" in v else "") for v in cells)
-        return "<tr>" + "".join(f"<{tag}>{v}</{tag}>" for v in escaped) + "</tr>"
+        return "<tr>" + "".join(f"<{tag}>{v}</{tag}>" for v in cells) + "</tr>"
 
     shown = [row_html(r) for r in body]
     if max_rows is not None and len(body) > max_rows:
@@ -385,11 +403,11 @@ def to_html(table: ExportTable, max_rows: int | None = None) -> str:
     parts = [
         "<table>",
         *([f"<caption>{html.escape(text)}</caption>"] if text else []),
-        f"<thead>{row_html([c.title for c in columns], 'th')}</thead>",
+        f"<thead>{row_html([html.escape(c.title) for c in columns], 'th')}</thead>",
         f"<tbody>{''.join(shown)}</tbody>",
         *([f"<tfoot>{''.join(row_html(r) for r in footer)}</tfoot>"] if footer else []),
         "</table>",
-        *(f"<p><small><sup>{html.escape(m)}</sup> {html.escape(t)}</small></p>" for m, t in table.footnotes),
+        *(f"<p><small>{_html_mark(m)} {html.escape(t)}</small></p>" for m, t in table.footnotes),
     ]
     return "".join(parts)
 
