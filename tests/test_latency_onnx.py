@@ -170,6 +170,7 @@ def test_cli_measure_errors(tmp_path, capsys):
     assert "Example: mobilenet-cost measure" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_short_models_are_rewarmed_before_each_timed_run_and_the_notes_say_so():
     frame = measure([0.25], [32], runs=2, warmup=2, progress=False)
     assert frame.notes.str.contains(r"; [1-9]\d* untimed re-warm run\(s\) before each;").all()

@@ -79,6 +79,13 @@ def register(subparsers) -> None:
         "device, with DIR/README.md on running it and importing the logs (a DIR that holds files needs --force)",
     )
     parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="onnxruntime: also profile every layer (its per-node profiler) and write the per-layer times beside "
+        "each layer's MACs to FILE as CSV; a point whose layers miss the whole-network time by more than 20 %% "
+        "gets a warning in its notes",
+    )
+    parser.add_argument(
         "--dataset", help="dataset name to store under (default: <runtime>-<dtype>-<date time>)"
     )
     parser.add_argument("--no-store", action="store_true", help="only write the CSV, store nothing")
@@ -110,6 +117,12 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--dataset {name!r} is a built-in read-only dataset; choose another name")
     protect = database_files(store.path) if store is not None else ()
     check_output(args.output, force=args.force, protect=protect)  # before the timing, not after
+    if args.profile is not None:
+        if args.runtime != "onnxruntime":
+            raise UsageError(
+                f"--profile needs --runtime onnxruntime (its per-node profiler); got {args.runtime}"
+            )
+        check_output(args.profile, force=args.force, protect=protect)
     frame = measure(
         alphas,
         sides,
@@ -122,12 +135,18 @@ def run(args: argparse.Namespace) -> int:
         export_onnx=args.export_onnx,
         export_tflite=args.export_tflite,
         force=args.force,
+        profile=args.profile is not None,
         progress=not args.no_progress,
         clock=args.clock,
     )
     write_output(
         frame.to_csv(index=False, lineterminator="\n"), args.output, force=args.force, protect=protect
     )
+    if args.profile is not None:
+        profiles = frame.attrs["profiles"]
+        write_output(
+            profiles.to_csv(index=False, lineterminator="\n"), args.profile, force=args.force, protect=protect
+        )
     if store is not None:
         result = store.add(name, frame, origin="mobilenet-cost measure")
         print(f"stored {result.rows} row(s) in dataset {result.dataset!r} ({store.path})", file=sys.stderr)

@@ -76,6 +76,8 @@ def scalar(name: str, value: object) -> object:
         value = value.item()
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real | Decimal):
         raise TypeError(f"{name} must be a real number; got {shorten(value)} of type {type(value).__name__}")
+    if isinstance(value, Decimal) and value.is_snan():
+        return Decimal("NaN")  # a signalling NaN would raise on every comparison; the range checks refuse NaN
     return value
 
 
@@ -124,10 +126,25 @@ def real_array(name: str, values: object) -> np.ndarray:
 
 def _float(value: object) -> float:
     """A real number as a float, ±inf where it is too large for one (so the range checks name it)."""
+    if isinstance(value, Decimal) and value.is_nan():
+        return math.nan
     try:
         return float(value)  # type: ignore[arg-type]
     except OverflowError:
         return math.inf if value > 0 else -math.inf  # type: ignore[operator]
+
+
+def real_column(name: str, values: object) -> np.ndarray:
+    """A table column (a pandas Series, any dtype) as float64, NaN where a cell is missing (None, NaN,
+    ``pd.NA``); any other cell must be a real number (``TypeError`` naming ``name`` otherwise).
+
+    >>> import pandas as pd
+    >>> real_column("alpha", pd.Series([0.5, None, Decimal("1")], dtype=object)).tolist()
+    [0.5, nan, 1.0]
+    """
+    cells = values.to_numpy(dtype=object) if hasattr(values, "to_numpy") else np.asarray(values, dtype=object)
+    missing = [math.nan if v is None or type(v).__name__ == "NAType" else v for v in cells.ravel()]  # pd.NA
+    return np.asarray(real_array(name, np.array(missing, dtype=object).reshape(cells.shape)), dtype=np.float64)
 
 
 def first_bad(name: str, array: np.ndarray, bad: np.ndarray, allowed: str) -> None:

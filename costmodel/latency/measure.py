@@ -278,6 +278,7 @@ def measure(
     progress: bool = True,
     clock: str = "auto",
     rewarm_ms: float = REWARM_MS,
+    profile: bool = False,
 ) -> pd.DataFrame:
     """Time every (alpha, resolution) pair of the grid; a table in the import schema, one row per pair.
 
@@ -287,7 +288,10 @@ def measure(
     that already holds files is refused unless ``force``. ``clock``: ``"wall"``, ``"cpu"`` (one thread only) or
     ``"auto"``, which is ``"cpu"`` with one thread and ``"wall"`` with more (see :data:`CLOCKS`); the notes column
     says which was used. ``bn`` applies to the ONNX graph (the ``.tflite`` one always folds BN). ``rewarm_ms``:
-    see :func:`rewarm_count` (0 turns it off; it needs ``warmup`` >= 1 to know each model's time).
+    see :func:`rewarm_count` (0 turns it off; it needs ``warmup`` >= 1 to know each model's time). ``profile``
+    (onnxruntime only): after the timing, profile each point's layers (:func:`~costmodel.latency.profile.profile_onnx`)
+    into ``frame.attrs["profiles"]`` (alpha, resolution, layer, kind, macs, time_ms, whole_ms); a point whose
+    layers do not add up to its profiled whole-network time within 20 % gets a warning in its notes.
     """
     threads = _check_count("threads", threads, 1, MAX_THREADS)
     runs = _check_count("runs", runs, 1, MAX_RUNS)
@@ -306,6 +310,8 @@ def measure(
         raise ValueError(f"clock='cpu' needs threads=1 (got {threads}): other threads' time would be missed")
     check_dtype(dtype)
     runtime, dtype = check_runtime(runtime, dtype)
+    if profile and runtime != "onnxruntime":
+        raise ValueError(f"profile=True needs runtime 'onnxruntime' (its per-node profiler); got {runtime!r}")
     if bn not in BN_MODES:
         raise ValueError(f"bn={bn!r} is not allowed; choose from {', '.join(BN_MODES)}")
     pairs = [(float(a), int(r)) for a in alphas for r in resolutions]
@@ -350,10 +356,12 @@ def measure(
                     run()
                 times[j, k] = time_runs(run, 1, clock)[0]
             bar.update(len(pairs))
+    profiles, problems = _profiles(pairs, runs, warmup, threads, bn, progress) if profile else (None, {})
     records = []
     graph = f"BN {bn}" if runtime == "onnxruntime" else "BN folded; XNNPACK delegate"
     for (alpha, resolution), row in zip(pairs, times, strict=True):
         timing = Timing.of(row / 1e6)
+        problem = problems.get((alpha, resolution))
         records.append(
             {
                 "alpha": alpha,
@@ -368,11 +376,35 @@ def measure(
                 "std_ms": timing.std_ms,
                 "notes": f"median of {runs} interleaved runs after {warmup} warm-up; "
                 f"{rewarms[len(records)]} untimed re-warm run(s) before each; {clock} clock; {graph}; "
-                f"{platform.platform()}",
+                f"{platform.platform()}" + (f"; warning: {problem}" if problem else ""),
                 "p10_ms": timing.p10_ms,
                 "p90_ms": timing.p90_ms,
                 "min_ms": timing.min_ms,
                 "runs": runs,
             }
         )
-    return dataset_frame(records)
+    frame = dataset_frame(records)
+    if profiles is not None:
+        frame.attrs["profiles"] = profiles
+    return frame
+
+
+PROFILE_RUNS = 20
+"""Most profiled runs per point (after at most 5 warm-up runs)."""
+
+
+def _profiles(pairs, runs: int, warmup: int, threads: int, bn: str, progress: bool):
+    """Per-layer profiles of every point (one table, keyed by alpha and resolution) and the points' problems."""
+    from costmodel.latency.profile import profile_onnx, profile_problem
+
+    tables, problems = [], {}
+    for alpha, resolution in tqdm(pairs, desc="profile", unit="model", disable=not progress, file=sys.stderr):
+        profile = profile_onnx(alpha, resolution, runs=min(runs, PROFILE_RUNS), warmup=min(warmup, 5),
+                               threads=threads, bn=bn)  # fmt: skip
+        tables.append(
+            profile.layers.assign(whole_ms=profile.whole_ms).assign(alpha=alpha, resolution=resolution)
+        )
+        if problem := profile_problem(profile):
+            problems[alpha, resolution] = problem
+    table = pd.concat(tables, ignore_index=True)
+    return table[["alpha", "resolution", "layer", "kind", "macs", "time_ms", "whole_ms"]], problems

@@ -40,7 +40,7 @@ import pandas as pd
 
 from costmodel.core.architecture import BASE_RESOLUTION
 from costmodel.core.convention import Convention
-from costmodel.core.design_point import bounded_array, check_alpha_array, check_resolution_array, real_array
+from costmodel.core.design_point import bounded_array, check_alpha_array, check_resolution_array, real_column
 from costmodel.output.table import Column, ExportTable
 from costmodel.reference.jackknife import DEFAULT_LEVEL, check_level, jackknife_plus
 from costmodel.reference.pareto import require_columns
@@ -72,11 +72,8 @@ ACCURACY_RANGE = (0.0, 100.0)
 
 def _column(df: pd.DataFrame, column: str) -> np.ndarray:
     """A table column as float64, NaN where a cell is missing; a ``TypeError`` naming the column otherwise."""
-    values = df[column]
-    if values.dtype == object or isinstance(values.dtype, pd.api.extensions.ExtensionDtype):
-        values = values.astype(object).where(values.notna(), np.nan)  # None and pd.NA are missing cells
     try:
-        return real_array(f"column {column!r}", values).astype(np.float64)
+        return real_column(f"column {column!r}", df[column])
     except TypeError as error:
         raise TypeError(f"AccuracyModel.fit: {error}") from None
 

@@ -38,6 +38,7 @@ from costmodel.core.design_point import (
     check_resolution_array,
     min_resolution,
     real_array,
+    real_column,
     scalar,
 )
 from costmodel.core.evaluate import evaluate
@@ -103,11 +104,11 @@ def with_costs(df: pd.DataFrame, **knobs) -> pd.DataFrame:
     1       <NA>     <NA>
     """
     require_columns(df, ["alpha", "resolution"], "with_costs")
-    known = df["alpha"].notna() & df["resolution"].notna()
+    alpha, side = real_column("alpha", df["alpha"]), real_column("resolution", df["resolution"])
+    known = pd.Series(~np.isnan(alpha) & ~np.isnan(side), index=df.index)
     if "variant" in df.columns:
         known &= (df["variant"] == "standard").fillna(False)
-    rows = df[known]
-    costs = evaluate(rows["alpha"].to_numpy(), rows["resolution"].to_numpy(), metrics=["macs", "params"], **knobs)
+    costs = evaluate(alpha[known.to_numpy()], side[known.to_numpy()], metrics=["macs", "params"], **knobs)
     result = df.copy()
     for metric in ("macs", "params"):
         column = pd.Series(pd.NA, index=df.index, dtype="Int64")

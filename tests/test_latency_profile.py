@@ -1,0 +1,56 @@
+"""Per-layer onnxruntime profiles beside the cost model's per-layer MACs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from costmodel.cli import main
+from costmodel.core.report import report
+from costmodel.latency.measure import measure
+from costmodel.latency.profile import OTHER, Profile, profile_onnx, profile_problem
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("alpha", "resolution"), [(0.25, 64), (0.5, 97)])
+def test_every_layer_gets_a_time_and_the_cost_models_macs(alpha, resolution):
+    profile = profile_onnx(alpha, resolution, runs=3, warmup=1)
+    table = report(alpha=alpha, resolution=resolution).table
+    layers = profile.layers
+    assert layers.layer.tolist() == [*table.layer, OTHER]
+    assert layers.macs.tolist()[:-1] == table.macs.tolist()
+    conv_layers = layers[layers.kind.isin(["conv", "dw", "pw", "fc"])]
+    assert (conv_layers.time_ms > 0).all()  # every conv kernel was found and given to its layer
+    assert profile.whole_ms > 0 and profile.runs == 3
+
+
+def test_a_profile_that_misses_the_whole_by_more_than_20_percent_is_named():
+    layers = pd.DataFrame({"layer": ["a", "b"], "kind": ["pw", "dw"], "macs": [1, 1], "time_ms": [0.5, 0.3]})
+    assert profile_problem(Profile(layers, 0.9, 3)) is None
+    assert "sums to 125 %" in profile_problem(Profile(layers, 0.64, 3))
+    assert "sums to 67 %" in profile_problem(Profile(layers, 1.2, 3))
+
+
+@pytest.mark.slow
+def test_measure_profiles_every_point_and_warns_in_the_notes():
+    frame = measure([0.25], [64, 96], runs=3, warmup=1, progress=False, profile=True)
+    profiles = frame.attrs["profiles"]
+    assert list(profiles.columns) == ["alpha", "resolution", "layer", "kind", "macs", "time_ms", "whole_ms"]
+    assert profiles.groupby("resolution").size().tolist() == [30, 30]
+    for row, (_, group) in zip(frame.itertuples(), profiles.groupby("resolution"), strict=True):
+        share = group.time_ms.sum() / group.whole_ms.iloc[0]
+        assert ("warning: per-layer profile sums to" in row.notes) == (abs(share - 1) > 0.20)
+    with pytest.raises(ValueError, match="profile=True needs runtime 'onnxruntime'"):
+        measure([0.25], [64], runtime="litert", profile=True)
+
+
+@pytest.mark.slow
+def test_cli_writes_the_profile_csv(tmp_path, capsys):
+    out = tmp_path / "layers.csv"
+    argv = ["measure", "--alpha", "0.25", "--resolution", "32", "--runs", "2", "--warmup", "1", "--no-store"]
+    assert main([*argv, "--no-progress", "--profile", str(out)]) == 0
+    written = pd.read_csv(out)
+    assert len(written) == 30 and written.macs.sum() == report(alpha=0.25, resolution=32).totals["macs"]
+    capsys.readouterr()
+    assert main([*argv, "--runtime", "litert", "--profile", str(tmp_path / "x.csv")]) == 2
+    assert "--profile needs --runtime onnxruntime" in capsys.readouterr().err
