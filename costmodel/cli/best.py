@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+import pandas as pd
+from pandas.api.types import is_numeric_dtype
+
 from costmodel.cli.common import (
     DB_HELP,
     DefaultsHelpFormatter,
@@ -15,6 +18,7 @@ from costmodel.cli.common import (
 from costmodel.cli.selection import add_selection_arguments, select
 from costmodel.core.numbers import parse_quantity
 from costmodel.output.frame_format import frame_as_csv
+from costmodel.output.table import Column, ExportTable
 from costmodel.reference.accuracy_model import TREND_RELEASES, AccuracyModel, published_trend
 from costmodel.reference.budget import BUDGET_MAX, fitting_estimates, fitting_references
 from costmodel.reference.tables import load_table, table_names
@@ -139,6 +143,16 @@ INTERVALS = (
 """A value and its interval's bounds, as the answer's columns name them."""
 
 
+def _listed(frame: pd.DataFrame) -> str:
+    """Every configuration, one a line, cells as :func:`_shown` writes them (numbers right-aligned)."""
+    columns = tuple(
+        Column(str(c), str(c), align="right" if is_numeric_dtype(frame[c]) and frame[c].dtype != bool else "left")
+        for c in frame.columns
+    )
+    rows = tuple({str(c): _shown(v) for c, v in row.items()} for row in frame.to_dict("records"))
+    return ExportTable(columns=columns, rows=rows).to_text(rule=False)
+
+
 def _formatted(frame, args: argparse.Namespace, note: str) -> str:
     if args.format == "csv":
         return frame_as_csv(frame)
@@ -150,9 +164,8 @@ def _formatted(frame, args: argparse.Namespace, note: str) -> str:
         if column in frame.columns:
             frame[column] = frame[column].astype(float).round(2 if frame[column].abs().min() < 10 else 1)
     if args.all:
-        shown = frame.drop(columns=["source"], errors="ignore").apply(lambda column: column.map(_shown))
         count = f"{len(frame):,} configuration(s)" + ("; --format csv adds the sources" if "source" in frame else "")
-        return "\n".join([shown.to_string(index=False), f"({count}; {note})"])
+        return "\n".join([_listed(frame.drop(columns=["source"], errors="ignore")), f"({count}; {note})"])
     row = frame.iloc[0]
     width = max(len(str(k)) for k in frame.columns)
     lines = [f"{str(k).ljust(width)}  {_shown(v)}" for k, v in row.items()]
