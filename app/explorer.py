@@ -38,7 +38,6 @@ from costmodel.core.report import Report, build_report, report, totals_at
 from costmodel.core.symbolic import network_expressions
 
 PAPER_ALPHAS = (0.25, 0.5, 0.75, 1.0)
-PAPER_RESOLUTIONS = (128, 160, 192, 224)
 ALPHA_SLIDER_RANGE = (0.1, 1.5)
 CARD_METRICS = ("macs", "params", "flops", "activations")
 FORMULA_METRICS = ("macs", "params", "activations")
@@ -66,6 +65,11 @@ def _number_text(name: str, text: object) -> Decimal:
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"{name}: enter a number")
     return parse_decimal(name, text)
+
+
+def _alpha(text: object) -> Fraction:
+    """Typed α: read like every typed number (:func:`_number_text`), checked by :func:`check_alpha`."""
+    return check_alpha(float(_number_text("alpha", text)))
 
 
 def _flag(name: str, value: object) -> bool:
@@ -108,7 +112,7 @@ def checked(raw: Mapping[str, object]) -> tuple[dict[str, object], dict[str, str
     convention = None if errors else convention_of(state)
     alpha = None
     try:
-        alpha = check_alpha(float(_number_text("alpha", state["alpha"])))
+        alpha = _alpha(state["alpha"])
         if convention is not None:
             check_alpha_for(alpha, convention)
     except (ValueError, TypeError) as error:
@@ -148,7 +152,7 @@ def report_of(state: Mapping[str, object]) -> Report:
     convention = convention_of(state)
     side = _number_text(str(state["side_mode"]), state["side"])
     point = _point(
-        check_alpha(float(_number_text("alpha", state["alpha"]))), str(state["side_mode"]), side, convention
+        _alpha(state["alpha"]), str(state["side_mode"]), side, convention
     )
     return build_report(point, convention)
 

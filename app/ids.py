@@ -59,7 +59,6 @@ FRONTIER_DOWNLOAD_ERROR = "frontier-download-error"
 CONVENTIONS_POINT = "conventions-point"
 CONVENTIONS_TABLE = "conventions-table"
 CONVENTIONS_GRAPH = "conventions-graph"
-CONVENTIONS_METRIC = "conventions-metric"
 
 # Tables.
 TABLES_URL = "tables-url"

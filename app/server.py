@@ -12,6 +12,8 @@ import ipaddress
 import socket
 import sys
 
+from costmodel.core.numbers import shorten
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8050
 DEFAULT_WORKERS = 2
@@ -49,41 +51,48 @@ def exposure_warning(host: str) -> str | None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=DEFAULT_HOST, help="address to bind (loopback by default)")
-    parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help="TCP port")
-    parser.add_argument("--workers", type=_workers, default=DEFAULT_WORKERS, help="gunicorn worker processes")
+    parser.add_argument("--port", type=_option("port"), default=DEFAULT_PORT, help="TCP port (1 to 65535)")
     parser.add_argument(
-        "--timeout", type=_timeout, default=DEFAULT_TIMEOUT, help="seconds before a stuck worker is restarted"
+        "--workers", type=_option("workers"), default=DEFAULT_WORKERS, help="gunicorn worker processes (1 to 64)"
+    )
+    parser.add_argument(
+        "--timeout", type=_option("timeout"), default=DEFAULT_TIMEOUT, help="seconds before a stuck worker is restarted"
     )
 
 
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"port {text!r} is not an integer") from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"port {value} is out of range; allowed 1 to 65535")
+OPTION_RANGES = {"port": (1, 65535, ""), "workers": (1, 64, ""), "timeout": (1, 3600, " seconds")}
+"""Allowed values of the whole-number options, here and in ``mobilenet-cost serve``."""
+
+
+def check_option(name: str, value: int) -> int:
+    """``value`` of the option ``--name`` if it is within :data:`OPTION_RANGES`, else a ``ValueError``.
+
+    >>> check_option("port", 8050)
+    8050
+    >>> check_option("workers", 0)
+    Traceback (most recent call last):
+    ValueError: --workers 0 is out of range; allowed 1 to 64
+    """
+    low, high, unit = OPTION_RANGES[name]
+    if not low <= value <= high:
+        raise ValueError(f"--{name} {value} is out of range; allowed {low} to {high}{unit}")
     return value
 
 
-def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"workers {text!r} is not an integer") from None
-    if not 1 <= value <= 64:
-        raise argparse.ArgumentTypeError(f"workers {value} is out of range; allowed 1 to 64")
-    return value
+def _option(name: str):
+    """The argparse ``type`` of a whole-number option: an integer, then :func:`check_option`."""
 
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"--{name} {shorten(text)} is not an integer") from None
+        try:
+            return check_option(name, value)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
 
-def _timeout(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"timeout {text!r} is not an integer") from None
-    if not 1 <= value <= 3600:
-        raise argparse.ArgumentTypeError(f"timeout {value} is out of range; allowed 1 to 3600 seconds")
-    return value
+    return parse
 
 
 def port_problem(host: str, port: int) -> str | None:

@@ -6,8 +6,8 @@ import argparse
 import os
 from pathlib import Path
 
-from costmodel.cli import UsageError
 from costmodel.cli.common import DefaultsHelpFormatter, integer_argument, require_modules
+from costmodel.dashboard.server import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_WORKERS, check_option
 
 
 def register(subparsers) -> None:
@@ -19,9 +19,9 @@ def register(subparsers) -> None:
         epilog="Example: mobilenet-cost serve --port 8050 --workers 2",
         formatter_class=DefaultsHelpFormatter,
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind")
-    parser.add_argument("--port", type=integer_argument("--port"), default=8050, help="TCP port (1 to 65535)")
-    parser.add_argument("--workers", type=integer_argument("--workers"), default=2, help="gunicorn worker processes (1 to 64)")
+    parser.add_argument("--host", default=DEFAULT_HOST, help="address to bind")
+    parser.add_argument("--port", type=integer_argument("--port"), default=DEFAULT_PORT, help="TCP port (1 to 65535)")
+    parser.add_argument("--workers", type=integer_argument("--workers"), default=DEFAULT_WORKERS, help="gunicorn worker processes (1 to 64)")
     parser.add_argument(
         "--db",
         help="SQLite file of the latency datasets (default: $MOBILENET_COST_DB, else the user data directory)",
@@ -31,10 +31,8 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     require_modules("the dashboard", "dashboard", ("dash", "gunicorn"))
-    if not 1 <= args.port <= 65535:
-        raise UsageError(f"--port {args.port} is out of range; allowed 1 to 65535")
-    if not 1 <= args.workers <= 64:
-        raise UsageError(f"--workers {args.workers} is out of range; allowed 1 to 64")
+    check_option("port", args.port)
+    check_option("workers", args.workers)
     if args.db:
         from costmodel.latency import DB_ENV
         from costmodel.latency.store import LatencyStore

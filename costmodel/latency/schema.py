@@ -13,7 +13,7 @@ import unicodedata
 
 import pandas as pd
 
-from costmodel.core.design_point import ALPHA_MAX, RESOLUTION_MAX, scalar
+from costmodel.core.design_point import ALPHA_MAX, RESOLUTION_MAX, check_alpha, scalar
 from costmodel.core.numbers import parse_decimal, shorten
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("alpha", "resolution", "latency_ms")
@@ -107,8 +107,10 @@ def check_value(name: str, raw: object, scale: float = 1.0) -> object:
     except (ValueError, TypeError) as error:
         raise type(error)(f"{shorten(shown)} is not a number ({str(error).split(': ', 1)[-1]})") from None
     if name == "alpha":
-        if not (math.isfinite(value) and 0 < value <= ALPHA_MAX):
-            raise ValueError(f"{shown} is out of range; allowed 0 < alpha <= {ALPHA_MAX}")
+        try:
+            check_alpha(value)  # the one α rule, as report() and evaluate() apply it
+        except ValueError:
+            raise ValueError(f"{shown} is out of range; allowed 0 < alpha <= {ALPHA_MAX}") from None
         return value
     if name == "resolution" or name in INTEGER_RANGES:
         low, high = (1, RESOLUTION_MAX) if name == "resolution" else INTEGER_RANGES[name]
