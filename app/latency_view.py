@@ -27,7 +27,7 @@ from costmodel.core.numbers import shorten
 from costmodel.latency.fit import LatencyFit, latency_fit
 from costmodel.latency.importer import MAX_BYTES, MAX_ROWS, LatencyImportError, import_latency
 from costmodel.latency.schema import printable
-from costmodel.latency.store import LatencyStore
+from costmodel.latency.store import BUILTIN_DATASETS, LatencyStore, builtin_frame
 
 """Resolutions along which each α's fitted curve is drawn."""
 LIMITS_TEXT = (
@@ -114,7 +114,8 @@ def options(listing: pd.DataFrame) -> list[dict]:
 
 def fit_view(name: str, db=None) -> LatencyFit:
     """Load ``name`` and fit the latency model (when it has at least 3 points of one device and runtime)."""
-    return latency_fit(LatencyStore(db).load(name))
+    built_in = isinstance(name, str) and name in BUILTIN_DATASETS  # shown even when the database is unusable
+    return latency_fit(builtin_frame(name) if built_in else LatencyStore(db).load(name))
 
 
 def default_db() -> str | None:

@@ -72,3 +72,21 @@ def test_frontier_draws_the_predicted_latency_interval_as_error_bars(tmp_path):
         assert "90 % interval" in point and "error bars" in point
         driver.save_screenshot(str(tmp_path / "frontier-intervals.png"))
         assert severe_console_entries(driver) == []
+
+
+def test_a_database_gone_bad_is_named_on_the_latency_page(tmp_path, browser):
+    """The file checked at start is replaced while serving: the page says so next to the list, built-ins stay."""
+    import sqlite3
+
+    db = tmp_path / "served.sqlite3"
+    with running_server(env={"MOBILENET_COST_DB": str(db)}) as port:
+        for suffix in ("", "-wal", "-shm"):
+            (tmp_path / f"served.sqlite3{suffix}").unlink(missing_ok=True)
+        with sqlite3.connect(db) as connection:
+            connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+        connection.close()
+        browser.get(f"http://127.0.0.1:{port}/latency")
+        error = wait_for_text(browser, "latency-manage-error", "not a mobilenet-costmodel database")
+        assert "invoices" in error
+        wait_for_text(browser, "latency-summary", "Dataset 'tflite-pixel2-cpu-float': 16 points")
+        assert severe_console_entries(browser) == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -13,7 +13,7 @@ from costmodel.core.architecture import BASE_RESOLUTION
 from costmodel.core.arithmetic import SYMBOLIC, alpha, resolution_symbol, rho
 from costmodel.core.convention import Convention
 from costmodel.core.network import layer_shapes
-from costmodel.core.presets import preset, preset_totals
+from costmodel.core.presets import preset, preset_convention, preset_totals
 from costmodel.core.symbolic import SNAPPED_RESOLUTION
 
 
@@ -41,8 +41,15 @@ def preset_expressions(name: str, convention: Convention = Convention()) -> Pres
     (578875904, 578875904)
     >>> e.smooth["params"]
     3139584*alpha**2 + 1091392*alpha + 1000
+    >>> preset_expressions("keras", Convention(rounding="keras", padding="keras")).totals["params"].subs(alpha, 1)
+    4253864
+    >>> preset_expressions("keras")
+    Traceback (most recent call last):
+    ValueError: convention='keras' cannot express rounding='slim': Keras 3's keras.applications.MobileNet has rounding='keras' only
     """
     p = preset(name)
+    if p.model != "reference":
+        preset_convention(p, asdict(convention))  # a framework's fixed knobs must be the convention's
     base = replace(convention, rounding="smooth") if not convention.smooth else convention
     smooth_shapes = layer_shapes(alpha, BASE_RESOLUTION * rho, base, SYMBOLIC)
     smooth = {k: sympy.expand(v) for k, v in preset_totals(p, smooth_shapes, base).items()}
