@@ -22,6 +22,8 @@ DESCRIPTIONS: dict[str, str] = {
     "tflite_hosted_latency": "TF Lite hosted-model tables: accuracy, model size and measured latency.",
     "other_references": "timm, keras.io and OpenVINO Open Model Zoo figures.",
     "errata": "Cells of these tables that disagree with the architecture, with the reason.",
+    "devices": "Microcontrollers and processors from vendor datasheets: RAM, flash, clock, peak MAC/s per "
+    "dtype and memory bandwidth (for `mobilenet-cost memory` and the roofline).",
 }
 DEFAULT_TABLE = "paper_models"
 

@@ -51,3 +51,57 @@ def costs(alpha, resolution, rounding="slim", padding="same", scale_first_layer=
     activations += classes
     params += {"none": 0, "trainable": 2, "all": 4}[bn] * bn_channels
     return {"macs": macs, "params": params, "activations": activations}
+
+
+SIZES = {"float32": (4, 4), "float16": (2, 2), "int8": (1, 4)}  # (weight/activation bytes, bias bytes)
+
+
+def memory(alpha, resolution, rounding="slim", padding="same", scale_first_layer=True, classes=1000,
+           dtype="float32", input_channels=3, planner="chain"):  # fmt: skip
+    """Return dict(weight_bytes, peak_activation_bytes, peak_layer, traffic_bytes, layers) of the deployed
+    network: batch norm folded into one bias per output channel of every conv, the classifier a 1×1 conv with
+    bias; ``layers`` holds (name, input bytes, output bytes) per layer, the pool and the classifier included."""
+    size, bias = SIZES[dtype]
+    side, c_in = resolution, input_channels
+    weight_bytes = traffic = 0
+    layers, buffers = [], []
+    for index, (kind, stride, out) in enumerate(BODY):
+        block = (index + 1) // 2
+        name = "Conv2d_0" if kind == "conv" else f"Conv2d_{block}_{'depthwise' if kind == 'dw' else 'pointwise'}"
+        in_bytes = side * side * c_in * size
+        if stride == 2:
+            rounds_up = padding == "same" or (padding == "keras" and kind == "conv")
+            side = math.ceil(side / 2) if rounds_up else side // 2
+        if kind == "conv":
+            c_out = width(out, alpha, rounding) if scale_first_layer else out
+            w = 9 * c_in * c_out
+        elif kind == "dw":
+            c_out, w = c_in, 9 * c_in
+        else:
+            c_out = width(out, alpha, rounding)
+            w = c_in * c_out
+        out_bytes = side * side * c_out * size
+        constants = w * size + c_out * bias
+        weight_bytes += constants
+        traffic += in_bytes + constants + out_bytes
+        layers.append((name, in_bytes, out_bytes))
+        in_place = planner == "inplace-depthwise" and kind == "dw"
+        buffers.append(in_bytes + side * side * size if in_place else in_bytes + out_bytes)
+        c_in = c_out
+    pool_in = side * side * c_in * size
+    layers.append(("AvgPool_1a", pool_in, c_in * size))
+    buffers.append(pool_in + c_in * size)
+    traffic += pool_in + c_in * size
+    fc_constants = c_in * classes * size + classes * bias
+    weight_bytes += fc_constants
+    layers.append(("Logits", c_in * size, classes * size))
+    buffers.append(c_in * size + classes * size)
+    traffic += c_in * size + fc_constants + classes * size
+    peak = max(buffers)
+    return {
+        "weight_bytes": weight_bytes,
+        "peak_activation_bytes": peak,
+        "peak_layer": layers[buffers.index(peak)][0],
+        "traffic_bytes": traffic,
+        "layers": layers,
+    }

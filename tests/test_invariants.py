@@ -12,6 +12,7 @@ from independent_counter import costs
 import costmodel
 from costmodel.core.arithmetic import alpha as alpha_symbol
 from costmodel.core.arithmetic import rho as rho_symbol
+from costmodel.core.formulas import SUMMED
 
 ROUNDINGS = ("keras", "slim", "divisible8")
 alphas = st.floats(min_value=0.1, max_value=1.5, allow_nan=False).map(lambda a: round(a, 4))
@@ -46,9 +47,11 @@ def test_totals_match_an_independent_counter(alpha, side, knob):
 @given(alphas, sides, roundings)
 def test_layer_rows_sum_to_totals(alpha, side, rounding):
     r = costmodel.report(alpha=alpha, resolution=side, rounding=rounding)
-    for metric, total in r.totals.items():
-        assert int(r.table[metric].sum()) == total
-        assert isinstance(total, int)
+    for metric, layer_metric in SUMMED.items():
+        assert int(r.table[layer_metric].sum()) == r.totals[metric]
+        assert isinstance(r.totals[metric], int)
+    assert r.totals["peak_activation_bytes"] == int(r.table["buffer_bytes"].max())
+    assert r.totals["intensity"] == Fraction(r.totals["macs"], r.totals["traffic_bytes"])
 
 
 @settings(max_examples=100, deadline=None)
@@ -80,7 +83,10 @@ def test_evaluate_equals_report(points, rounding, bn):
     frame = costmodel.evaluate(a, r, rounding=rounding, bn=bn)
     for row, (alpha, side) in zip(frame.itertuples(), points, strict=True):
         totals = costmodel.report(alpha=alpha, resolution=side, rounding=rounding, bn=bn).totals
-        assert {m: getattr(row, m) for m in totals} == dict(totals)
+        assert {m: getattr(row, m) for m in totals if m != "intensity"} == {
+            m: v for m, v in totals.items() if m != "intensity"
+        }
+        assert row.intensity == float(totals["intensity"])
 
 
 @settings(max_examples=60, deadline=None)

@@ -126,7 +126,7 @@ def test_best_estimate_is_labelled(capsys):
         (["best", "--latency", "5ms"], "no latency column 'tflite_cpu_ms'; give --dataset NAME"),
         (["best", "--macs", "300M", "--estimate", "--where", "release=2018_02_22"], "mix float and quant"),
         (["best", "--latency", "5", "--estimate"], "--latency with --estimate needs --dataset"),
-        (["tables", "show", "nope"], "table 'nope' is unknown; the tables are errata"),
+        (["tables", "show", "nope"], "table 'nope' is unknown; the tables are devices, errata"),
         (["tables", "show", "errata", "--where", "colour=red"], "no column 'colour'"),
         (["frontier", "--cost", "speed"], "needs the column(s) 'speed'"),
     ],

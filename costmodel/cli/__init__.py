@@ -25,6 +25,8 @@ COMMANDS: tuple[str, ...] = (
     "tables",
     "frontier",
     "best",
+    "memory",
+    "devices",
     "serve",
     "paper",
     "grid",

@@ -34,19 +34,22 @@ def best_tables() -> list[str]:
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "best",
-        help="the most accurate configuration (or --all of them) within MACs, params and latency budgets",
+        help="the most accurate configuration (or --all of them) within MACs, params, latency, RAM and flash budgets",
         description="The most accurate row of a reference table whose exact MACs and params (from its alpha "
         "and resolution) and latency fit every budget given; --all lists every row that fits, most accurate "
         "first. Latency comes from the table's --latency-column or, with --dataset, from a latency dataset's "
         "fitted model. With --estimate, searches alpha (steps of 0.01) and every integer resolution with the "
-        "accuracy trend fitted to one TF-slim release of one precision (--dtype), as the dashboard does, or "
+        "accuracy trend fitted to one TF-slim release of one precision (--trend), as the dashboard does, or "
         "to the rows selected with --where/--source (an estimate).",
         epilog="Example: mobilenet-cost best --macs 300M --where release=2018_02_22 --where dtype=float "
-        "(every fit: mobilenet-cost best --all --macs 300M --params 2M --latency 20 --dataset tflite-pixel2-cpu-float)",
+        "(a microcontroller: mobilenet-cost best --ram 320KiB --flash 1MiB --dtype int8; "
+        "every fit: mobilenet-cost best --all --macs 300M --params 2M --latency 20 --dataset tflite-pixel2-cpu-float)",
         formatter_class=DefaultsHelpFormatter,
     )
     parser.add_argument("--macs", help="MACs budget: 300M, 0.3G, 300000000")
     parser.add_argument("--params", help="params budget: 3M, 3000000")
+    parser.add_argument("--ram", help="peak activation memory budget at --dtype: 320KiB, 256KB, 1MiB")
+    parser.add_argument("--flash", help="weight bytes budget at --dtype: 1MiB, 1MB, 512KiB")
     parser.add_argument("--latency", help="latency budget in ms: 20 or 20ms (needs --dataset or a latency column)")
     parser.add_argument("--latency-column", default="tflite_cpu_ms", help="the table's latency column")
     parser.add_argument("--dataset", help="latency from this dataset's fitted model (see `latency list`)")
@@ -57,7 +60,9 @@ def register(subparsers) -> None:
         "--estimate", action="store_true", help="search alpha and resolution with the fitted trend"
     )
     parser.add_argument(
-        "--dtype", choices=tuple(TREND_RELEASES), default="float", help="precision of the --estimate trend"
+        "--trend",
+        choices=tuple(TREND_RELEASES),
+        help="precision of the --estimate trend (default: quant with --dtype int8, else float)",
     )
     parser.add_argument("--format", choices=("text", "csv"), default="text", help="output format")
     parser.add_argument("-o", "--output", help="write to this file instead of standard output")
@@ -77,8 +82,10 @@ def run(args: argparse.Namespace) -> int:
     macs = parse_quantity("--macs", args.macs, "count") if args.macs is not None else None
     params = parse_quantity("--params", args.params, "count") if args.params is not None else None
     latency = float(parse_quantity("--latency", args.latency, "ms")) if args.latency is not None else None
-    if macs is None and params is None and latency is None:
-        raise ValueError("give a budget: --macs, --params or --latency")
+    ram = parse_quantity("--ram", args.ram, "bytes") if args.ram is not None else None
+    flash = parse_quantity("--flash", args.flash, "bytes") if args.flash is not None else None
+    if macs is None and params is None and latency is None and ram is None and flash is None:
+        raise ValueError("give a budget: --macs, --params, --latency, --ram or --flash")
     knobs = knobs_from(args)
     rows_chosen = bool(args.where or args.source)
     if args.estimate:
@@ -91,11 +98,14 @@ def run(args: argparse.Namespace) -> int:
             model = AccuracyModel.fit(table)
             fitted = "the selected rows"
         else:
-            model = published_trend(args.dtype)
-            fitted = f"TF-slim {TREND_RELEASES[args.dtype]} {args.dtype}"
-        if macs is None and params is None:
+            trend = args.trend or ("quant" if args.dtype == "int8" else "float")
+            model = published_trend(trend)
+            fitted = f"TF-slim {TREND_RELEASES[trend]} {trend}"
+        if macs is None and params is None and ram is None and flash is None:
             macs = BUDGET_MAX  # a latency budget alone: the whole grid, then the latency filter
-        found = fitting_estimates(model, macs=macs, params=params, alpha_step=0.01, **knobs)
+        found = fitting_estimates(
+            model, macs=macs, params=params, ram=ram, flash=flash, alpha_step=0.01, **knobs
+        )
         if latency is not None:
             found = _with_dataset_latency(found, args)
             found = found[found["latency_ms"] <= latency]
@@ -112,8 +122,13 @@ def run(args: argparse.Namespace) -> int:
                 f"--latency: table {args.table} has no latency column {column!r}; give --dataset NAME "
                 "(see `latency list`) or --table tflite_hosted_latency"
             )
-        found = fitting_references(table, macs=macs, params=params, latency=latency, latency_column=column, **knobs)
-        note = f"published {'rows' if args.all else 'row'} of {args.table}; macs and params are exact counts under the variant knobs"
+        found = fitting_references(
+            table, macs=macs, params=params, latency=latency, latency_column=column, ram=ram, flash=flash, **knobs
+        )
+        note = (
+            f"published {'rows' if args.all else 'row'} of {args.table}; macs, params and bytes are exact counts "
+            f"under the variant knobs (bytes at dtype {args.dtype})"
+        )
         if args.dataset is not None and latency is not None:
             note += f"; latency_ms predicted by the model of dataset {args.dataset!r}"
     frame = found if args.all else found.iloc[:1]

@@ -6,7 +6,16 @@ import argparse
 import importlib.util
 from decimal import Decimal
 
-from costmodel.core.convention import BATCH_NORMS, KNOB_HELP, PADDINGS, ROUNDINGS, Convention
+from costmodel.core.convention import (
+    BATCH_NORMS,
+    DTYPES,
+    KNOB_HELP,
+    KNOBS,
+    PADDINGS,
+    PLANNERS,
+    ROUNDINGS,
+    Convention,
+)
 from costmodel.core.numbers import parse_decimal
 from costmodel.latency import DB_ENV
 from costmodel.output.files import check_targets, write_files
@@ -114,7 +123,8 @@ def add_grid_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_knob_arguments(parser: argparse.ArgumentParser, *, given_only: bool = False) -> None:
-    """``--rounding``, ``--padding``, ``--no-scale-first-layer``, ``--classes``, ``--no-fc-bias``, ``--bn``.
+    """``--rounding``, ``--padding``, ``--no-scale-first-layer``, ``--classes``, ``--no-fc-bias``, ``--bn``,
+    ``--dtype``, ``--input-channels``, ``--planner``.
 
     ``given_only``: a knob not on the command line is left out of :func:`knobs_from` (so that a framework
     preset such as ``keras`` fills in the knobs its model fixes) instead of taking the paper's default.
@@ -140,11 +150,19 @@ def add_knob_arguments(parser: argparse.ArgumentParser, *, given_only: bool = Fa
         "--no-fc-bias", dest="fc_bias", action="store_false", default=default(True), help="do not " + KNOB_HELP["fc_bias"]
     )
     group.add_argument("--bn", choices=BATCH_NORMS, default=default("none"), help=KNOB_HELP["bn"])
+    group.add_argument("--dtype", choices=DTYPES, default=default("float32"), help=KNOB_HELP["dtype"])
+    group.add_argument(
+        "--input-channels",
+        type=integer_argument("--input-channels"),
+        default=default(3),
+        help=KNOB_HELP["input_channels"],
+    )
+    group.add_argument("--planner", choices=PLANNERS, default=default("chain"), help=KNOB_HELP["planner"])
 
 
 def knobs_from(args: argparse.Namespace) -> dict[str, object]:
     """The knob keywords parsed by :func:`add_knob_arguments` (only those given, under ``given_only``)."""
-    names = ("rounding", "padding", "scale_first_layer", "classes", "fc_bias", "bn")
+    names = KNOBS
     return {name: getattr(args, name) for name in names if hasattr(args, name)}
 
 

@@ -12,6 +12,7 @@ from costmodel.output.frame_format import frame_as_csv, frame_as_latex, frame_as
 from costmodel.reference.tables import load_table, table_names
 
 DESCRIPTIONS = {
+    "devices": "microcontrollers and processors: RAM, flash, clock, peak MAC/s, bandwidth (vendor data)",
     "errata": "cells that disagree with the architecture: printed value, architecture, reason",
     "other_references": "timm, keras.io and OpenVINO rows",
     "paper_models": "paper Tables 4-14, one row per model, alpha/resolution parsed",

@@ -25,7 +25,7 @@ from costmodel.core.design_point import (
     first_bad,
     real_array,
 )
-from costmodel.core.formulas import TOTAL_METRICS
+from costmodel.core.formulas import RATIOS, TOTAL_METRICS
 
 
 def resolution_from_rho(values: object, convention: Convention) -> np.ndarray:
@@ -49,7 +49,12 @@ def evaluate(
 
     Returns one row per point with columns ``alpha``, ``resolution``, ``rho`` and the requested metrics:
     int64 under a rounding convention (equal to :func:`~costmodel.core.report.report`'s totals), float64 under
-    the smooth model. Give ``rho`` instead of ``resolution`` to have it snapped to round(224·ρ).
+    the smooth model and for ``intensity`` (MACs per byte of traffic). The byte totals (``weight_bytes``,
+    ``flash_bytes``, ``traffic_bytes``, ``peak_activation_bytes``) follow the ``dtype`` and ``planner`` knobs.
+    Give ``rho`` instead of ``resolution`` to have it snapped to round(224·ρ).
+
+    >>> evaluate(alpha=0.5, resolution=[128, 256], dtype="int8")[["peak_activation_bytes", "weight_bytes"]].to_numpy().tolist()
+    [[196608, 1345536], [786432, 1345536]]
     """
     convention = convention_from(knobs)
     metrics = _check_metrics(metrics)
@@ -77,11 +82,15 @@ def evaluate(
     from costmodel.core.symbolic import compiled_total  # SymPy is needed only once points are evaluated
 
     a, r = a.ravel(), r.ravel()
-    # One 2-D block for all metrics, filled in place: the DataFrame wraps it without copying.
-    block = np.empty((len(metrics), a.size), dtype=np.float64 if convention.smooth else np.int64)
-    for row, metric in enumerate(metrics):
+    # One 2-D block for the counts, filled in place: the DataFrame wraps it without copying; ratios are floats.
+    counts = [m for m in metrics if m not in RATIOS]
+    block = np.empty((len(counts), a.size), dtype=np.float64 if convention.smooth else np.int64)
+    for row, metric in enumerate(counts):
         compiled_total(metric, convention)(a, r, out=block[row])
-    frame = pd.DataFrame(block.T, columns=list(metrics), copy=False)
+    frame = pd.DataFrame(block.T, columns=counts, copy=False)
+    for position, metric in enumerate(metrics):
+        if metric in RATIOS:
+            frame.insert(position, metric, compiled_total(metric, convention)(a, r))
     frame.insert(0, "alpha", a)
     frame.insert(1, "resolution", r if convention.smooth else r.astype(np.int64, copy=False))
     frame.insert(2, "rho", r / BASE_RESOLUTION)

@@ -9,12 +9,22 @@ convolutions and the classifier only; pooling, BN, activations and bias adds are
 >>> shape = LayerShape(LAYERS[0], in_side=224, in_channels=3, out_side=112, out_channels=32)
 >>> layer_metric("macs", shape, Convention()), layer_metric("params", shape, Convention())
 (10838016, 864)
+
+Bytes (see :mod:`costmodel.core.convention` for ``dtype``): the stem reads the input image, the deployed stem
+stores its 864 weights and a folded batch-norm bias per output channel:
+
+>>> int8 = Convention(dtype="int8")
+>>> [layer_metric(m, shape, int8) for m in ("input_bytes", "output_bytes", "weight_bytes", "traffic_bytes")]
+[150528, 401408, 992, 552928]
+>>> layer_metric("intensity", shape, int8)
+Fraction(338688, 17279)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 
 from costmodel.core.architecture import LayerSpec
 from costmodel.core.convention import Convention
@@ -85,6 +95,49 @@ def _params(shape: LayerShape, convention: Convention):
     )
 
 
+def _deployed_bias_values(shape: LayerShape, convention: Convention):
+    """Bias values of the deployed layer: every conv gets one per output channel (batch norm folded into it);
+    the classifier keeps its bias (Keras' ``conv_preds``); the pool has none."""
+    return 0 if shape.spec.kind == "pool" else shape.out_channels
+
+
+def _weight_bytes(shape: LayerShape, convention: Convention):
+    weights = WEIGHTS[shape.spec.kind](shape, convention)
+    return weights * convention.value_bytes + _deployed_bias_values(shape, convention) * convention.bias_bytes
+
+
+def _input_bytes(shape: LayerShape, convention: Convention):
+    return shape.in_side**2 * shape.in_channels * convention.value_bytes
+
+
+def _output_bytes(shape: LayerShape, convention: Convention):
+    return shape.out_side**2 * shape.out_channels * convention.value_bytes
+
+
+def _buffer_bytes(shape: LayerShape, convention: Convention):
+    """Activation RAM the layer needs while it runs, under the convention's planner.
+
+    ``chain`` (MCUNet): its input and output buffers. ``inplace-depthwise`` (TinyEngine): a depthwise layer
+    writes each output channel over its input channel, so it needs its input plus one output channel.
+    """
+    if convention.planner == "inplace-depthwise" and shape.spec.kind == "dw":
+        return _input_bytes(shape, convention) + shape.out_side**2 * convention.value_bytes
+    return _input_bytes(shape, convention) + _output_bytes(shape, convention)
+
+
+def _traffic_bytes(shape: LayerShape, convention: Convention):
+    """Bytes moved if the input, the constants and the output are each read or written once."""
+    return _input_bytes(shape, convention) + _weight_bytes(shape, convention) + _output_bytes(shape, convention)
+
+
+def _intensity(shape: LayerShape, convention: Convention):
+    """Arithmetic intensity: MACs per byte of traffic (0 for the pool, which does no counted MACs)."""
+    macs, traffic = MACS[shape.spec.kind](shape, convention), _traffic_bytes(shape, convention)
+    if isinstance(macs, int) and isinstance(traffic, int):
+        return Fraction(macs, traffic)
+    return macs / traffic
+
+
 METRICS: dict[str, Callable[[LayerShape, Convention], object]] = {
     "weights": lambda s, c: WEIGHTS[s.spec.kind](s, c),
     "bias": lambda s, c: BIAS[s.spec.kind](s, c),
@@ -93,11 +146,40 @@ METRICS: dict[str, Callable[[LayerShape, Convention], object]] = {
     "macs": lambda s, c: MACS[s.spec.kind](s, c),
     "flops": lambda s, c: 2 * MACS[s.spec.kind](s, c),
     "activations": lambda s, c: s.out_side**2 * s.out_channels,
+    "weight_bytes": _weight_bytes,
+    "input_bytes": _input_bytes,
+    "output_bytes": _output_bytes,
+    "buffer_bytes": _buffer_bytes,
+    "traffic_bytes": _traffic_bytes,
+    "intensity": _intensity,
 }
-"""Metric name → formula. ``params`` = weights + bias + BN variables as the convention counts them;
-``activations`` = output elements of the layer."""
+"""Metric name → per-layer formula. ``params`` = weights + bias + BN variables as the convention counts them;
+``activations`` = output elements of the layer. Bytes follow the convention's ``dtype``: ``weight_bytes`` are
+the deployed layer's constants (weights at the dtype, one folded batch-norm bias per output channel of every
+conv and the classifier's bias, int32 under int8), ``input_bytes`` / ``output_bytes`` its activation tensors
+(the stem's input is the image, ``input_channels`` × side²), ``buffer_bytes`` the activation RAM it needs under
+the ``planner``, ``traffic_bytes`` = input + weights + output, ``intensity`` = MACs / traffic_bytes."""
 
-TOTAL_METRICS: tuple[str, ...] = tuple(METRICS)
+SUMMED: dict[str, str] = {
+    **{m: m for m in ("weights", "bias", "bn_params", "params", "macs", "flops", "activations")},
+    "weight_bytes": "weight_bytes",
+    "flash_bytes": "weight_bytes",
+    "traffic_bytes": "traffic_bytes",
+}
+"""Totals that are sums over the layers: total name → per-layer metric. ``flash_bytes`` = ``weight_bytes``
+(the constants a microcontroller keeps in flash, before the file format's overhead)."""
+
+MAXIMA: dict[str, str] = {"peak_activation_bytes": "buffer_bytes"}
+"""Totals that are maxima over the layers: ``peak_activation_bytes`` is the largest ``buffer_bytes`` (with the
+``chain`` planner the largest input + output of any layer, MCUNet's rule)."""
+
+RATIOS: dict[str, tuple[str, str]] = {"intensity": ("macs", "traffic_bytes")}
+"""Totals that are a ratio of two sums: the network's MACs per byte of traffic."""
+
+TOTAL_METRICS: tuple[str, ...] = (*SUMMED, *MAXIMA, *RATIOS)
+"""Every network total, in report and :func:`~costmodel.core.evaluate.evaluate` order."""
+LAYER_METRICS: tuple[str, ...] = tuple(METRICS)
+"""Every per-layer metric (the cost columns of a report's table)."""
 
 
 def layer_metric(metric: str, shape: LayerShape, convention: Convention):

@@ -17,6 +17,7 @@ from costmodel.core.formulas import LayerShape
 from costmodel.core.rounding import output_side, scaled_channels
 
 INPUT_CHANNELS = 3
+"""Channels of an RGB image: the default of the convention's ``input_channels``."""
 
 
 def layer_shapes(alpha, resolution, convention: Convention, ar) -> tuple[LayerShape, ...]:
@@ -25,7 +26,7 @@ def layer_shapes(alpha, resolution, convention: Convention, ar) -> tuple[LayerSh
     ``ar`` is the arithmetic (:data:`~costmodel.core.arithmetic.NUMERIC` or ``SYMBOLIC``); under the smooth
     convention ``resolution`` may be any positive real (224·ρ).
     """
-    side, channels = resolution, INPUT_CHANNELS
+    side, channels = resolution, convention.input_channels
     shapes = []
     for spec in LAYERS:
         if spec.kind == "conv" and not convention.scale_first_layer:

@@ -385,6 +385,11 @@ def check_reference_convention(convention: Convention) -> None:
             f"padding={convention.padding!r} has no reference PyTorch model; the reference model uses "
             "Conv2d(padding=k//2), which is padding='same'"
         )
+    if convention.input_channels != 3:
+        raise ValueError(
+            f"input_channels={convention.input_channels} has no reference PyTorch model; it takes RGB images "
+            "(input_channels=3)"
+        )
     if convention.smooth:
         raise ValueError(
             "rounding='smooth' has no reference PyTorch model (channels must be whole numbers); "

@@ -22,7 +22,7 @@ from costmodel.core import report_format as render
 from costmodel.core.arithmetic import NUMERIC
 from costmodel.core.convention import Convention
 from costmodel.core.design_point import DesignPoint, design_point
-from costmodel.core.formulas import METRICS, TOTAL_METRICS
+from costmodel.core.formulas import LAYER_METRICS, MAXIMA, METRICS, RATIOS, SUMMED, TOTAL_METRICS
 from costmodel.core.network import layer_shapes
 from costmodel.core.presets import TERMS, check_preset_alpha, layer_counts, preset, preset_convention
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 TABLE_COLUMNS: tuple[str, ...] = (
     "layer", "kind", "block", "kernel", "stride",
     "in_side", "in_channels", "out_side", "out_channels",
-    *TOTAL_METRICS,
+    *LAYER_METRICS,
 )  # fmt: skip
 """Columns of :attr:`Report.table`; the cost columns are the metrics of :data:`~costmodel.core.formulas.METRICS`."""
 
@@ -53,11 +53,17 @@ def _exact(value):
 class Report:
     """Costs of MobileNet v1 at one design point under one convention.
 
-    ``totals`` maps each metric (weights, bias, bn_params, params, macs, flops, activations) to an exact
-    Python int (a ``Fraction`` under the smooth model); ``table`` has one row per layer, columns
-    :data:`TABLE_COLUMNS`; ``notes`` says how the input was interpreted (e.g. ρ snapped to pixels).
-    ``preset`` names the counting preset; under any preset but ``"paper"`` the table and totals also
-    have :data:`COUNTED_COLUMNS`.
+    ``totals`` maps each metric of :data:`~costmodel.core.formulas.TOTAL_METRICS` (weights, bias, bn_params,
+    params, macs, flops, activations, weight_bytes, flash_bytes, traffic_bytes, peak_activation_bytes,
+    intensity) to an exact Python int (a ``Fraction`` under the smooth model, and for ``intensity``);
+    ``peak_layer`` is an attribute, not a total: the name of the first layer whose ``buffer_bytes`` is the
+    peak. ``table`` has one row per layer, columns :data:`TABLE_COLUMNS`; ``notes`` says how the input was
+    interpreted (e.g. ρ snapped to pixels). ``preset`` names the counting preset; under any preset but
+    ``"paper"`` the table and totals also have :data:`COUNTED_COLUMNS`.
+
+    >>> r = report(alpha=1.0, resolution=224, dtype="int8")
+    >>> r.totals["weight_bytes"], r.totals["peak_activation_bytes"], r.peak_layer
+    (4256864, 1204224, 'Conv2d_1_pointwise')
     """
 
     point: DesignPoint
@@ -66,6 +72,7 @@ class Report:
     totals: Mapping[str, int | Fraction]
     notes: tuple[str, ...]
     preset: str = "paper"
+    peak_layer: str = ""
 
     @property
     def alpha(self) -> float:
@@ -171,12 +178,16 @@ def build_report(point: DesignPoint, convention: Convention, preset_name: str = 
         for s in shapes
     ]
     extra = () if preset_name == "paper" else COUNTED_COLUMNS
-    totals = {m: _exact(sum(row[m] for row in rows)) for m in (*TOTAL_METRICS, *extra)}
+    totals = _totals(rows, TOTAL_METRICS)
+    totals.update({m: _exact(sum(row[m] for row in rows)) for m in extra})
     table = pd.DataFrame(rows, columns=[*TABLE_COLUMNS, *extra])
+    table["intensity"] = table["intensity"].astype(float)
     if convention.smooth:
         numeric = [c for c in TABLE_COLUMNS if c not in ("layer", "kind")]
         table[numeric] = table[numeric].astype(float)
-    return Report(point, convention, table, MappingProxyType(totals), _notes(point, convention), preset_name)
+    notes = _notes(point, convention)
+    peak_layer = max(rows, key=lambda row: row[MAXIMA["peak_activation_bytes"]])["layer"]
+    return Report(point, convention, table, MappingProxyType(totals), notes, preset_name, peak_layer)
 
 
 def totals_at(
@@ -193,7 +204,22 @@ def totals_at(
     {'macs': 76524800}
     """
     shapes = layer_shapes(point.alpha, point.resolution, convention, NUMERIC)
-    return {m: _exact(sum(METRICS[m](s, convention) for s in shapes)) for m in metrics}
+    rows = [{m: _exact(f(s, convention)) for m, f in METRICS.items()} for s in shapes]
+    return _totals(rows, metrics)
+
+
+def _totals(rows: list[dict[str, object]], metrics) -> dict[str, int | Fraction]:
+    """Network totals from per-layer rows: sums, maxima (the first layer wins a tie) and ratios of sums."""
+    totals: dict[str, int | Fraction] = {}
+    for metric in metrics:
+        if metric in SUMMED:
+            totals[metric] = _exact(sum(row[SUMMED[metric]] for row in rows))
+        elif metric in MAXIMA:
+            totals[metric] = max(row[MAXIMA[metric]] for row in rows)
+        else:
+            numerator, denominator = (sum(row[m] for row in rows) for m in RATIOS[metric])
+            totals[metric] = _exact(Fraction(numerator) / denominator)
+    return totals
 
 
 def _counted(preset_name: str, shape, convention: Convention) -> dict[str, int]:

@@ -38,7 +38,10 @@ def _totals_line(r: Report) -> str:
     line = (
         f"Total: {format_number(t['macs'])} MACs ({float(t['macs']) / 1e6:.2f} M), "
         f"{format_number(t['params'])} params ({float(t['params']) / 1e6:.3f} M), "
-        f"{format_number(t['flops'])} FLOPs, {format_number(t['activations'])} activations"
+        f"{format_number(t['flops'])} FLOPs, {format_number(t['activations'])} activations. "
+        f"{r.convention.dtype}: {format_number(t['weight_bytes'])} weight bytes (flash), "
+        f"peak activation {format_number(t['peak_activation_bytes'])} bytes at {r.peak_layer} "
+        f"({r.convention.planner} planner)"
     )
     if r.preset == "paper":
         return line
@@ -100,8 +103,17 @@ def report_markdown(r: Report) -> str:
     )  # fmt: skip
 
 
-LATEX_COLUMNS = ("layer", "kind", "out_side", "out_channels", "params", "macs")
+LATEX_COLUMNS = (
+    "layer", "kind", "out_side", "out_channels", "params", "macs", "weight_bytes", "input_bytes", "output_bytes"
+)  # fmt: skip
 """Columns of the LaTeX table (a page is narrow)."""
+
+
+def _peak_note(r: Report) -> str:
+    return (
+        f"Bytes at {r.convention.dtype}; peak activation memory {format_number(r.totals['peak_activation_bytes'])} "
+        f"bytes at {r.peak_layer} ({r.convention.planner} planner)"
+    )
 
 
 def report_latex(r: Report, caption: str | None = None, label: str | None = None) -> str:
@@ -112,8 +124,8 @@ def report_latex(r: Report, caption: str | None = None, label: str | None = None
         rows=tuple(r.table.to_dict("records")),
         caption=caption or _title(r),
         label=label,
-        notes=(r.convention.describe(), SOURCES, *r.notes),
-        footer=({"layer": "Total", "params": r.totals["params"], "macs": r.totals["macs"]},),
+        notes=(r.convention.describe(), SOURCES, _peak_note(r), *r.notes),
+        footer=({"layer": "Total", **{m: r.totals[m] for m in ("params", "macs", "weight_bytes")}},),
     )
     return table.to_latex()
 
@@ -158,6 +170,7 @@ def report_json(r: Report) -> str:
         "resolution": json_value(r.point.resolution),
         "convention": asdict(r.convention),
         "preset": r.preset,
+        "peak_layer": r.peak_layer,
         "notes": list(r.notes),
         "totals": {k: json_value(v) for k, v in r.totals.items()},
     }

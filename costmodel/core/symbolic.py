@@ -26,7 +26,7 @@ import sympy
 from costmodel.core.architecture import BASE_RESOLUTION
 from costmodel.core.arithmetic import SYMBOLIC, alpha, resolution_symbol, rho
 from costmodel.core.convention import Convention
-from costmodel.core.formulas import METRICS, TOTAL_METRICS
+from costmodel.core.formulas import MAXIMA, METRICS, RATIOS, SUMMED
 from costmodel.core.network import layer_shapes
 
 SNAPPED_RESOLUTION = sympy.floor(BASE_RESOLUTION * rho + sympy.Rational(1, 2))
@@ -60,18 +60,23 @@ def _layer_expressions(convention: Convention, side) -> dict[str, dict[str, symp
     return {s.spec.name: {m: sympy.sympify(f(s, convention)) for m, f in METRICS.items()} for s in shapes}
 
 
-def _sum_layers(layers: Mapping[str, Mapping[str, sympy.Expr]]) -> dict[str, sympy.Expr]:
-    return {m: sympy.Add(*(layer[m] for layer in layers.values())) for m in TOTAL_METRICS}
+def _sum_layers(layers: Mapping[str, Mapping[str, sympy.Expr]], *, expand: bool = False) -> dict[str, sympy.Expr]:
+    """Every total: sums over the layers, ``Max`` over them for the peaks, ratios of two sums."""
+    totals = {m: sympy.Add(*(layer[per] for layer in layers.values())) for m, per in SUMMED.items()}
+    if expand:
+        totals = {m: sympy.expand(e) for m, e in totals.items()}
+    for m, per in MAXIMA.items():
+        values = [sympy.expand(layer[per]) if expand else layer[per] for layer in layers.values()]
+        totals[m] = sympy.Max(*values, evaluate=False)
+    totals.update({m: totals[a] / totals[b] for m, (a, b) in RATIOS.items()})
+    return totals
 
 
 @lru_cache(maxsize=64)
 def network_expressions(convention: Convention) -> Expressions:
     """All expressions for one convention (cached: built once per convention)."""
     smooth_convention = replace(convention, rounding="smooth")
-    smooth = {
-        m: sympy.expand(e)
-        for m, e in _sum_layers(_layer_expressions(smooth_convention, BASE_RESOLUTION * rho)).items()
-    }
+    smooth = _sum_layers(_layer_expressions(smooth_convention, BASE_RESOLUTION * rho), expand=True)
     if convention.smooth:
         return Expressions(
             convention,
@@ -114,13 +119,42 @@ CHUNK = 8192
 def compiled_total(metric: str, convention: Convention) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """A NumPy function ``f(alpha, resolution)`` for one total (cached per metric and convention).
 
-    Exact conventions return int64 arrays; the smooth convention returns float64 (resolution = 224·ρ).
-    Inputs broadcast like NumPy; the result has the broadcast shape, or fills ``out`` (1-D, preallocated).
+    Exact conventions return int64 arrays; the smooth convention returns float64 (resolution = 224·ρ), as
+    does every ratio (``intensity``). Inputs broadcast like NumPy; the result has the broadcast shape, or fills
+    ``out`` (1-D, preallocated). A peak is the elementwise maximum of the layers' compiled values and a ratio
+    the quotient of two compiled sums: no Python loop runs per point.
     """
-    expression = _grouped_by_side(network_expressions(convention).in_resolution[metric])
-    function = sympy.lambdify((alpha, resolution_symbol), expression, modules="numpy", cse=True)
+    if metric in RATIOS:
+        numerator, denominator = (compiled_total(m, convention) for m in RATIOS[metric])
+        return _chunked(lambda a, r: numerator(a, r) / denominator(a, r), np.float64)
     dtype = np.float64 if convention.smooth else np.int64
+    if metric in MAXIMA:
+        by_layer = _layer_expressions_in_resolution(convention)
+        parts = sorted({layer[MAXIMA[metric]] for layer in by_layer.values()}, key=sympy.default_sort_key)
+        functions = [_lambdified(_grouped_by_side(part)) for part in parts]
 
+        def peak(a, r):
+            result = functions[0](a, r)
+            for function in functions[1:]:
+                result = np.maximum(result, function(a, r))
+            return result
+
+        return _chunked(peak, dtype)
+    expression = _grouped_by_side(network_expressions(convention).in_resolution[metric])
+    return _chunked(_lambdified(expression), dtype)
+
+
+def _lambdified(expression: sympy.Expr) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    return sympy.lambdify((alpha, resolution_symbol), expression, modules="numpy", cse=True)
+
+
+@lru_cache(maxsize=64)
+def _layer_expressions_in_resolution(convention: Convention) -> Mapping[str, Mapping[str, sympy.Expr]]:
+    """Per-layer expressions in ``alpha`` and the input side ``R``."""
+    return _frozen(_layer_expressions(convention, resolution_symbol))
+
+
+def _chunked(function, dtype) -> Callable[..., np.ndarray]:
     def compiled(a, r, out=None):
         # Every term is a product of whole numbers below 2**53, so float64 holds it exactly; the work is
         # done in cache-sized chunks, several times faster than whole-array NumPy passes.

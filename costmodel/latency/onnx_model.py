@@ -27,7 +27,7 @@ import numpy as np
 from costmodel.core.arithmetic import NUMERIC
 from costmodel.core.convention import Convention
 from costmodel.core.design_point import design_point
-from costmodel.core.network import INPUT_CHANNELS, layer_shapes
+from costmodel.core.network import layer_shapes
 from costmodel.core.rounding import pads_after
 
 OPSET = 17
@@ -136,7 +136,7 @@ def build_onnx(
     graph = helper.make_graph(
         nodes,
         f"mobilenet_v1_{float(point.alpha):g}_{side}",
-        [helper.make_tensor_value_info(INPUT_NAME, TensorProto.FLOAT, [1, INPUT_CHANNELS, side, side])],
+        [helper.make_tensor_value_info(INPUT_NAME, TensorProto.FLOAT, [1, convention.input_channels, side, side])],
         [helper.make_tensor_value_info(OUTPUT_NAME, TensorProto.FLOAT, [1, classes])],
         initializers,
     )

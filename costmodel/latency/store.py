@@ -42,6 +42,7 @@ from costmodel.core.numbers import shorten
 from costmodel.latency import DB_ENV
 from costmodel.latency.schema import COLUMNS, KEY_COLUMNS, TEXT_COLUMNS, check_frame, dataset_frame, printable
 from costmodel.output.spreadsheet import spreadsheet_safe
+from costmodel.reference.devices import DEVICE_FIELDS, Device, builtin_devices, check_device
 from costmodel.reference.tables import load_table
 
 """Environment variable naming the database file."""
@@ -130,7 +131,25 @@ def _v1(connection: sqlite3.Connection) -> None:
     connection.execute("CREATE INDEX measurements_dataset ON measurements(dataset_id)")
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1,)
+def _v2(connection: sqlite3.Connection) -> None:
+    """User devices (issue 14): one row per device, the columns of ``tables/devices.csv``."""
+    connection.execute(
+        """CREATE TABLE devices (
+            device TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            ram_bytes INTEGER NOT NULL CHECK (ram_bytes > 0),
+            flash_bytes INTEGER CHECK (flash_bytes > 0),
+            clock_mhz REAL, peak_macs_per_s_float32 REAL, peak_macs_per_s_float16 REAL,
+            peak_macs_per_s_int8 REAL, bandwidth_bytes_per_s REAL,
+            note TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source <> ''),
+            created TEXT NOT NULL
+        )"""
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
 """Schema upgrades; migration ``i`` takes the database from version ``i`` to ``i + 1``."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -268,8 +287,9 @@ class LatencyStore:
             raise DatasetError(
                 f"database schema version {version} is newer than this program's {SCHEMA_VERSION}; upgrade it"
             )
-        if self.read_only and tables and version < SCHEMA_VERSION:
+        if self.read_only and tables and version < 1:
             raise DatasetError(f"{where} is read-only and needs a schema upgrade to version {SCHEMA_VERSION}")
+        self._has_devices = "devices" in tables or not tables
 
     @contextlib.contextmanager
     def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
@@ -429,6 +449,49 @@ class LatencyStore:
                 frame[column] = frame[column].map(spreadsheet_safe)
         # CRLF line ends (RFC 4180) make the csv writer quote any cell holding a CR or LF
         return frame.to_csv(index=False, lineterminator="\r\n")
+
+    def devices(self) -> list[Device]:
+        """The user's devices, by key (a read-only database of schema 1 has none)."""
+        if not getattr(self, "_has_devices", True):
+            return []
+        with self._connect() as connection:
+            cursor = connection.execute(f"SELECT {', '.join(DEVICE_FIELDS)} FROM devices ORDER BY device")
+            return [check_device(dict(zip(DEVICE_FIELDS, row, strict=True))) for row in cursor]
+
+    def device(self, key: str) -> Device:
+        """A stored device, else a built-in one, by key; ``ValueError`` listing both otherwise."""
+        stored = {d.device: d for d in self.devices()}
+        if key in stored:
+            return stored[key]
+        known = sorted({*stored, *builtin_devices()})
+        if key not in known:
+            raise ValueError(f"device {printable(str(key))!r} is unknown; the devices are {', '.join(known)}")
+        return builtin_devices()[key]
+
+    def add_device(self, row: dict[str, object]) -> Device:
+        """Store a device (checked by :func:`~costmodel.reference.devices.check_device`: a source is required).
+        A built-in key or one already stored is refused; nothing is changed on bad input."""
+        device = check_device(row)
+        if device.device in builtin_devices():
+            raise DatasetError(f"device {device.device!r} is built in; choose another key")
+        with self._write() as connection:
+            if connection.execute("SELECT 1 FROM devices WHERE device = ?", (device.device,)).fetchone():
+                raise DatasetError(f"device {device.device!r} already exists; delete it first or choose another key")
+            values = [getattr(device, f) for f in DEVICE_FIELDS]
+            connection.execute(
+                f"INSERT INTO devices ({', '.join(DEVICE_FIELDS)}, created) "
+                f"VALUES ({', '.join('?' * (len(DEVICE_FIELDS) + 1))})",
+                (*values, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+        return device
+
+    def delete_device(self, key: str) -> None:
+        """Delete a stored device; built-in ones are refused."""
+        if key in builtin_devices():
+            raise DatasetError(f"device {key!r} is built in and read-only; it cannot be deleted")
+        with self._write() as connection:
+            if connection.execute("DELETE FROM devices WHERE device = ?", (key,)).rowcount == 0:
+                raise DatasetError(f"device {printable(str(key))!r} does not exist; see 'mobilenet-cost devices list'")
 
     @staticmethod
     def _id(connection: sqlite3.Connection, name: str) -> int:

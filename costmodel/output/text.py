@@ -34,3 +34,16 @@ def latex_escape(text: str) -> str:
     'Conv2d\\\\_1 \\\\& 50\\\\%'
     """
     return "".join(LATEX_SPECIALS.get(ch, ch) for ch in text)
+
+
+def format_bytes(value: int) -> str:
+    """Bytes with thousands separators and the binary size beside them.
+
+    >>> format_bytes(327680), format_bytes(1204224), format_bytes(512)
+    ('327,680 B (320 KiB)', '1,204,224 B (1.15 MiB)', '512 B')
+    """
+    value = int(value)
+    for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if abs(value) >= size:
+            return f"{value:,} B ({value / size:.3g} {unit})"
+    return f"{value:,} B"

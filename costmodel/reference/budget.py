@@ -1,5 +1,8 @@
-"""Budget queries: the best configuration under a MACs, params or latency budget, the largest resolution
-that fits a MACs budget at a given α, and iso-cost curves.
+"""Budget queries: the best configuration under a MACs, params, latency, RAM or flash budget, the largest
+resolution that fits a MACs, RAM or flash budget at a given α, and iso-cost curves.
+
+RAM is the peak activation memory (``peak_activation_bytes`` under the ``dtype`` and ``planner`` knobs) and
+flash the deployed weights (``flash_bytes``), both exact integers from the cost model.
 
 Costs always come from the exact cost model (under the variant knobs, paper convention by default), never
 from a table's printed ``macs_millions`` column, which carries errata (see ``tables/errata.csv``).
@@ -14,6 +17,8 @@ True
 >>> best = best_reference(slim, macs=300e6)
 >>> print(best["model"], best["macs"], best["top1_pct"])
 MobileNet_v1_1.0_160 290675200 68.0
+>>> max_resolution(0.5, 256 * 1024, metric="ram", dtype="int8")
+146
 >>> best_reference(slim, macs=1e6)
 Traceback (most recent call last):
 costmodel.reference.budget.BudgetTooSmall: budget macs=1,000,000 is below the smallest configuration: MobileNet_v1_0.25_128 (alpha=0.25, resolution=128) needs 13,570,048 MACs
@@ -47,7 +52,9 @@ from costmodel.core.symbolic import compiled_total
 from costmodel.reference.accuracy_model import AccuracyModel
 from costmodel.reference.pareto import require_columns
 
-UNITS = {"macs": "MACs", "params": "params", "latency": "ms"}
+UNITS = {"macs": "MACs", "params": "params", "latency": "ms", "ram": "bytes of RAM", "flash": "bytes of flash"}
+COST_COLUMNS = {"macs": "macs", "params": "params", "ram": "peak_activation_bytes", "flash": "flash_bytes"}
+"""Budget name → the cost model's total it limits."""
 
 
 BUDGET_MAX = 1e30
@@ -80,10 +87,11 @@ def check_budget(name: str, value: object) -> float:
     return number
 
 
-def _budgets(macs, params, latency) -> dict[str, float]:
-    given = {k: v for k, v in {"macs": macs, "params": params, "latency": latency}.items() if v is not None}
+def _budgets(macs, params, latency, ram=None, flash=None) -> dict[str, float]:
+    named = {"macs": macs, "params": params, "latency": latency, "ram": ram, "flash": flash}
+    given = {k: v for k, v in named.items() if v is not None}
     if not given:
-        raise ValueError("give at least one budget: macs, params or latency")
+        raise ValueError("give at least one budget: macs, params, latency, ram or flash")
     return {name: check_budget(name, value) for name, value in given.items()}
 
 
@@ -91,9 +99,9 @@ def _amount(name: str, value: float) -> str:
     return f"{value:,.0f}" if name != "latency" else f"{value:g} ms"
 
 
-def with_costs(df: pd.DataFrame, **knobs) -> pd.DataFrame:
-    """A copy of ``df`` with exact ``macs`` and ``params`` columns (nullable ``Int64``) from its ``alpha``
-    and ``resolution``.
+def with_costs(df: pd.DataFrame, metrics: tuple[str, ...] = ("macs", "params"), **knobs) -> pd.DataFrame:
+    """A copy of ``df`` with exact cost columns (nullable ``Int64``; ``macs`` and ``params`` unless
+    ``metrics`` names other totals) from its ``alpha`` and ``resolution``.
 
     Rows without an alpha or a resolution, and rows of another network (a ``variant`` column other than
     ``"standard"``, e.g. the paper's full-conv or shallow MobileNet), get missing costs, not wrong ones.
@@ -108,9 +116,9 @@ def with_costs(df: pd.DataFrame, **knobs) -> pd.DataFrame:
     known = pd.Series(~np.isnan(alpha) & ~np.isnan(side), index=df.index)
     if "variant" in df.columns:
         known &= (df["variant"] == "standard").fillna(False)
-    costs = evaluate(alpha[known.to_numpy()], side[known.to_numpy()], metrics=["macs", "params"], **knobs)
+    costs = evaluate(alpha[known.to_numpy()], side[known.to_numpy()], metrics=list(metrics), **knobs)
     result = df.copy()
-    for metric in ("macs", "params"):
+    for metric in metrics:
         column = pd.Series(pd.NA, index=df.index, dtype="Int64")
         column[known.to_numpy()] = costs[metric].to_numpy()
         result[metric] = column
@@ -147,12 +155,15 @@ def fitting_references(
     latency: float | None = None,
     latency_column: str = "tflite_cpu_ms",
     accuracy: str = "top1_pct",
+    ram: float | None = None,
+    flash: float | None = None,
     **knobs,
 ) -> pd.Series:
     """Every published row of ``df`` within all the given budgets, most accurate first (ties: the cheaper).
 
-    ``macs``/``params`` budgets use the exact costs of each row's (alpha, resolution); ``latency`` uses
-    the table's ``latency_column``. Rows without an accuracy (or the latency needed) are ignored. The
+    ``macs``/``params``/``ram``/``flash`` budgets (bytes for the last two: peak activation memory and
+    weight bytes at the ``dtype`` knob) use the exact costs of each row's (alpha, resolution); ``latency``
+    uses the table's ``latency_column``. Rows without an accuracy (or the latency needed) are ignored. The
     rows get ``macs`` and ``params`` added. A budget that no row fits raises
     :class:`BudgetTooSmall` (a ``ValueError``) naming the smallest configuration and what it needs.
 
@@ -161,14 +172,14 @@ def fitting_references(
     >>> fitting_references(slim, macs=300e6, params=2e6)["model"].tolist()[:3]
     ['MobileNet_v1_0.50_224', 'MobileNet_v1_0.50_192', 'MobileNet_v1_0.50_160']
     """
-    budgets = _budgets(macs, params, latency)
+    budgets = _budgets(macs, params, latency, ram, flash)
     needed = ["alpha", "resolution", accuracy] + ([latency_column] if "latency" in budgets else [])
     require_columns(df, needed, "best_reference")
     rows = df.dropna(subset=needed)
     if rows.empty:
         raise ValueError(f"best_reference: no row has all of {', '.join(needed)}")
-    rows = with_costs(rows, **knobs)
-    columns = {"macs": "macs", "params": "params", "latency": latency_column}
+    rows = with_costs(rows, _cost_metrics(budgets), **knobs)
+    columns = {**COST_COLUMNS, "latency": latency_column}
 
     def label(row):
         name = f"{row['model']} " if "model" in row else ""
@@ -190,6 +201,8 @@ def fitting_estimates(
     params: float | None = None,
     alpha_step: float = 0.005,
     resolutions: object = None,
+    ram: float | None = None,
+    flash: float | None = None,
     **knobs,
 ) -> pd.Series:
     """Every (alpha, resolution) of the search grid within all the budgets, highest *estimated* top-1 first.
@@ -199,7 +212,7 @@ def fitting_estimates(
     its accuracy is ``top1_pct_estimate`` (with its 90 % interval, ``top1_pct_low`` to ``top1_pct_high``) and
     ``estimate`` is True. Latency budgets need a latency model and are not taken here.
     """
-    budgets = _budgets(macs, params, None)
+    budgets = _budgets(macs, params, None, ram, flash)
     if not isinstance(model, AccuracyModel):
         raise TypeError(f"model must be a fitted AccuracyModel; got {type(model).__name__}")
     step = check_budget("alpha_step", alpha_step)
@@ -212,7 +225,7 @@ def fitting_estimates(
         raise ValueError("resolutions is empty; give at least one input side")
     check_grid_size(f"best_estimate(alpha_step={shorten(alpha_step)})", math.floor((high - low) / step) + 2, sides.size)
     alphas = check_alpha_array(np.unique(np.round(np.append(np.arange(low, high, step), high), 6)), convention)
-    grid = evaluate(alphas, sides, metrics=["macs", "params"], grid=True, **knobs)
+    grid = evaluate(alphas, sides, metrics=list(_cost_metrics(budgets)), grid=True, **knobs)
     predicted = model.predict(grid["alpha"], grid["resolution"])
     for column in ("top1_pct_estimate", "top1_pct_low", "top1_pct_high"):
         grid[column] = predicted[column].to_numpy()
@@ -221,7 +234,7 @@ def fitting_estimates(
     def label(row):
         return f"alpha={row['alpha']:g}, resolution={int(row['resolution'])}"
 
-    return _fitting(grid, budgets, {"macs": "macs", "params": "params"}, "top1_pct_estimate", label)
+    return _fitting(grid, budgets, COST_COLUMNS, "top1_pct_estimate", label)
 
 
 def best_estimate(model: AccuracyModel, **budgets_and_options) -> pd.Series:
@@ -230,33 +243,54 @@ def best_estimate(model: AccuracyModel, **budgets_and_options) -> pd.Series:
     return fitting_estimates(model, **budgets_and_options).iloc[0]
 
 
-def _macs_function(alpha: float, convention: Convention):
-    exact = compiled_total("macs", convention)
+def _cost_metrics(budgets: dict[str, float]) -> tuple[str, ...]:
+    """The totals the budgets need, ``macs`` and ``params`` always (the answer shows them)."""
+    extra = tuple(COST_COLUMNS[name] for name in ("ram", "flash") if name in budgets)
+    return ("macs", "params", *extra)
+
+
+def _cost_function(metric: str, alpha: float, convention: Convention):
+    exact = compiled_total(metric, convention)
     return lambda side: int(exact(np.float64(alpha), np.int64(side)))
 
 
-def max_resolution(alpha: float, macs_budget: float, **knobs) -> int:
-    """The largest integer input side whose exact MACs at ``alpha`` stay within ``macs_budget``.
+def max_resolution(alpha: float, budget: float, metric: str = "macs", **knobs) -> int:
+    """The largest integer input side whose exact cost at ``alpha`` stays within ``budget``.
 
-    MACs never decrease as the side grows, so the answer is exact: a start from the smooth model's
-    quadratic in the side, then exact integer evaluation to step onto the boundary. A budget above the
-    cost at the largest allowed side returns that side; one below the smallest side's cost raises.
+    ``metric`` is ``"macs"`` (the default), ``"ram"`` (peak activation bytes under the ``dtype`` and
+    ``planner`` knobs) or ``"flash"`` (weight bytes, which do not depend on the side). Every such cost never
+    decreases as the side grows (each layer's sides are floors and ceilings of the input side), so the answer
+    is exact: MACs start from the smooth model's quadratic in the side, bytes from a bisection, then exact
+    integer evaluation steps onto the boundary. A budget above the cost at the largest allowed side returns
+    that side; one below the smallest side's cost raises :class:`BudgetTooSmall`.
+
+    >>> max_resolution(0.5, 100_000_000), max_resolution(0.25, 320 * 1024, metric="ram", dtype="int8")
+    (176, 232)
     """
+    if metric not in ("macs", "ram", "flash"):
+        raise ValueError(f"metric={shorten(metric)} is not allowed; choose one of 'macs', 'ram', 'flash'")
     convention = convention_from(knobs)
     if convention.smooth:
         raise ValueError("max_resolution needs a rounding convention with whole-pixel sides, not 'smooth'")
     checked_alpha = check_alpha(alpha)
     check_alpha_for(checked_alpha, convention)
-    budget = check_budget("macs", macs_budget)
-    macs_at = _macs_function(float(checked_alpha), convention)
+    budget = check_budget(metric, budget)
+    cost_at = _cost_function(COST_COLUMNS[metric], float(checked_alpha), convention)
     low = min_resolution(convention)
-    if macs_at(low) > budget:
+    if cost_at(low) > budget:
         raise BudgetTooSmall(
-            f"budget macs={budget:,.0f} is below the smallest model at alpha={float(checked_alpha):g}: "
-            f"{macs_at(low):,} MACs at resolution {low}"
+            f"budget {metric}={budget:,.0f} is below the smallest model at alpha={float(checked_alpha):g}: "
+            f"{cost_at(low):,} {UNITS[metric]} at resolution {low}"
         )
-    if macs_at(RESOLUTION_MAX) <= budget:
+    if cost_at(RESOLUTION_MAX) <= budget:
         return RESOLUTION_MAX
+    if metric != "macs":
+        fits, too_big = low, RESOLUTION_MAX  # cost_at(fits) <= budget < cost_at(too_big)
+        while too_big - fits > 1:
+            middle = (fits + too_big) // 2
+            fits, too_big = (middle, too_big) if cost_at(middle) <= budget else (fits, middle)
+        return fits
+    macs_at = cost_at
     side = min(max(int(smooth_resolution(float(checked_alpha), budget, convention)), low), RESOLUTION_MAX)
     # Invariant after the two loops: macs_at(side) <= budget < macs_at(side + 1).
     while side > low and macs_at(side) > budget:

@@ -23,6 +23,10 @@ Tables (``load_table(name)``):
 - ``other_references``: timm, keras.io and OpenVINO Open Model Zoo rows: ``source_name``, ``model``,
   ``alpha``, ``resolution``, ``dtype``, ``top1_pct``, ``top5_pct``, ``params_millions``, ``reported_cost``
   and ``reported_cost_unit``, ``latency_ms``, ``latency_setting``, ``note``, ``source``.
+- ``devices``: microcontrollers, phone, desktop and datacenter processors from vendor data (see
+  :mod:`costmodel.reference.devices`): ``device`` (the key), ``name``, ``kind``, ``ram_bytes``,
+  ``flash_bytes`` (blank: no flash limit), ``clock_mhz``, ``peak_macs_per_s_float32`` / ``_float16`` /
+  ``_int8`` and ``bandwidth_bytes_per_s`` (blank where the vendor publishes none), ``note``, ``source``.
 - ``errata``: the cells of these tables that disagree with the architecture, with the printed value, what
   the architecture gives and why (see ``tables/README.md``).
 
@@ -35,7 +39,7 @@ Tables (``load_table(name)``):
 [[224, 569], [192, 418], [160, 290], [128, 186]]
 >>> load_table("slim")
 Traceback (most recent call last):
-ValueError: table 'slim' is unknown; the tables are errata, other_references, paper_models, paper_tables, slim_checkpoints, tflite_hosted_latency
+ValueError: table 'slim' is unknown; the tables are devices, errata, other_references, paper_models, paper_tables, slim_checkpoints, tflite_hosted_latency
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 FILES: dict[str, str] = {
+    "devices": "devices.csv",
     "errata": "errata.csv",
     "other_references": "other_references.csv",
     "paper_tables": "paper_tables.csv",
@@ -64,6 +69,20 @@ FLOAT = "float64"
 INT = "Int64"
 
 DTYPES: dict[str, dict[str, str]] = {
+    "devices": {
+        "device": TEXT,
+        "name": TEXT,
+        "kind": TEXT,
+        "ram_bytes": INT,
+        "flash_bytes": INT,
+        "clock_mhz": FLOAT,
+        "peak_macs_per_s_float32": FLOAT,
+        "peak_macs_per_s_float16": FLOAT,
+        "peak_macs_per_s_int8": FLOAT,
+        "bandwidth_bytes_per_s": FLOAT,
+        "note": TEXT,
+        "source": TEXT,
+    },
     "errata": {
         "table": TEXT,
         "row_key": TEXT,
@@ -139,7 +158,7 @@ def table_names() -> tuple[str, ...]:
     """The names :func:`load_table` accepts, sorted.
 
     >>> table_names()
-    ('errata', 'other_references', 'paper_models', 'paper_tables', 'slim_checkpoints', 'tflite_hosted_latency')
+    ('devices', 'errata', 'other_references', 'paper_models', 'paper_tables', 'slim_checkpoints', 'tflite_hosted_latency')
     """
     return tuple(sorted((*FILES, *DERIVED)))
 
