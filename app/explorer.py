@@ -398,10 +398,10 @@ def closed_forms(search: str | None) -> tuple[str, bool]:
 
 
 def smooth_values(r: Report) -> dict[str, float]:
-    """The smooth model's totals at the report's α and 224·ρ (one numeric pass, no SymPy)."""
+    """The smooth model's totals at the report's α and 224·ρ (one numeric pass in floats, no SymPy)."""
     smooth = replace(r.convention, rounding="smooth")
-    point = design_point(r.point.alpha, rho=r.point.rho, convention=smooth)
-    return {m: float(v) for m, v in totals_at(point, smooth, FORMULA_METRICS).items()}
+    side = float(r.point.rho) * BASE_RESOLUTION
+    return {m: float(v) for m, v in totals_at(float(r.point.alpha), side, smooth, FORMULA_METRICS).items()}
 
 
 REDUCTION_COLUMNS = (
