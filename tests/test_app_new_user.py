@@ -81,3 +81,15 @@ def test_built_in_datasets_offer_no_delete():
     deletable = getattr(latency_page.deletable, "__wrapped__", latency_page.deletable)
     assert deletable("tflite-pixel2-cpu-float") == (True, "tflite-pixel2-cpu-float is built in and read-only")
     assert deletable("bench")[0] is False
+
+
+def test_tables_page_names_each_source_once_and_hides_an_empty_errata_grid():
+    create_app()
+    tables_page = importlib.import_module("costmodel.dashboard.pages.tables")
+    show = getattr(tables_page.show_table, "__wrapped__", tables_page.show_table)
+    outputs = show("paper_models")
+    source_lines = outputs[4][2].children
+    assert len(source_lines) == 1 and "Tables 4, 5, 6" in str(source_lines[0].children)
+    assert outputs[-1] == {}  # paper_models has errata: the grid shows
+    empty = show("other_references")
+    assert empty[5] == "No errata are recorded against this table." and empty[-1] == {"display": "none"}
