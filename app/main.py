@@ -74,9 +74,10 @@ def handle_malformed_callbacks(server: flask.Flask) -> None:
 def warm_caches() -> None:
     """Build what the first request would otherwise wait for: the default convention's expressions and their
     LaTeX, the frontier's points with exact costs, and its accuracy trends."""
-    from costmodel.dashboard import explorer, frontier
+    from costmodel.dashboard import design_space, explorer, frontier
 
     explorer.warm()
+    design_space.figure_of("top1_pct_estimate", (("macs", 300_000_000),))  # the Design space page's first view
     frontier.frontier_points()  # compiles the default convention's MACs and params (evaluate)
     for dtype in frontier.DTYPES:
         frontier.accuracy_model(dtype)

@@ -10,7 +10,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 axe_selenium_python = pytest.importorskip("axe_selenium_python")  # the test extra
 
-PAGES = ("/explore", "/frontier", "/compare", "/latency", "/conventions", "/tables")
+PAGES = ("/explore", "/frontier", "/compare", "/design-space", "/latency", "/conventions", "/tables")
 WIDTHS = (1400, 800)
 WAIT_S = 30
 

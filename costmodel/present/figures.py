@@ -458,3 +458,50 @@ def make_compare_figure(layers: pd.DataFrame, labels: list[str], metric: str = "
         )
     )
     return figure
+
+
+def _budget_text(metric: str, limit: float) -> str:
+    return f"{limit:g} ms" if metric == "latency_ms" else f"{limit / 1e6:g} M"
+
+
+BUDGET_LINE_COLOURS = {"macs": "#ffffff", "params": "#111111", "latency_ms": "#ff8c00"}
+
+
+def make_design_space_figure(
+    grid: pd.DataFrame, metric: str, title: str, budgets: dict | None = None, checkpoints: pd.DataFrame | None = None
+) -> go.Figure:
+    """A heatmap of ``metric`` over α (x) × resolution (y) from a long ``grid`` (columns ``alpha``,
+    ``resolution`` and the metrics), an iso-budget contour line per entry of ``budgets`` (metric → limit) and
+    the published checkpoints as markers."""
+    table = grid.pivot(index="resolution", columns="alpha", values=metric)
+    figure = go.Figure(
+        go.Heatmap(
+            x=table.columns, y=table.index, z=table.to_numpy(float), colorscale="Viridis",
+            colorbar={"title": {"text": title, "side": "right"}},
+            hovertemplate="α %{x}<br>%{y} px<br>%{z:,.4~g}<extra></extra>",
+        )
+    )
+    for name, limit in (budgets or {}).items():
+        lines = grid.pivot(index="resolution", columns="alpha", values=name)
+        colour = BUDGET_LINE_COLOURS.get(name, "#ffffff")
+        figure.add_trace(
+            go.Contour(
+                x=lines.columns, y=lines.index, z=lines.to_numpy(float), showscale=False, hoverinfo="skip",
+                contours={"start": float(limit), "end": float(limit), "size": 1, "coloring": "none", "showlabels": False},
+                line={"color": colour, "width": 3, "dash": "dash"}, name=f"{_label(name)} budget {_budget_text(name, float(limit))}",
+                showlegend=True,
+            )
+        )
+    if checkpoints is not None and len(checkpoints):
+        figure.add_scatter(
+            x=checkpoints["alpha"], y=checkpoints["resolution"], mode="markers", name="published checkpoints",
+            marker={"symbol": "star", "size": 12, "color": "#ffd43b", "line": {"color": "#111111", "width": 1}},
+            text=checkpoints["label"], hovertemplate="%{text}<extra></extra>",
+        )  # fmt: skip
+    figure.update_layout(
+        **_base_layout(
+            height=520, xaxis={"title": "width multiplier α"}, yaxis={"title": "input resolution (px)"},
+            legend={"orientation": "h", "y": -0.18},
+        )
+    )
+    return figure
