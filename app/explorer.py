@@ -478,10 +478,10 @@ def closed_forms(search: str | None) -> tuple[str, bool]:
 
 
 def smooth_values(r: Report) -> dict[str, float]:
-    """The smooth model's totals at the report's α and 224·ρ (one numeric pass, no SymPy)."""
+    """The smooth model's totals at the report's α and 224·ρ (one numeric pass in floats, no SymPy)."""
     smooth = replace(r.convention, rounding="smooth")
-    point = design_point(r.point.alpha, rho=r.point.rho, convention=smooth)
-    return {m: float(v) for m, v in totals_at(point, smooth, FORMULA_METRICS).items()}
+    side = float(r.point.rho) * BASE_RESOLUTION
+    return {m: float(v) for m, v in totals_at(float(r.point.alpha), side, smooth, FORMULA_METRICS).items()}
 
 
 REDUCTION_COLUMNS = (
@@ -524,6 +524,53 @@ def _agreement(block: Mapping[str, object]) -> str:
         return "= (exact)"
     ratio, expected = float(block["ratio"]), float(block["one_over_n_plus_one_over_dk2"])  # type: ignore[arg-type]
     return "= (to float precision)" if math.isclose(ratio, expected, rel_tol=1e-12) else "≠"
+
+
+ESTIMATE_LATENCY_DATASET = "tflite-pixel2-cpu-float"
+"""The built-in dataset whose fitted latency model the Explorer quotes (the Compare page offers every one)."""
+
+
+@lru_cache(maxsize=1)
+def _explorer_latency_model():
+    from costmodel.latency.model import LatencyModel
+    from costmodel.latency.store import builtin_frame
+
+    return LatencyModel.fit(builtin_frame(ESTIMATE_LATENCY_DATASET))
+
+
+def estimates(r: Report) -> str:
+    """The design point's estimated top-1 (with its interval) and predicted latency, labelled as estimates.
+
+    >>> estimates(report(alpha=0.5, resolution=160))  # doctest: +ELLIPSIS
+    'Estimated top-1 59.5 % (59.1–60.1 %, TF-slim 2018_02_22 float trend) · predicted latency ... ms on tflite-pixel2-cpu-float (its fitted model)'
+    """
+    from costmodel.reference.accuracy_model import TREND_RELEASES, published_trend
+
+    if not isinstance(r.resolution, int):
+        return "Estimates need a whole-pixel resolution (not the smooth model)."
+    row = published_trend("float").predict(float(r.alpha), r.resolution).iloc[0]
+    interval = (
+        f" ({row['top1_pct_low']:.1f}–{row['top1_pct_high']:.1f} %, TF-slim {TREND_RELEASES['float']} float trend"
+        if "top1_pct_low" in row else f" (TF-slim {TREND_RELEASES['float']} float trend"
+    )
+    extrapolated = ", extrapolated" if bool(row.get("extrapolated", False)) else ""
+    latency = float(_explorer_latency_model().predict(float(r.alpha), r.resolution))
+    return (
+        f"Estimated top-1 {row['top1_pct_estimate']:.1f} %{interval}{extrapolated}) · predicted latency "
+        f"{latency:.1f} ms on {ESTIMATE_LATENCY_DATASET} (its fitted model)"
+    )
+
+
+def compare_link(r: Report) -> str:
+    """The Compare page pinning this design point beside the paper's 1.0-224 (or beside 0.5-160 when it is it).
+
+    >>> compare_link(report(alpha=0.35, resolution=200))
+    '/compare?p=0.35,200&p=1,224'
+    """
+    if not isinstance(r.resolution, int):
+        return "/compare"
+    other = "0.5,160" if (r.alpha, r.resolution) == (1, 224) else "1,224"
+    return f"/compare?p={float(r.alpha):g},{r.resolution}&p={other}"
 
 
 def summary(r: Report) -> str:

@@ -29,7 +29,7 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the dashboard tests' server and browser helpers
 
-from app_testing import chromium, request, server_process  # noqa: E402
+from app_testing import chromium, free_port, request, server_process  # noqa: E402
 from costmodel.dashboard import ids  # noqa: E402
 
 TARGET_P95_MS = 50.0
@@ -162,7 +162,7 @@ def first_load_seconds(port: int) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], epilog=__doc__.splitlines()[-1])
-    parser.add_argument("--port", type=int, default=8052, help="loopback port for the server")
+    parser.add_argument("--port", type=int, help="loopback port for the server (default: a free one)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--clients", type=int, default=10, help="concurrent clients")
     parser.add_argument(
@@ -175,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.clients < 1 or args.updates < args.clients:
         parser.error("need --clients >= 1 and --updates >= --clients")
 
+    args.port = args.port or free_port()
     with server_process(args.port, args.workers) as server:
         warm = run_load(args.port, 2, 20)  # a few requests so both workers have served once
         load_before = os.getloadavg()[0]

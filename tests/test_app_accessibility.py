@@ -10,14 +10,15 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 axe_selenium_python = pytest.importorskip("axe_selenium_python")  # the test extra
 
-PAGES = ("/explore", "/frontier", "/latency", "/conventions", "/tables")
+PAGES = ("/explore", "/frontier", "/compare", "/latency", "/conventions", "/tables")
 WIDTHS = (1400, 800)
 WAIT_S = 30
 
 
 @pytest.fixture(scope="module")
-def base_url():
-    with running_server() as port:
+def base_url(tmp_path_factory):
+    database = tmp_path_factory.mktemp("a11y") / "datasets.sqlite3"
+    with running_server(env={"MOBILENET_COST_DB": str(database)}) as port:
         yield f"http://127.0.0.1:{port}"
 
 

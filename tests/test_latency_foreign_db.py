@@ -4,6 +4,7 @@ left as they are; the server's edges answer 404, not 500."""
 import os
 import sqlite3
 import stat
+import subprocess
 
 import pytest
 
@@ -122,3 +123,31 @@ def import_frame():
     from costmodel.latency.importer import parse_latency
 
     return parse_latency(CSV)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 256 KiB tmpfs mounted in the temp dir (needs root; skipped otherwise)."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("mounting a tmpfs needs root")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+@pytest.mark.slow
+def test_a_full_disk_is_named_and_leaves_nothing_behind(tiny_disk):
+    db = tiny_disk / "db.sqlite3"
+    rows = "\n".join(f"0.5,160,{1 + i * 1e-5:.6f},Pixel,{1 + i % 4000},{1 + i // 4000}" for i in range(20_000))
+    with pytest.raises(DatasetError, match="disk is full"):
+        import_latency("alpha,resolution,latency_ms,device,threads,batch\n" + rows + "\n", dataset="big", db=db)
+    assert sorted(p.name for p in tiny_disk.iterdir()) == ["db.sqlite3"]  # no -wal or -shm left
+    assert LatencyStore(db).names()[-1] == "tflite-pixel3-nnapi-quant"  # the failed import stored nothing
+    new = tiny_disk / "new.sqlite3"
+    subprocess.run(["dd", "if=/dev/zero", f"of={tiny_disk / 'fill'}", "bs=1k", "count=300"], capture_output=True)
+    with pytest.raises(DatasetError, match="disk is full"):
+        LatencyStore(new)
+    assert not new.exists()

@@ -157,3 +157,10 @@ def test_latex_has_booktabs_rules_and_footer_under_a_midrule(label):
     lines = latex.splitlines()
     assert lines[lines.index(r"fc & 7\textsuperscript{a} &  \\") + 1 :][:2] == [r"\midrule", r"Total & 1\,234\,574 &  \\"]
     assert (r"\label{tab:ok}" in latex) == (label is not None)
+
+
+def test_a_column_refuses_an_unknown_kind_or_alignment():
+    with pytest.raises(ValueError, match=r"column 'x': kind 'counts' is not one of 'text', 'count'"):
+        Column("x", "X", kind="counts")
+    with pytest.raises(ValueError, match=r"column 'x': align 'centre' is not one of '', 'left', 'right'"):
+        Column("x", "X", align="centre")

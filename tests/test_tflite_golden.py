@@ -18,7 +18,6 @@ float input and output an int8 file starts with QUANTIZE and ends with DEQUANTIZ
 
 import json
 import math
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -293,15 +292,6 @@ def independent_op_peaks(config, kind):
 # The cost model against the files
 
 
-@cache
-def supports_memory():
-    try:
-        r = costmodel.report(alpha=1.0, resolution=224, rounding="keras", dtype="int8", input_channels=3)
-    except (TypeError, ValueError):
-        return False
-    return "weight_bytes" in r.totals and "peak_activation_bytes" in r.totals
-
-
 def model_report(config, **knobs):
     return costmodel.report(alpha=config["alpha"], resolution=config["resolution"], rounding="keras",
                             padding="keras", classes=config["classes"], **knobs)  # fmt: skip
@@ -339,8 +329,6 @@ def test_costmodel_shapes_and_macs_equal_the_keras_layers(config):
 @pytest.mark.parametrize("file_config", MODEL_FILES, ids=MODEL_FILE_IDS)
 def test_costmodel_weight_bytes_equal_the_file(file_config):
     config, kind = file_config
-    if not supports_memory():
-        pytest.skip("memory metrics (issue 14) not in costmodel yet")
     file = config[kind]
     r = model_report(config, dtype=kind, input_channels=3)
     assert r.totals["weight_bytes"] == file["constant_bytes"]["weights"] + file["constant_bytes"]["biases"]
@@ -356,8 +344,6 @@ def test_costmodel_weight_bytes_equal_the_file(file_config):
 @pytest.mark.parametrize("file_config", MODEL_FILES, ids=MODEL_FILE_IDS)
 def test_costmodel_activation_bytes_equal_the_file(file_config):
     config, kind = file_config
-    if not supports_memory():
-        pytest.skip("memory metrics (issue 14) not in costmodel yet")
     file = config[kind]
     r = model_report(config, dtype=kind, input_channels=3)
     rows = list(zip(r.table["layer"], r.table["input_bytes"], r.table["output_bytes"], strict=True))

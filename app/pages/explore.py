@@ -195,6 +195,7 @@ def _view_skeleton(errors: dict) -> list:
             role="alert",
         ),
         html.Div(id=ids.EXPLORE_CARDS, className="cards"),
+        html.Div(id=ids.EXPLORE_ESTIMATES, className="estimates"),
         html.Ul(id=ids.EXPLORE_NOTES, className="notes"),
         html.H3("Per-layer cost"),
         dcc.Graph(id=ids.EXPLORE_LAYER_GRAPH, config={"displaylogo": False}, className="graph"),
@@ -209,6 +210,12 @@ def _view_skeleton(errors: dict) -> list:
                 html.Button("Download table (CSV)", id=ids.EXPLORE_DOWNLOAD_CSV, className="button"),
                 html.Button("Download table (LaTeX)", id=ids.EXPLORE_DOWNLOAD_LATEX, className="button"),
                 html.A("Link to this view", id=ids.EXPLORE_PERMALINK, className="permalink", href="/explore"),
+                html.A(
+                    "Compare with the paper's 1.0-224",
+                    id=ids.EXPLORE_COMPARE_LINK,
+                    className="permalink",
+                    href="/compare?p=1,224&p=0.5,160",
+                ),
                 dcc.Download(id=ids.EXPLORE_DOWNLOAD),
             ],
             className="actions",
@@ -269,6 +276,8 @@ VIEW = (
     Output(ids.EXPLORE_REDUCTION, "children"),
     Output(ids.EXPLORE_PERMALINK, "href"),
     Output(ids.SHELL_DESIGN_POINT, "data"),
+    Output(ids.EXPLORE_ESTIMATES, "children"),
+    Output(ids.EXPLORE_COMPARE_LINK, "href"),
     Output(ids.EXPLORE_MEMORY, "children"),
     Output(ids.EXPLORE_BUFFER_GRAPH, "figure"),
     Output(ids.EXPLORE_ROOFLINE_GRAPH, "figure"),
@@ -313,6 +322,8 @@ def view(r, query: str, device: str = "") -> list:
         markdown_table(explorer.REDUCTION_COLUMNS, explorer.reduction_rows(r)),
         "/explore" + query,
         query,
+        explorer.estimates(r),
+        explorer.compare_link(r),
         *_memory_outputs(explorer.memory_view(r, device)),
     ]
 

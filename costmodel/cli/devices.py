@@ -8,6 +8,7 @@ from costmodel.cli.common import DB_HELP, DefaultsHelpFormatter, write_output
 from costmodel.core.numbers import parse_decimal, parse_quantity
 from costmodel.latency.store import LatencyStore
 from costmodel.output.frame_format import frame_as_csv
+from costmodel.output.table import Column, ExportTable
 from costmodel.reference.devices import DEVICE_FIELDS, builtin_devices
 
 RATES = ("peak_macs_per_s_float32", "peak_macs_per_s_float16", "peak_macs_per_s_int8", "bandwidth_bytes_per_s")
@@ -60,6 +61,10 @@ def register(subparsers) -> None:
     deleting.set_defaults(run=run_delete)
 
 
+LISTED = ("device", "name", "kind", "ram_bytes", "flash_bytes", "builtin")
+"""Columns of ``devices list`` (``--format csv`` writes every field)."""
+
+
 def run_list(args: argparse.Namespace) -> int:
     import pandas as pd
 
@@ -70,10 +75,12 @@ def run_list(args: argparse.Namespace) -> int:
     if args.format == "csv":
         write_output(frame_as_csv(frame), None)
         return 0
-    shown = frame[["device", "name", "kind", "ram_bytes", "flash_bytes", "builtin"]].copy()
-    for column in ("ram_bytes", "flash_bytes"):
-        shown[column] = shown[column].map(lambda v: "" if v is None or v != v else f"{int(v):,}")
-    write_output(shown.to_string(index=False), None)
+    columns = tuple(Column(c, c, "count" if c.endswith("_bytes") else "text") for c in LISTED)
+    rows = tuple(
+        {**row, **{c: int(row[c]) for c in ("ram_bytes", "flash_bytes") if row[c] is not None and row[c] == row[c]}}
+        for row in frame.to_dict("records")
+    )  # byte counts are whole; a missing one (NaN) stays blank
+    write_output(ExportTable(columns=columns, rows=rows).to_text(rule=False), None)
     return 0
 
 

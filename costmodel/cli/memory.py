@@ -14,6 +14,7 @@ from costmodel.cli.common import (
 )
 from costmodel.core.report import report
 from costmodel.output.frame_format import frame_as_csv
+from costmodel.output.table import Column, ExportTable
 from costmodel.output.text import format_bytes
 
 COLUMNS = ("layer", "kind", "input_bytes", "output_bytes", "buffer_bytes", "weight_bytes")
@@ -50,16 +51,16 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "csv":
         write_output(frame_as_csv(table), args.output, force=args.force)
         return 0
-    shown = table.copy()
-    for column in COLUMNS[2:]:
-        shown[column] = shown[column].map(lambda v: f"{int(v):,}")
-    shown.insert(0, "peak", ["*" if name == r.peak_layer else "" for name in table["layer"]])
+    shown = ExportTable(
+        columns=(Column("peak", "peak"), *(Column(c, c, "text" if c in COLUMNS[:2] else "count") for c in COLUMNS)),
+        rows=tuple({**row, "peak": "*" if row["layer"] == r.peak_layer else ""} for row in table.to_dict("records")),
+    )
     lines = [
         f"MobileNet v1, alpha={r.alpha:g}, resolution={r.resolution}, {r.convention.dtype}, "
         f"{r.convention.planner} planner, {r.convention.input_channels} input channel(s)",
         *(f"note: {n}" for n in r.notes),
         "",
-        shown.to_string(index=False),
+        shown.to_text(rule=False),
         "",
         f"Peak activation memory: {format_bytes(r.totals['peak_activation_bytes'])} at {r.peak_layer}",
         f"Flash (weights and biases, batch norm folded): {format_bytes(r.totals['flash_bytes'])}",

@@ -30,9 +30,13 @@ SHALLOW_REMOVED_BLOCKS = (7, 8, 9, 10, 11)
 """Paper Table 5's "Shallow MobileNet" removes the five separable blocks of side 14 and 512 channels."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ReductionProof:
-    """The cost expressions of both layer forms and their simplified ratios."""
+    """The cost expressions of both layer forms and their simplified ratios.
+
+    >>> reduction_proof()
+    <ReductionProof: both ratios equal 1/N + 1/D_K²: True (as_text() or as_latex() shows them)>
+    """
 
     standard_macs: sympy.Expr
     separable_macs: sympy.Expr
@@ -77,6 +81,9 @@ class ReductionProof:
                 (self.separable_params, self.standard_params, self.params_ratio),
             )
         )
+
+    def __repr__(self) -> str:
+        return f"<ReductionProof: both ratios equal 1/N + 1/D_K²: {self.holds} (as_text() or as_latex() shows them)>"
 
     def _repr_latex_(self) -> str:
         return (

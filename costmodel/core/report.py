@@ -191,20 +191,23 @@ def build_report(point: DesignPoint, convention: Convention, preset_name: str = 
 
 
 def totals_at(
-    point: DesignPoint, convention: Convention, metrics: tuple[str, ...] = TOTAL_METRICS
-) -> dict[str, int | Fraction]:
-    """The totals of :func:`build_report` alone: one numeric pass over the layers, no table and no SymPy
-    (what a dashboard request needs for a convention it has not seen).
+    alpha, resolution, convention: Convention, metrics: tuple[str, ...] = TOTAL_METRICS
+) -> dict[str, int | Fraction | float]:
+    """The totals of :func:`build_report` alone, for an already checked α and input side: one numeric pass
+    over the layers, no table and no SymPy (what a dashboard request needs for a convention it has not
+    seen). Exact for exact inputs (ints, ``Fraction``); floats in, floats out (the smooth model's values
+    for display, several times faster).
 
-    >>> from fractions import Fraction
-    >>> totals_at(design_point(0.5, rho=0.714), Convention(), ("macs", "params"))
+    >>> p = design_point(0.5, rho=0.714)
+    >>> totals_at(p.alpha, p.resolution, Convention(), ("macs", "params"))
     {'macs': 76524800, 'params': 1320648}
-    >>> totals_at(design_point(0.5, rho=Fraction(5, 7), convention=Convention(rounding="smooth")),
-    ...           Convention(rounding="smooth"), ("macs",))
-    {'macs': 76524800}
+    >>> totals_at(0.5, 160.0, Convention(rounding="smooth"), ("macs",))
+    {'macs': 76524800.0}
     """
-    shapes = layer_shapes(point.alpha, point.resolution, convention, NUMERIC)
-    rows = [{m: _exact(f(s, convention)) for m, f in METRICS.items()} for s in shapes]
+    shapes = layer_shapes(alpha, resolution, convention, NUMERIC)
+    needed = {SUMMED.get(m) or MAXIMA.get(m) for m in metrics if m not in RATIOS}
+    needed |= {part for m in metrics if m in RATIOS for part in RATIOS[m]}
+    rows = [{m: _exact(METRICS[m](s, convention)) for m in needed} for s in shapes]
     return _totals(rows, metrics)
 
 

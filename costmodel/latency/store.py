@@ -256,8 +256,16 @@ class LatencyStore:
         if exists:
             self._check_ours()
         if not self.read_only:
-            with self._connect(write=True) as connection:
-                migrate(connection)
+            try:
+                with self._connect(write=True) as connection:
+                    migrate(connection)
+            except DatasetError:
+                if not exists:  # a full disk: leave no empty database, -wal or -shm behind
+                    for end in ("", "-wal", "-shm"):
+                        leftover = Path(f"{self.path}{end}")
+                        if leftover.is_file() and leftover.stat().st_size == 0:
+                            leftover.unlink()
+                raise
 
     def __repr__(self) -> str:
         return f"LatencyStore({str(self.path)!r})"

@@ -57,12 +57,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, get_args
 
 from costmodel.output.spreadsheet import spreadsheet_safe
 from costmodel.output.text import latex_escape
 
 ColumnKind = Literal["text", "count", "number", "plain"]
+ColumnAlign = Literal["", "left", "right"]
+KINDS, ALIGNS = get_args(ColumnKind), get_args(ColumnAlign)
 
 
 @dataclass(frozen=True)
@@ -88,9 +90,14 @@ class Column:
     group: str = ""
     """Shared by neighbouring columns: a spanning header over them in LaTeX, a prefix elsewhere."""
     in_latex: bool = True
-    """False for columns that only the CSV and Markdown carry (e.g. a check column the footnotes repeat)."""
-    align: Literal["", "left", "right"] = ""
+    """False for columns the LaTeX table leaves out (e.g. a check column the footnotes repeat)."""
+    align: ColumnAlign = ""
     whole: bool = False
+
+    def __post_init__(self) -> None:
+        for name, value, allowed in (("kind", self.kind, KINDS), ("align", self.align, ALIGNS)):
+            if value not in allowed:
+                raise ValueError(f"column {self.key!r}: {name} {value!r} is not one of {', '.join(map(repr, allowed))}")
 
     @property
     def title(self) -> str:

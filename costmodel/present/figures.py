@@ -508,3 +508,28 @@ def make_roofline_figure(layers: pd.DataFrame, title: str = "") -> go.Figure:
         yaxis={"type": "log", "title": {"text": "attainable MAC/s"}, "gridcolor": GRID},
     )
     return figure
+
+
+COMPARE_COLOURS = ("#2c5fa8", "#d1495b", "#2a9d8f", "#8a5a00")
+"""One colour per compared design point (at most four), distinct in colour and in lightness."""
+
+
+def make_compare_figure(layers: pd.DataFrame, labels: list[str], metric: str = "macs") -> go.Figure:
+    """Per-layer ``metric`` of two to four design points as grouped bars (one trace per point).
+
+    ``layers`` has ``layer`` and one ``"{metric} {label}"`` column per point, as
+    :func:`costmodel.dashboard.compare.layer_differences` gives.
+    """
+    figure = go.Figure()
+    for colour, name in zip(COMPARE_COLOURS, labels, strict=False):
+        figure.add_bar(
+            x=layers["layer"], y=layers[f"{metric} {name}"], name=f"MobileNet-{name}", marker_color=colour,
+            hovertemplate="%{x}<br>%{y:,} " + _label(metric) + f"<extra>{name}</extra>",
+        )  # fmt: skip
+    figure.update_layout(
+        **_base_layout(
+            barmode="group", height=380, legend={"orientation": "h", "y": 1.12},
+            yaxis={"title": _label(metric), "gridcolor": "#eef1f4"}, xaxis={"tickangle": -55},
+        )
+    )
+    return figure

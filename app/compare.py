@@ -1,0 +1,208 @@
+"""The Compare page's logic: two to four pinned design points side by side.
+
+A point is ``alpha,resolution`` (``/compare?p=0.35,200&p=0.5,160``). Totals come from
+:func:`costmodel.evaluate` (precompiled, never SymPy per request), the estimated top-1 from the published
+float trend (:func:`costmodel.reference.accuracy_model.published_trend`, with its interval) and the latency
+from a latency dataset's fitted model. Per layer, each point's MACs and params and their difference from
+the first point.
+
+>>> points, problems = parse_points("?p=0.35,200&p=0.5,160")
+>>> points, problems
+([(0.35, 200), (0.5, 160)], [])
+>>> view = compare_view(points)
+>>> view.totals[["label", "macs", "params"]].to_numpy().tolist()
+[['0.35-200', 64549769, 758241], ['0.5-160', 76524800, 1320648]]
+>>> int(view.layers.loc[view.layers.layer == "Conv2d_13_pointwise", "macs Δ 0.5-160"].iloc[0])
+273564
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
+
+import numpy as np
+import pandas as pd
+
+from costmodel.core.convention import Convention
+from costmodel.core.design_point import check_alpha, check_resolution
+from costmodel.core.evaluate import evaluate
+from costmodel.core.numbers import parse_decimal, shorten
+from costmodel.core.report import report
+from costmodel.output.table import Column, ExportTable
+from costmodel.reference.accuracy_model import published_trend
+
+MIN_POINTS, MAX_POINTS = 2, 4
+DEFAULT_POINTS = ((1.0, 224), (0.5, 160))
+METRICS = ("macs", "params", "flops", "activations")
+DEFAULT_DATASET = "tflite-pixel2-cpu-float"
+
+
+def parse_point(text: str) -> tuple[float, int]:
+    """``"0.35,200"`` → ``(0.35, 200)``, checked like every design point; ``ValueError`` naming the text.
+
+    >>> parse_point("0.5, 160")
+    (0.5, 160)
+    >>> parse_point("0.5")
+    Traceback (most recent call last):
+    ValueError: point '0.5': give alpha,resolution, e.g. 0.5,160
+    """
+    parts = [part.strip() for part in str(text).split(",")]
+    if len(parts) != 2:
+        raise ValueError(f"point {shorten(text)}: give alpha,resolution, e.g. 0.5,160")
+    alpha = float(check_alpha(float(parse_decimal("alpha", parts[0]))))
+    side = parse_decimal("resolution", parts[1])
+    if side != side.to_integral_value():
+        raise ValueError(f"point {shorten(text)}: resolution {parts[1]!r} is not a whole number of pixels")
+    return alpha, int(check_resolution(int(side), Convention()))
+
+
+def parse_points(search: str | None) -> tuple[list[tuple[float, int]], list[str]]:
+    """The points of a query string (``p=alpha,resolution``, repeated), and the problems met. Bad points are
+    named and left out; fewer than two usable points fall back to :data:`DEFAULT_POINTS`."""
+    texts = [
+        value for key, value in parse_qsl((search or "").lstrip("?"), keep_blank_values=True) if key == "p"
+    ]
+    return points_from(texts)
+
+
+def points_from(texts: list[str]) -> tuple[list[tuple[float, int]], list[str]]:
+    """Like :func:`parse_points` for a list of ``alpha,resolution`` texts (the page's fields)."""
+    points, problems = [], []
+    for text in texts:
+        if not str(text).strip():
+            continue
+        try:
+            point = parse_point(text)
+        except ValueError as error:
+            problems.append(str(error))
+            continue
+        if point in points:
+            problems.append(f"point {point[0]:g},{point[1]} is given twice; shown once")
+        else:
+            points.append(point)
+    if len(points) > MAX_POINTS:
+        problems.append(f"{len(points)} points given; the first {MAX_POINTS} are compared")
+        points = points[:MAX_POINTS]
+    if len(points) < MIN_POINTS:
+        if texts:
+            problems.append(f"give {MIN_POINTS} to {MAX_POINTS} points; showing the default comparison")
+        points = list(DEFAULT_POINTS)
+    return points, problems
+
+
+def to_query(points: list[tuple[float, int]], dataset: str | None = None) -> str:
+    """The query string of a comparison: ``?p=0.35,200&p=0.5,160`` (and the dataset when not the default)."""
+    pairs = [("p", f"{a:g},{r}") for a, r in points]
+    if dataset and dataset != DEFAULT_DATASET:
+        pairs.append(("dataset", dataset))
+    return "?" + urlencode(pairs, safe=",")
+
+
+def label(point: tuple[float, int]) -> str:
+    return f"{point[0]:g}-{point[1]}"
+
+
+@dataclass(frozen=True)
+class CompareView:
+    """Totals per point (one row each) and per-layer MACs and params with differences from the first."""
+
+    totals: pd.DataFrame
+    layers: pd.DataFrame
+    latency_note: str
+
+
+def compare_view(
+    points: list[tuple[float, int]], dataset: str | None = DEFAULT_DATASET, db=None
+) -> CompareView:
+    """Everything the Compare page shows for ``points`` (checked) and a latency ``dataset`` (None: none)."""
+    alphas = np.array([a for a, _ in points], dtype=float)
+    sides = np.array([r for _, r in points], dtype=np.int64)
+    totals = evaluate(alphas, sides, metrics=list(METRICS))
+    totals.insert(0, "label", [label(p) for p in points])
+    estimate = published_trend("float").predict(alphas, sides)
+    for column in ("top1_pct_estimate", "top1_pct_low", "top1_pct_high"):
+        if column in estimate:
+            totals[column] = estimate[column].to_numpy()
+    note = ""
+    if dataset:
+        from costmodel.latency.axis import with_latency
+
+        try:
+            totals["latency_ms"] = with_latency(totals, dataset, db=db)["latency_ms"].to_numpy()
+            note = f"latency predicted by the model fitted to dataset {dataset!r}"
+        except ValueError as error:
+            note = f"no latency: {error}"
+    return CompareView(totals, layer_differences(points), note)
+
+
+def layer_differences(points: list[tuple[float, int]]) -> pd.DataFrame:
+    """Per layer: each point's MACs and params, and each later point's difference from the first."""
+    tables = [report(alpha=a, resolution=r).table.set_index("layer") for a, r in points]
+    first = tables[0]
+    out = pd.DataFrame({"layer": first.index, "kind": first["kind"].to_numpy()})
+    for point, table in zip(points, tables, strict=True):
+        for metric in ("macs", "params"):
+            out[f"{metric} {label(point)}"] = table[metric].to_numpy()
+    for point, table in zip(points[1:], tables[1:], strict=True):
+        for metric in ("macs", "params"):
+            out[f"{metric} Δ {label(point)}"] = table[metric].to_numpy() - first[metric].to_numpy()
+    return out
+
+
+def totals_table(view: CompareView) -> ExportTable:
+    """The totals as the project's one table object (CSV and LaTeX downloads)."""
+    columns = [
+        Column("label", "Design point"),
+        Column("alpha", "α", kind="plain"),
+        Column("resolution", "Resolution", kind="count"),
+        Column("macs", "MACs (M)", kind="count", scale=10**6, digits=2),
+        Column("params", "Params (M)", kind="count", scale=10**6, digits=3),
+        Column("activations", "Activations (M)", kind="count", scale=10**6, digits=2),
+    ]
+    if "top1_pct_estimate" in view.totals:
+        columns.append(Column("top1_pct_estimate", "Top-1 est. (%)", kind="number", digits=1))
+        if "top1_pct_low" in view.totals:
+            columns.append(Column("top1_pct_low", "from", kind="number", digits=1))
+            columns.append(Column("top1_pct_high", "to", kind="number", digits=1))
+    if "latency_ms" in view.totals:
+        columns.append(Column("latency_ms", "Latency (ms)", kind="number", digits=1))
+    keys = [c.key for c in columns]
+    rows = tuple({k: _plain(row[k]) for k in keys} for _, row in view.totals.iterrows())
+    notes = [
+        "Exact counts under the paper's convention; top-1 estimated by the TF-slim 2018_02_22 float trend"
+    ]
+    if view.latency_note:
+        notes.append(view.latency_note.capitalize())
+    return ExportTable(tuple(columns), rows, caption="MobileNet v1 design points compared",
+                       label="tab:mobilenet-compare", notes=tuple(notes))  # fmt: skip
+
+
+def layers_table(view: CompareView) -> ExportTable:
+    """The per-layer MACs and differences as an :class:`ExportTable`."""
+    columns = [Column("layer", "Layer"), Column("kind", "Kind")]
+    columns += [
+        Column(c, c.replace("macs", "MACs"), kind="count")
+        for c in view.layers.columns[2:]
+        if c.startswith("macs")
+    ]
+    keys = [c.key for c in columns]
+    rows = tuple({k: _plain(row[k]) for k in keys} for _, row in view.layers.iterrows())
+    return ExportTable(tuple(columns), rows, caption="Per-layer MACs of the compared design points",
+                       label="tab:mobilenet-compare-layers")  # fmt: skip
+
+
+def _plain(value):
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+def downloads(view: CompareView, latex: bool) -> tuple[str, str]:
+    """The comparison as CSV (totals, a blank line, per-layer) or LaTeX (two tables), with a file name."""
+    totals, layers = totals_table(view), layers_table(view)
+    if latex:
+        return totals.to_latex() + "\n" + layers.to_latex(), "mobilenet_compare.tex"
+    return totals.to_csv() + "\n" + layers.to_csv(), "mobilenet_compare.csv"
