@@ -97,6 +97,7 @@ def test_grayscale_input_counts_one_channel_at_the_stem():
     assert rgb.totals["weight_bytes"] - gray.totals["weight_bytes"] == 2 * 9 * 8  # 8 stem filters, int8
 
 
+@pytest.mark.slow
 def test_expressions_agree_with_the_report():
     from costmodel.core.arithmetic import alpha, rho
 
@@ -106,6 +107,7 @@ def test_expressions_agree_with_the_report():
     assert e.smooth["peak_activation_bytes"].func.__name__ == "Max"
 
 
+@pytest.mark.slow
 def test_evaluate_returns_the_memory_totals():
     frame = costmodel.evaluate(alpha=[0.25, 1.0], resolution=[96, 224], dtype="int8", planner="inplace-depthwise")
     for row in frame.itertuples():
