@@ -52,9 +52,26 @@ def load_for_display(name: str) -> pd.DataFrame:
 
 
 def sources(name: str) -> list[str]:
-    """The distinct sources the table's rows cite, in order of first appearance."""
+    """The distinct sources the table's rows cite, in order of first appearance; one line per work, its
+    tables joined (``…, Tables 4, 5, 6`` instead of one line per table).
+
+    >>> sources("paper_models")[0]  # doctest: +ELLIPSIS
+    'arXiv:1704.04861v1 (Howard et al., 2017, MobileNets), Tables 4, 5, 6, ...'
+    """
     frame = _loaded(name)
-    return list(dict.fromkeys(frame["source"].dropna().tolist())) if "source" in frame else []
+    if "source" not in frame:
+        return []
+    works: dict[str, list[str]] = {}
+    for text in dict.fromkeys(frame["source"].dropna().tolist()):
+        work, comma, table = text.rpartition(", Table ")
+        key = work if comma else text
+        works.setdefault(key, [])
+        if comma:
+            works[key].append(table)
+    return [
+        f"{work}, Table{'s' if len(tables) > 1 else ''} {', '.join(tables)}" if tables else work
+        for work, tables in works.items()
+    ]
 
 
 def errata_for(name: str) -> pd.DataFrame:

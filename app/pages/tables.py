@@ -62,21 +62,26 @@ def layout(table: str | None = None, **_other) -> html.Div:
                 tooltip_duration=None,
                 css=[{"selector": ".dash-table-tooltip", "rule": "max-width: 480px; white-space: normal;"}],
             ),
-            html.H3("Errata recorded against this table"),
-            dash_table.DataTable(
-                id=ids.TABLES_ERRATA_TABLE,
-                columns=[{"name": c, "id": c} for c in ERRATA_COLUMNS],
-                page_size=10,
-                style_cell={
-                    "fontFamily": FONT,
-                    "fontSize": 12.5,
-                    "padding": "4px 8px",
-                    "textAlign": "left",
-                    "whiteSpace": "normal",
-                    "height": "auto",
-                    "maxWidth": 520,
-                },
-                style_header={"fontWeight": 600, "backgroundColor": "#f0f3f7"},
+            html.Div(
+                [
+                    html.H3("Errata recorded against this table"),
+                    dash_table.DataTable(
+                        id=ids.TABLES_ERRATA_TABLE,
+                        columns=[{"name": c, "id": c} for c in ERRATA_COLUMNS],
+                        page_size=10,
+                        style_cell={
+                            "fontFamily": FONT,
+                            "fontSize": 12.5,
+                            "padding": "4px 8px",
+                            "textAlign": "left",
+                            "whiteSpace": "normal",
+                            "height": "auto",
+                            "maxWidth": 520,
+                        },
+                        style_header={"fontWeight": 600, "backgroundColor": "#f0f3f7"},
+                    ),
+                ],
+                id=ids.TABLES_ERRATA_SECTION,
             ),
         ]
     )
@@ -91,6 +96,7 @@ def layout(table: str | None = None, **_other) -> html.Div:
     Output(ids.TABLES_ERRATA, "children"),
     Output(ids.TABLES_URL, "search"),
     Output(ids.TABLES_ERRATA_TABLE, "data"),
+    Output(ids.TABLES_ERRATA_SECTION, "style"),
     Input(ids.TABLES_CHOICE, "value"),
 )
 def show_table(name):
@@ -101,6 +107,7 @@ def show_table(name):
     for row, column, note in cells:
         tooltips[row][column] = {"value": note, "type": "text"}
     sources = references.sources(name)
+    errata = references.errata_for(name)[list(ERRATA_COLUMNS)].astype(str)
     return (
         frame.to_dict("records"),
         [{"name": c, "id": c} for c in frame.columns],
@@ -116,7 +123,8 @@ def show_table(name):
         if cells
         else "No errata are recorded against this table.",
         f"?table={name}",
-        references.errata_for(name)[list(ERRATA_COLUMNS)].astype(str).to_dict("records"),
+        errata.to_dict("records"),
+        {} if len(errata) else {"display": "none"},  # no empty grid under "No errata are recorded"
     )
 
 
