@@ -52,7 +52,9 @@ def test_peak_is_at_least_every_layers_input_and_output(alpha, side, knob):
     r = costmodel.report(alpha=alpha, resolution=side, **{**knob, "planner": "chain"})
     pairs = (r.table.input_bytes + r.table.output_bytes).tolist()
     assert all(r.totals["peak_activation_bytes"] >= pair for pair in pairs)
-    assert r.totals["peak_activation_bytes"] in set((r.table.input_bytes + r.table.output_bytes).tolist())
+    assert r.totals["peak_activation_bytes"] == max(r.table.buffer_bytes.tolist())
+    if knob["padding"] != "keras":  # no PAD ops: the peak is one layer's input + output
+        assert r.totals["peak_activation_bytes"] in set(pairs)
 
 
 @settings(max_examples=80, deadline=None)
