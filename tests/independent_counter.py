@@ -69,6 +69,10 @@ def memory(alpha, resolution, rounding="slim", padding="same", scale_first_layer
         block = (index + 1) // 2
         name = "Conv2d_0" if kind == "conv" else f"Conv2d_{block}_{'depthwise' if kind == 'dw' else 'pointwise'}"
         in_bytes = side * side * c_in * size
+        # Keras' ZeroPadding2D((0, 1), (0, 1)) before a stride-2 depthwise layer stays a PAD op (TF Lite) where
+        # the side is odd: its (side + 1)² output sits beside its input
+        kept_pad = padding == "keras" and kind == "dw" and stride == 2 and side % 2 == 1
+        pad_step = in_bytes + (side + 1) ** 2 * c_in * size if kept_pad else 0
         if stride == 2:
             rounds_up = padding == "same" or (padding == "keras" and kind == "conv")
             side = math.ceil(side / 2) if rounds_up else side // 2
@@ -86,7 +90,7 @@ def memory(alpha, resolution, rounding="slim", padding="same", scale_first_layer
         traffic += in_bytes + constants + out_bytes
         layers.append((name, in_bytes, out_bytes))
         in_place = planner == "inplace-depthwise" and kind == "dw"
-        buffers.append(in_bytes + side * side * size if in_place else in_bytes + out_bytes)
+        buffers.append(max(pad_step, in_bytes + side * side * size if in_place else in_bytes + out_bytes))
         c_in = c_out
     pool_in = side * side * c_in * size
     layers.append(("AvgPool_1a", pool_in, c_in * size))
