@@ -80,3 +80,21 @@ def test_explorer_memory_panel_in_a_browser():
         browser.get(f"http://127.0.0.1:{port}/explore?alpha=1.0&resolution=224&dtype=int8&device=nrf52840")
         wait_for_text(browser, "#memory-badge", "does not fit nRF52840")
         assert severe_console_entries(browser) == []
+
+
+def test_frontier_has_ram_and_flash_axes_and_device_presets():
+    from costmodel.dashboard import frontier
+
+    points = frontier.frontier_points()
+    row = points[(points.model == "MobileNet_v1_0.25_128_quant")].iloc[0]
+    expected = memory(0.25, 128, dtype="int8")
+    assert (int(row.peak_activation_bytes), int(row.flash_bytes)) == (expected["peak_activation_bytes"], expected["weight_bytes"])
+    float_row = points[(points.model == "MobileNet_v1_0.25_128") & (points.dtype == "float")].iloc[0]
+    assert int(float_row.peak_activation_bytes) == memory(0.25, 128)["peak_activation_bytes"]
+    assert frontier.parse_budget("stm32f746", "peak_activation_bytes") == (327680.0, "")
+    assert frontier.parse_budget("1MiB", "flash_bytes") == (1048576.0, "")
+    assert "unknown unit 'kilo'" in frontier.parse_budget("320 kilo", "flash_bytes")[1]
+    view = frontier.frontier_view("", "peak_activation_bytes", [], frontier.sources(), ["quant"], "nrf52840")
+    best = view.points[view.points.peak_activation_bytes.astype(float) <= 262144].top1_pct.max()
+    assert f"top-1 {best:.1f} %" in view.best_text
+    assert view.figure.layout.xaxis.title.text == "peak activation RAM (bytes)"

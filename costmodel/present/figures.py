@@ -249,6 +249,8 @@ METRIC_LABELS: dict[str, str] = {
     "bn_params": "BN parameters",
     "activations": "activations (output elements)",
     "latency_ms": "latency (ms)",
+    "peak_activation_bytes": "peak activation RAM (bytes)",
+    "flash_bytes": "flash: weight bytes",
     "top1": "top-1 accuracy (%)",
 }
 
