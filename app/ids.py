@@ -119,3 +119,13 @@ COMPARE_DOWNLOAD = "compare-download"
 EXPLORE_COMPARE_LINK = "explore-compare-link"
 EXPLORE_ESTIMATES = "explore-estimates"
 TABLES_ERRATA_SECTION = "tables-errata-section"
+
+# Latency page: the device form (issue 14).
+DEVICE_KEY = "device-key"
+DEVICE_RAM = "device-ram"
+DEVICE_FLASH = "device-flash"
+DEVICE_SOURCE = "device-source"
+DEVICE_ADD = "device-add"
+DEVICE_MESSAGE = "device-message"
+DEVICE_ERROR = "device-error"
+DEVICE_LIST = "device-list"

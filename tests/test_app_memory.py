@@ -98,3 +98,35 @@ def test_frontier_has_ram_and_flash_axes_and_device_presets():
     best = view.points[view.points.peak_activation_bytes.astype(float) <= 262144].top1_pct.max()
     assert f"top-1 {best:.1f} %" in view.best_text
     assert view.figure.layout.xaxis.title.text == "peak activation RAM (bytes)"
+
+
+@pytest.mark.slow
+def test_device_form_on_the_latency_page(tmp_path):
+    from app_testing import chromium, running_server, severe_console_entries
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    db = tmp_path / "devices.sqlite3"
+    with running_server(env={"MOBILENET_COST_DB": str(db)}) as port, chromium() as browser:
+        browser.get(f"http://127.0.0.1:{port}/latency")
+        WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, ids.DEVICE_ADD))
+        for element, text in ((ids.DEVICE_KEY, "myboard"), (ids.DEVICE_RAM, "320 kilo"), (ids.DEVICE_SOURCE, "rev 2")):
+            browser.find_element(By.ID, element).send_keys(text)
+        browser.find_element(By.ID, ids.DEVICE_ADD).click()
+        WebDriverWait(browser, 30).until(lambda d: "unknown unit 'kilo'" in d.find_element(By.ID, ids.DEVICE_ERROR).text)
+        from selenium.webdriver.common.keys import Keys
+
+        browser.find_element(By.ID, ids.DEVICE_RAM).send_keys(Keys.CONTROL, "a")
+        browser.find_element(By.ID, ids.DEVICE_RAM).send_keys("256KiB")
+        browser.find_element(By.ID, ids.DEVICE_ADD).click()
+        try:
+            WebDriverWait(browser, 30).until(lambda d: "Stored device 'myboard'" in d.find_element(By.ID, ids.DEVICE_MESSAGE).text)
+        finally:
+            browser.save_screenshot("/tmp/memory_device_form.png")
+        assert "myboard: RAM 262,144 B (rev 2)" in browser.find_element(By.ID, ids.DEVICE_LIST).text
+        browser.execute_script("arguments[0].scrollIntoView();", browser.find_element(By.ID, ids.DEVICE_ADD))
+        browser.save_screenshot("/tmp/memory_device_form.png")
+        assert severe_console_entries(browser) == []
+    from costmodel.latency.store import LatencyStore
+
+    assert [d.device for d in LatencyStore(db).devices()] == ["myboard"]
