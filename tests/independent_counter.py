@@ -57,10 +57,10 @@ SIZES = {"float32": (4, 4), "float16": (2, 2), "int8": (1, 4)}  # (weight/activa
 
 
 def memory(alpha, resolution, rounding="slim", padding="same", scale_first_layer=True, classes=1000,
-           dtype="float32", input_channels=3, planner="chain"):  # fmt: skip
+           dtype="float32", input_channels=3, planner="chain", fc_bias=True):  # fmt: skip
     """Return dict(weight_bytes, peak_activation_bytes, peak_layer, traffic_bytes, layers) of the deployed
     network: batch norm folded into one bias per output channel of every conv, the classifier a 1×1 conv with
-    bias; ``layers`` holds (name, input bytes, output bytes) per layer, the pool and the classifier included."""
+    bias (unless ``fc_bias`` is False); ``layers`` holds (name, input bytes, output bytes) per layer, the pool and the classifier included."""
     size, bias = SIZES[dtype]
     side, c_in = resolution, input_channels
     weight_bytes = traffic = 0
@@ -96,7 +96,7 @@ def memory(alpha, resolution, rounding="slim", padding="same", scale_first_layer
     layers.append(("AvgPool_1a", pool_in, c_in * size))
     buffers.append(pool_in + c_in * size)
     traffic += pool_in + c_in * size
-    fc_constants = c_in * classes * size + classes * bias
+    fc_constants = c_in * classes * size + (classes * bias if fc_bias else 0)
     weight_bytes += fc_constants
     layers.append(("Logits", c_in * size, classes * size))
     buffers.append(c_in * size + classes * size)

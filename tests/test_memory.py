@@ -21,6 +21,7 @@ knobs = st.fixed_dictionaries(
         "dtype": st.sampled_from(("float32", "float16", "int8")),
         "input_channels": st.sampled_from((1, 3, 4)),
         "planner": st.sampled_from(("chain", "inplace-depthwise")),
+        "fc_bias": st.booleans(),
     }
 )
 

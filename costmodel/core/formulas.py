@@ -97,8 +97,10 @@ def _params(shape: LayerShape, convention: Convention):
 
 def _deployed_bias_values(shape: LayerShape, convention: Convention):
     """Bias values of the deployed layer: every conv gets one per output channel (batch norm folded into it);
-    the classifier keeps its bias (Keras' ``conv_preds``); the pool has none."""
-    return 0 if shape.spec.kind == "pool" else shape.out_channels
+    the classifier keeps its bias (Keras' ``conv_preds``) unless ``fc_bias=False``; the pool has none."""
+    if shape.spec.kind == "pool" or (shape.spec.kind == "fc" and not convention.fc_bias):
+        return 0
+    return shape.out_channels
 
 
 def _weight_bytes(shape: LayerShape, convention: Convention):
