@@ -139,32 +139,39 @@ def _controls(state: dict, errors: dict) -> list:
                 className="checklist",
             ),
         ),
-        html.H2("Memory"),
-        field("Value type", _dropdown(ids.EXPLORE_DTYPE, DTYPE_LABELS, state["dtype"])),
-        field("Activation planner", _dropdown(ids.EXPLORE_PLANNER, PLANNER_LABELS, state["planner"])),
-        field(
-            "Input channels",
-            dcc.Input(
-                id=ids.EXPLORE_INPUT_CHANNELS,
-                type="text",
-                inputMode="numeric",
-                value=state["input_channels"],
-                debounce=True,
-                className="text-input",
-            ),
+        html.Details(
+            [
+                html.Summary("Memory: value type, planner, device"),
+                field("Value type", _dropdown(ids.EXPLORE_DTYPE, DTYPE_LABELS, state["dtype"])),
+                field("Activation planner", _dropdown(ids.EXPLORE_PLANNER, PLANNER_LABELS, state["planner"])),
+                field(
+                    "Input channels",
+                    dcc.Input(
+                        id=ids.EXPLORE_INPUT_CHANNELS,
+                        type="text",
+                        inputMode="numeric",
+                        value=state["input_channels"],
+                        debounce=True,
+                        className="text-input",
+                    ),
+                ),
+                field(
+                    "Device",
+                    dcc.Dropdown(
+                        id=ids.EXPLORE_DEVICE,
+                        options=[{"label": "none", "value": ""}]
+                        + [{"label": key, "value": key} for key in explorer.device_choices()],
+                        value=state["device"],
+                        clearable=False,
+                    ),
+                    hint="RAM, flash and the roofline from tables/devices.csv (vendor datasheets).",
+                ),
+            ],
+            open=bool(state["device"]) or state["dtype"] != "float32" or state["planner"] != "chain"
+            or state["input_channels"] != "3",
+            className="memory-controls",
         ),
-        field(
-            "Device",
-            dcc.Dropdown(
-                id=ids.EXPLORE_DEVICE,
-                options=[{"label": "none", "value": ""}]
-                + [{"label": key, "value": key} for key in explorer.device_choices()],
-                value=state["device"],
-                clearable=False,
-            ),
-            ids.EXPLORE_MEMORY_ERROR,
-            hint="RAM, flash and the roofline from tables/devices.csv (vendor datasheets).",
-        ),
+        html.Div(id=ids.EXPLORE_MEMORY_ERROR, className="field-error", role="alert"),
         html.A(
             "Reset to the paper's 1.0-224",
             href="/explore?alpha=1.0&resolution=224",
