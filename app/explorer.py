@@ -30,7 +30,7 @@ import sympy
 from costmodel.dashboard import ids
 
 from costmodel.core.architecture import BASE_RESOLUTION
-from costmodel.core.convention import BATCH_NORMS, PADDINGS, ROUNDINGS, Convention
+from costmodel.core.convention import BATCH_NORMS, DTYPES, PADDINGS, PLANNERS, ROUNDINGS, Convention
 from costmodel.core.design_point import check_alpha, check_alpha_for, design_point
 from costmodel.core.numbers import parse_decimal
 from costmodel.core.reduction import block_comparison
@@ -52,8 +52,14 @@ DEFAULTS: dict[str, object] = {
     "classes": "1000",
     "fc_bias": True,
     "bn": "none",
+    "dtype": "float32",
+    "input_channels": "3",
+    "planner": "chain",
+    "device": "",
 }
-"""The paper's MobileNet-1.0-224 under the paper's convention."""
+"""The paper's MobileNet-1.0-224 under the paper's convention (float32, RGB, chain planner, no device)."""
+MEMORY_FIELDS = ("dtype", "input_channels", "planner", "device")
+"""The memory controls (issue 14): their messages go next to them, not next to the variant knobs."""
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -93,6 +99,22 @@ def checked(raw: Mapping[str, object]) -> tuple[dict[str, object], dict[str, str
     for name, allowed in (("rounding", ROUNDINGS), ("padding", PADDINGS), ("bn", BATCH_NORMS)):
         if state[name] not in allowed:
             errors[name] = f"{name}: {state[name]!r} is not allowed; choose one of {', '.join(allowed)}"
+    for name, allowed in (("dtype", DTYPES), ("planner", PLANNERS)):
+        if state[name] not in allowed:
+            errors[name] = f"{name}: {state[name]!r} is not allowed; choose one of {', '.join(allowed)}"
+    try:
+        channels = _number_text("input_channels", state["input_channels"])
+        if channels != channels.to_integral_value():
+            raise ValueError(f"input_channels: {state['input_channels']!r} is not a whole number")
+        Convention(input_channels=int(channels))
+    except (ValueError, TypeError) as error:
+        errors["input_channels"] = str(error)
+    if state["device"] is None:
+        state["device"] = ""
+    if state["device"] not in ("", *device_choices()):
+        errors["device"] = (
+            f"device: {str(state['device'])[:40]!r} is unknown; choose one of {', '.join(device_choices())}"
+        )
     for name in ("scale_first_layer", "fc_bias"):
         try:
             state[name] = _flag(name, state[name])
@@ -138,7 +160,65 @@ def convention_of(state: Mapping[str, object]) -> Convention:
         classes=int(Decimal(str(state["classes"]))),
         fc_bias=bool(state["fc_bias"]),
         bn=state["bn"],  # type: ignore[arg-type]
+        dtype=state["dtype"],  # type: ignore[arg-type]
+        input_channels=int(Decimal(str(state["input_channels"]))),
+        planner=state["planner"],  # type: ignore[arg-type]
     )
+
+
+@lru_cache(maxsize=1)
+def _devices() -> dict:
+    from costmodel.reference.devices import builtin_devices
+
+    return builtin_devices()
+
+
+def device_choices() -> tuple[str, ...]:
+    """The device keys the Explorer offers (the built-in devices of ``tables/devices.csv``)."""
+    return tuple(sorted(_devices()))
+
+
+def memory_view(r: Report, device_key: str) -> dict[str, object]:
+    """The memory panel of a report: totals text, the fits badge for the device (or None), the buffer chart
+    and the roofline chart (or a note why there is none).
+
+    >>> v = memory_view(report(alpha=0.25, resolution=96, dtype="int8"), "stm32f746")
+    >>> v["badge"], v["ram"], v["flash"]
+    ('fits STM32F746NG', '55,296 B (54 KiB)', '478,544 B (467 KiB)')
+    """
+    from costmodel.output.text import format_bytes
+    from costmodel.present.figures import make_buffer_figure, make_roofline_figure
+    from costmodel.reference.devices import memory_fit
+    from costmodel.reference.roofline import roofline, roofline_bound_ms
+
+    device = _devices().get(device_key) if device_key else None
+    view: dict[str, object] = {
+        "ram": format_bytes(r.totals["peak_activation_bytes"]),
+        "flash": format_bytes(r.totals["flash_bytes"]),
+        "badge": None,
+        "detail": f"at {r.peak_layer}; {r.convention.dtype}, {r.convention.planner} planner",
+        "buffers": make_buffer_figure(r.table, r.peak_layer, device.ram_bytes if device else None),
+        "roofline": None,
+        "roofline_note": "choose a device with a peak MAC/s and a bandwidth for the roofline",
+    }
+    if device is None:
+        return view
+    fit = memory_fit(r, device)
+    view["badge"] = f"{'fits' if fit.fits else 'does not fit'} {device.name}"
+    flash = "no flash limit" if fit.flash_margin is None else f"flash margin {fit.flash_margin:+,} B"
+    view["detail"] += f"; RAM margin {fit.ram_margin:+,} B, {flash}"
+    try:
+        layers = roofline(r, device)
+    except ValueError as error:
+        view["roofline_note"] = str(error)
+        return view
+    bound = roofline_bound_ms(r, device)
+    view["roofline"] = make_roofline_figure(layers, f"{device.name}, {r.convention.dtype}: bound {bound:.3g} ms")
+    view["roofline_note"] = (
+        f"roofline latency bound {bound:.3g} ms (sum over layers of max(MACs / peak, traffic / bandwidth)); "
+        f"ridge point {layers.attrs['ridge']:.3g} MACs per byte"
+    )
+    return view
 
 
 def _point(alpha, side_mode: str, side: Decimal, convention: Convention):
@@ -209,10 +289,10 @@ def to_query(state: Mapping[str, object]) -> str:
         ("alpha", _canonical(state["alpha"])),
         (str(state["side_mode"]), _canonical(state["side"])),
     ]
-    for key in ("rounding", "padding", "scale_first_layer", "classes", "fc_bias", "bn"):
+    for key in ("rounding", "padding", "scale_first_layer", "classes", "fc_bias", "bn", *MEMORY_FIELDS):
         value = state[key]
         default = DEFAULTS[key]
-        if key == "classes":
+        if key in ("classes", "input_channels"):
             value, default = _canonical(value), _canonical(default)
         if value != default:
             pairs.append((key, ("1" if value else "0") if isinstance(value, bool) else str(value)))
@@ -527,7 +607,7 @@ def smooth_notes(r: Report, smooth: Mapping[str, float]) -> tuple[str, ...]:
     )
 
 
-CONTROL_KEYS = ("alpha", "side_mode", "side", "rounding", "padding", "bn", "classes", "flags")
+CONTROL_KEYS = ("alpha", "side_mode", "side", "rounding", "padding", "bn", "classes", "flags", *MEMORY_FIELDS)
 """The Explorer's control values, as :func:`update` receives them (``flags`` lists the true flags)."""
 
 FLAGS = ("scale_first_layer", "fc_bias")
@@ -562,6 +642,7 @@ def controls_of(state: Mapping[str, object]) -> dict[str, object]:
         "bn": state["bn"],
         "classes": state["classes"],
         "flags": [name for name in FLAGS if state[name]],
+        **{name: state[name] for name in MEMORY_FIELDS},
     }
 
 
@@ -583,12 +664,13 @@ def update(trigger: object, values: Mapping[str, object], search: str | None) ->
     if trigger is None or trigger == ids.EXPLORE_URL:
         messages = {"alpha": url_errors.get("alpha", ""), "side": url_errors.get("side", "")}
         messages["knobs"] = "; ".join(url_errors[k] for k in (*KNOB_ERROR_FIELDS, "query") if k in url_errors)
+        messages["memory"] = "; ".join(url_errors[k] for k in MEMORY_FIELDS if k in url_errors)
         return Update(None, controls_of(current), messages, report_of(current), to_query(current))
     flags = values.get("flags")
     flags = flags if isinstance(flags, list) else []
     raw = {
         key: values.get(key, current[key])
-        for key in ("alpha", "side_mode", "side", "rounding", "padding", "bn", "classes")
+        for key in ("alpha", "side_mode", "side", "rounding", "padding", "bn", "classes", *MEMORY_FIELDS)
     }
     raw.update({name: name in flags if "flags" in values else current[name] for name in FLAGS})
     controls: dict[str, object] = {}
@@ -606,6 +688,7 @@ def update(trigger: object, values: Mapping[str, object], search: str | None) ->
         "alpha": errors.get("alpha", ""),
         "side": errors.get("side", ""),
         "knobs": "; ".join(errors[k] for k in KNOB_ERROR_FIELDS if k in errors),
+        "memory": "; ".join(errors[k] for k in MEMORY_FIELDS if k in errors),
     }
     if errors:
         return Update(None, controls, messages, None, to_query(current))

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from costmodel.dashboard.explorer import parse_query, report_of
 
-from costmodel.core.numbers import parse_decimal, shorten
+from costmodel.core.numbers import parse_decimal, parse_quantity, shorten
 from costmodel.latency.axis import with_latency
 from costmodel.latency.model import LatencyModel
 from costmodel.latency.store import DatasetError, LatencyStore
@@ -28,9 +28,17 @@ from costmodel.reference.budget import best_estimate, best_reference, check_budg
 from costmodel.reference.pareto import pareto_front
 from costmodel.reference.tables import load_table
 
-X_METRICS = {"macs": "MACs", "params": "parameters", "latency_ms": "latency (ms)"}
-X_UNITS = {"macs": "MACs", "params": "params", "latency_ms": "ms"}
-BUDGET_UNITS = {"macs": 1e6, "params": 1e6, "latency_ms": 1.0}
+X_METRICS = {
+    "macs": "MACs", "params": "parameters", "latency_ms": "latency (ms)",
+    "peak_activation_bytes": "peak RAM (bytes)", "flash_bytes": "flash (bytes)",
+}  # fmt: skip
+X_UNITS = {"macs": "MACs", "params": "params", "latency_ms": "ms", "peak_activation_bytes": "bytes",
+           "flash_bytes": "bytes"}  # fmt: skip
+BUDGET_UNITS = {"macs": 1e6, "params": 1e6, "latency_ms": 1.0, "peak_activation_bytes": 1024, "flash_bytes": 1024}
+BYTE_AXES = {"peak_activation_bytes": ("ram", "ram_bytes"), "flash_bytes": ("flash", "flash_bytes")}
+"""The memory axes: their budget keyword and the device field a device preset draws (issue 14)."""
+BYTE_DTYPES = {"float": "float32", "quant": "int8"}
+"""The dtype a point's bytes are counted at: float checkpoints in float32, quantized ones in int8."""
 """Budgets are typed in millions of MACs, millions of params, or milliseconds."""
 DTYPES = ("float", "quant")
 DEFAULT_SOURCES = ("paper", "TF-slim 2018_02_22")
@@ -82,7 +90,15 @@ def frontier_points() -> pd.DataFrame:
     frame = frame.astype({"alpha": float, "resolution": "int64", "top1_pct": float, "latency_ms": float})
     for column in ("source", "model", "dtype", "device", "reference"):
         frame[column] = frame[column].astype(object).where(frame[column].notna(), "")
-    return with_costs(frame)
+    frame = with_costs(frame)
+    for column in BYTE_AXES:
+        frame[column] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    for precision, dtype in BYTE_DTYPES.items():
+        rows = frame.dtype == precision
+        costs = with_costs(frame[rows], tuple(BYTE_AXES), dtype=dtype)
+        for column in BYTE_AXES:
+            frame.loc[rows, column] = costs[column]
+    return frame
 
 
 def sources() -> list[str]:
@@ -254,6 +270,8 @@ def parse_budget(text: object, x: str) -> tuple[float | None, str]:
     """
     if text is None or (isinstance(text, str) and not text.strip()):
         return None, ""
+    if x in BYTE_AXES:
+        return _byte_budget(str(text), x)
     unit = {"macs": "millions of MACs", "params": "millions of parameters", "latency_ms": "milliseconds"}[x]
     try:
         number = parse_decimal("budget", str(text))
@@ -266,10 +284,41 @@ def parse_budget(text: object, x: str) -> tuple[float | None, str]:
     return value, ""
 
 
+def _byte_budget(text: str, x: str) -> tuple[float | None, str]:
+    """A memory budget: KiB (a bare number), an amount with a unit (320KiB, 1MB), or a device key whose RAM or
+    flash is the limit (the device preset).
+
+    >>> _byte_budget("320", "peak_activation_bytes"), _byte_budget("stm32f746", "flash_bytes")
+    ((327680.0, ''), (1048576.0, ''))
+    >>> _byte_budget("320 kilo", "peak_activation_bytes")[1]
+    "budget: '320 kilo' has an unknown unit 'kilo'; allowed: B, KB, MB, GB, KiB, MiB or GiB, such as 320KiB, 1MiB, 256KB or 1MB; or type a device key such as stm32f746"
+    """
+    from costmodel.dashboard.explorer import _devices
+
+    key = text.strip()
+    if key in _devices():
+        limit = getattr(_devices()[key], BYTE_AXES[x][1])
+        if limit is None:
+            return None, f"budget: device {key!r} has no flash limit"
+        return float(limit), ""
+    try:
+        if key.replace(".", "", 1).isdigit():
+            return check_budget("budget", float(parse_decimal("budget", key)) * 1024), ""
+        return check_budget("budget", float(parse_quantity("budget", key, "bytes"))), ""
+    except ValueError as error:
+        return None, f"{error}; or type a device key such as stm32f746"
+
+
 def best_under_budget(points: pd.DataFrame, x: str, budget: float) -> tuple[pd.Series | None, str]:
     """The most accurate shown point within the budget, or None and why not."""
     if points.empty:
         return None, "no points are shown; choose a source and a precision"
+    if x in BYTE_AXES:  # bytes at each point's own precision, already on the points
+        fits = points[points[x].astype(float) <= budget]
+        if fits.empty:
+            smallest = points.loc[points[x].astype(float).idxmin()]
+            return None, f"the smallest shown configuration, {smallest['model']}, needs {int(smallest[x]):,} bytes"
+        return fits.sort_values(["top1_pct", x], ascending=[False, True]).iloc[0], ""
     keyword = {"macs": "macs", "params": "params", "latency_ms": "latency"}[x]
     try:
         best = best_reference(points, **{keyword: budget}, latency_column="latency_ms")
@@ -281,8 +330,11 @@ def best_under_budget(points: pd.DataFrame, x: str, budget: float) -> tuple[pd.S
 def best_estimated_design(dtype: str, x: str, budget: float) -> tuple[pd.Series | None, str]:
     """The (α, resolution) with the best *estimated* top-1 within a MACs or params budget."""
     if x == "latency_ms":
-        return None, "the best estimated design is searched under MACs or params budgets only"
+        return None, "the best estimated design is searched under MACs, params, RAM or flash budgets only"
     try:
+        if x in BYTE_AXES:
+            return best_estimate(accuracy_model(dtype), **{BYTE_AXES[x][0]: budget}, alpha_step=0.01,
+                                 dtype=BYTE_DTYPES[dtype]), ""  # fmt: skip
         return best_estimate(accuracy_model(dtype), **{x: budget}, alpha_step=0.01), ""
     except ValueError as error:
         return None, str(error)
@@ -320,6 +372,11 @@ def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text, latency
     dtype = next(iter(estimate.estimates))
     if x in ("macs", "params"):
         design = {"label": estimate.label, "x": getattr(estimate, x), "top1": estimate.estimates[dtype]}
+    elif x in BYTE_AXES:
+        from costmodel.core.evaluate import evaluate
+
+        value = int(evaluate(estimate.alpha, estimate.resolution, metrics=[x], dtype=BYTE_DTYPES[dtype])[x].iloc[0])
+        design = {"label": estimate.label, "x": value, "top1": estimate.estimates[dtype]}
     point_text = (
         f"Design point {estimate.label}: {estimate.macs:,} MACs, {estimate.params:,} params; estimated top-1 "
         + ", ".join(f"{v:.1f} % ({d})" for d, v in estimate.estimates.items())

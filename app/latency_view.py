@@ -99,6 +99,42 @@ def delete(name: str | None, db=None) -> ActionResult:
     return ActionResult(f"Deleted {name!r} ({rows} rows).")
 
 
+def add_device(key, ram, flash, source, db=None) -> ActionResult:
+    """Store a device from the form (RAM and flash as 320KiB, 1MB, ...; a source is required); a bad field is
+    one message and nothing is stored.
+
+    >>> import tempfile, os
+    >>> db = os.path.join(tempfile.mkdtemp(), "dev.sqlite3")
+    >>> add_device("myboard", "256KiB", "1MiB", "datasheet rev 2", db).message
+    "Stored device 'myboard': RAM 262,144 bytes, flash 1,048,576 bytes."
+    >>> add_device("other", "256KiB", "", "", db).problems
+    ["device 'other' has no source; every device row needs one (a datasheet or URL)"]
+    """
+    from costmodel.core.numbers import parse_quantity
+
+    try:
+        row = {
+            "device": (key or "").strip(),
+            "ram_bytes": parse_quantity("RAM", ram or "", "bytes"),
+            "flash_bytes": parse_quantity("flash", flash, "bytes") if (flash or "").strip() else None,
+            "source": source or "",
+        }
+        device = LatencyStore(db).add_device(row)
+    except ValueError as error:
+        return ActionResult(problems=[str(error)])
+    flash_text = "no flash limit" if device.flash_bytes is None else f"flash {device.flash_bytes:,} bytes"
+    return ActionResult(f"Stored device {device.device!r}: RAM {device.ram_bytes:,} bytes, {flash_text}.")
+
+
+def stored_devices(db=None) -> list[str]:
+    """One line per stored device, for the list under the form."""
+    return [
+        f"{d.device}: RAM {d.ram_bytes:,} B" + ("" if d.flash_bytes is None else f", flash {d.flash_bytes:,} B")
+        + f" ({d.source})"
+        for d in LatencyStore(db).devices()
+    ]
+
+
 def datasets(db=None) -> pd.DataFrame:
     """The dataset list (name, rows, devices, runtimes, builtin, created, origin)."""
     return LatencyStore(db).datasets()

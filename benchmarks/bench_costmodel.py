@@ -4,6 +4,8 @@
 
 1. ``evaluate``: exact totals for N random (alpha, resolution) points on one core (target >= 10 M points/s).
 2. ``report()`` after the first call (target <= 5 ms).
+2b. ``evaluate`` of every total (memory included) as a ratio to one NumPy elementwise pass (``alpha * side``)
+   over the same points (target <= 15x).
 3. A cold ``mobilenet-cost report --alpha 0.5 --resolution 160`` process against a fresh process in which ptflops
    counts the same configuration on a PyTorch MobileNet v1 (target: at most half the wall time and half the
    peak memory), run alternately side by side.
@@ -124,6 +126,28 @@ def bench_cold(repeats: int) -> None:
     )
 
 
+def bench_all_totals(points: int) -> None:
+    from costmodel.core.formulas import TOTAL_METRICS
+
+    rng = np.random.default_rng(1)
+    alpha = rng.uniform(0.1, 1.5, points)
+    side = rng.integers(32, 321, points).astype(np.float64)
+    out = np.empty(points)
+    costmodel.evaluate(alpha[:10], side[:10])  # compile every total once
+    passes, totals = [], []
+    for _ in range(3):
+        start = time.perf_counter()
+        np.multiply(alpha, side, out=out)
+        passes.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        costmodel.evaluate(alpha, side)
+        totals.append(time.perf_counter() - start)
+    ratio = min(totals) / min(passes)
+    print(f"evaluate, all {len(TOTAL_METRICS)} totals (memory included), {points:,} random points:")
+    print(f"  {min(totals):.3f} s, {ratio:.1f}x one NumPy elementwise pass ({min(passes) * 1e3:.1f} ms)  "
+          f"(target <= 15x)  {'met' if ratio <= 15 else 'NOT met'}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -132,6 +156,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     bench_evaluate(args.points)
+    bench_all_totals(args.points)
     bench_report()
     bench_cold(args.repeats)
 

@@ -57,10 +57,10 @@ SIZES = {"float32": (4, 4), "float16": (2, 2), "int8": (1, 4)}  # (weight/activa
 
 
 def memory(alpha, resolution, rounding="slim", padding="same", scale_first_layer=True, classes=1000,
-           dtype="float32", input_channels=3, planner="chain"):  # fmt: skip
+           dtype="float32", input_channels=3, planner="chain", fc_bias=True):  # fmt: skip
     """Return dict(weight_bytes, peak_activation_bytes, peak_layer, traffic_bytes, layers) of the deployed
     network: batch norm folded into one bias per output channel of every conv, the classifier a 1×1 conv with
-    bias; ``layers`` holds (name, input bytes, output bytes) per layer, the pool and the classifier included."""
+    bias (unless ``fc_bias`` is False); ``layers`` holds (name, input bytes, output bytes) per layer, the pool and the classifier included."""
     size, bias = SIZES[dtype]
     side, c_in = resolution, input_channels
     weight_bytes = traffic = 0
@@ -69,6 +69,10 @@ def memory(alpha, resolution, rounding="slim", padding="same", scale_first_layer
         block = (index + 1) // 2
         name = "Conv2d_0" if kind == "conv" else f"Conv2d_{block}_{'depthwise' if kind == 'dw' else 'pointwise'}"
         in_bytes = side * side * c_in * size
+        # Keras' ZeroPadding2D((0, 1), (0, 1)) before a stride-2 depthwise layer stays a PAD op (TF Lite) where
+        # the side is odd: its (side + 1)² output sits beside its input
+        kept_pad = padding == "keras" and kind == "dw" and stride == 2 and side % 2 == 1
+        pad_step = in_bytes + (side + 1) ** 2 * c_in * size if kept_pad else 0
         if stride == 2:
             rounds_up = padding == "same" or (padding == "keras" and kind == "conv")
             side = math.ceil(side / 2) if rounds_up else side // 2
@@ -86,13 +90,13 @@ def memory(alpha, resolution, rounding="slim", padding="same", scale_first_layer
         traffic += in_bytes + constants + out_bytes
         layers.append((name, in_bytes, out_bytes))
         in_place = planner == "inplace-depthwise" and kind == "dw"
-        buffers.append(in_bytes + side * side * size if in_place else in_bytes + out_bytes)
+        buffers.append(max(pad_step, in_bytes + side * side * size if in_place else in_bytes + out_bytes))
         c_in = c_out
     pool_in = side * side * c_in * size
     layers.append(("AvgPool_1a", pool_in, c_in * size))
     buffers.append(pool_in + c_in * size)
     traffic += pool_in + c_in * size
-    fc_constants = c_in * classes * size + classes * bias
+    fc_constants = c_in * classes * size + (classes * bias if fc_bias else 0)
     weight_bytes += fc_constants
     layers.append(("Logits", c_in * size, classes * size))
     buffers.append(c_in * size + classes * size)

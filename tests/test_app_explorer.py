@@ -68,7 +68,7 @@ def test_slider_moves_alpha_and_url():
     assert u.search == "?alpha=0.5&resolution=160"
     assert u.controls == {"alpha": "0.5"}
     assert u.report.totals["macs"] == HALF_160_MACS
-    assert u.errors == {"alpha": "", "side": "", "knobs": ""}
+    assert u.errors == {"alpha": "", "side": "", "knobs": "", "memory": ""}
 
 
 def test_typed_alpha_moves_the_slider_and_keeps_its_text():

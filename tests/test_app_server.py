@@ -111,6 +111,10 @@ def test_a_well_formed_update(port):
         ids.EXPLORE_BN: "none",
         ids.EXPLORE_CLASSES: "1000",
         ids.EXPLORE_FLAGS: ["scale_first_layer", "fc_bias"],
+        ids.EXPLORE_DTYPE: "float32",
+        ids.EXPLORE_INPUT_CHANNELS: "3",
+        ids.EXPLORE_PLANNER: "chain",
+        ids.EXPLORE_DEVICE: None,
     }
     status, body = request(
         "POST",

@@ -82,6 +82,7 @@ def test_sweep_writes_every_combination(tmp_path):
     assert (row.macs, row.params) == (568_740_352, 4_210_088)
 
 
+@pytest.mark.slow
 def test_long_sweep_shows_progress(tmp_path):
     code, _, err = run_cli("sweep", "--alpha", "0.1:1.5:0.001", "--resolution", "32:320:1", "--metrics", "macs",
                            "-o", str(tmp_path / "big.csv"))  # fmt: skip
@@ -152,6 +153,7 @@ def test_check_reduction_reports_the_proof():
     assert payload["shallow_mobilenet"] == {"macs": 307_323_392, "params": 2_876_328}
 
 
+@pytest.mark.slow
 def test_python_dash_m_runs_the_same_cli():
     done = subprocess.run([sys.executable, "-m", "costmodel", "report", "--format", "json"],
                           capture_output=True, text=True, check=True)  # fmt: skip

@@ -81,3 +81,17 @@ def test_bad_input(tmp_path, capsys, monkeypatch):
     assert main(["export", "--framework", "keras", *POINT, "-o", str(tmp_path / "m.keras")]) == 2
     assert "install it with pip install 'mobilenet-costmodel[frameworks]'" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+def test_onnx_takes_the_input_channels_and_refuses_int8(tmp_path, capsys):
+    onnx = pytest.importorskip("onnx")
+    out = tmp_path / "gray.onnx"
+    args = ["export", "--framework", "onnx", "--alpha", "0.25", "--resolution", "96", "--input-channels", "1"]
+    assert main([*args, "-o", str(out)]) == 0
+    graph = onnx.load(str(out)).graph
+    assert [d.dim_value for d in graph.input[0].type.tensor_type.shape.dim] == [1, 1, 96, 96]
+    capsys.readouterr()
+    code = main(["export", "--framework", "onnx", "--dtype", "int8", "-o", str(tmp_path / "q.onnx")])
+    err = capsys.readouterr().err
+    assert code == 2 and "float32" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "q.onnx").exists()

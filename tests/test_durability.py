@@ -49,6 +49,7 @@ def test_sigkill_during_an_import_leaves_all_or_nothing(tmp_path, delay):
     assert "big" not in listing.index or listing.loc["big", "rows"] == ROWS
 
 
+@pytest.mark.slow
 def test_a_restart_sees_every_committed_import(tmp_path):
     db = tmp_path / "db.sqlite3"
     code = (

@@ -1,5 +1,6 @@
 """The symbolic side: closed forms, the snapped input side, compiled functions and the reduction proof."""
 
+import pytest
 import sympy
 
 import costmodel
@@ -25,6 +26,7 @@ def test_smooth_closed_forms_restated():
     assert smooth["macs"] == 539492352 * alpha**2 * rho**2 + 28224000 * alpha * rho**2 + 1024000 * alpha
 
 
+@pytest.mark.slow
 def test_exact_expression_keeps_the_rounding():
     totals = costmodel.network_expressions(costmodel.Convention(rounding="slim")).totals["macs"]
     assert totals.has(sympy.floor) and totals.has(sympy.ceiling) and totals.has(sympy.Max)

@@ -62,6 +62,7 @@ def _calls(value, slim, accuracy, latency):
     ]
 
 
+@pytest.mark.slow
 @FUZZ
 @given(value=HOSTILE_NUMBERS)
 def test_public_api_raises_only_our_errors(models, value):

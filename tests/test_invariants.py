@@ -30,6 +30,7 @@ knobs = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(alphas, sides, knobs)
 def test_totals_match_an_independent_counter(alpha, side, knob):
@@ -62,6 +63,7 @@ def test_params_do_not_depend_on_resolution(alpha, side_a, side_b, rounding):
     assert a == b
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(alphas, alphas, sides, sides, roundings)
 def test_macs_never_decrease_as_alpha_or_resolution_grow(a1, a2, s1, s2, rounding):
@@ -102,6 +104,7 @@ def test_exact_equals_smooth_where_nothing_is_rounded(k, m, rounding):
     assert value == exact["macs"]
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(alphas, st.floats(min_value=0.15, max_value=1.4).map(lambda r: round(r, 3)), roundings)
 def test_exact_expressions_equal_report(alpha, rho, rounding):

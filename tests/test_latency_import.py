@@ -158,6 +158,7 @@ def test_file_over_the_size_limit_is_refused_before_reading(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_too_many_rows():
     text = "alpha,resolution,latency_ms\n" + "1,224,5\n" * (MAX_ROWS + 1)
     assert len(text.encode()) < MAX_BYTES

@@ -64,7 +64,7 @@ def test_every_tensor_has_the_cost_models_shape_and_the_constants_their_bytes(
         assert tensors[name]["dtype"] == np.dtype(dtype), row.layer
     pads = sum(1 for name in tensors if name.endswith("/paddings"))
     assert constant_bytes(data) == independent_bytes(alpha, resolution, dtype, knobs) + 32 * pads
-    totals = report(alpha=alpha, resolution=resolution, **knobs).totals
+    totals = report(alpha=alpha, resolution=resolution, dtype=dtype, **knobs).totals
     if "weight_bytes" in totals:  # the memory model's count, once it exists
         assert constant_bytes(data) - 32 * pads == totals["weight_bytes"]
     interpreter.set_tensor(given["index"], random_image(tuple(given["shape"]), dtype))

@@ -21,6 +21,7 @@ knobs = st.fixed_dictionaries(
         "dtype": st.sampled_from(("float32", "float16", "int8")),
         "input_channels": st.sampled_from((1, 3, 4)),
         "planner": st.sampled_from(("chain", "inplace-depthwise")),
+        "fc_bias": st.booleans(),
     }
 )
 
@@ -52,7 +53,9 @@ def test_peak_is_at_least_every_layers_input_and_output(alpha, side, knob):
     r = costmodel.report(alpha=alpha, resolution=side, **{**knob, "planner": "chain"})
     pairs = (r.table.input_bytes + r.table.output_bytes).tolist()
     assert all(r.totals["peak_activation_bytes"] >= pair for pair in pairs)
-    assert r.totals["peak_activation_bytes"] in set((r.table.input_bytes + r.table.output_bytes).tolist())
+    assert r.totals["peak_activation_bytes"] == max(r.table.buffer_bytes.tolist())
+    if knob["padding"] != "keras":  # no PAD ops: the peak is one layer's input + output
+        assert r.totals["peak_activation_bytes"] in set(pairs)
 
 
 @settings(max_examples=80, deadline=None)
@@ -97,6 +100,7 @@ def test_grayscale_input_counts_one_channel_at_the_stem():
     assert rgb.totals["weight_bytes"] - gray.totals["weight_bytes"] == 2 * 9 * 8  # 8 stem filters, int8
 
 
+@pytest.mark.slow
 def test_expressions_agree_with_the_report():
     from costmodel.core.arithmetic import alpha, rho
 
@@ -106,6 +110,7 @@ def test_expressions_agree_with_the_report():
     assert e.smooth["peak_activation_bytes"].func.__name__ == "Max"
 
 
+@pytest.mark.slow
 def test_evaluate_returns_the_memory_totals():
     frame = costmodel.evaluate(alpha=[0.25, 1.0], resolution=[96, 224], dtype="int8", planner="inplace-depthwise")
     for row in frame.itertuples():

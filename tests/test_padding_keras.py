@@ -51,6 +51,7 @@ def test_even_sides_that_stay_even_agree_with_same():
     assert costmodel.report(resolution=224, padding="keras").totals == costmodel.report(resolution=224).totals
 
 
+@pytest.mark.slow
 def test_expressions_use_the_same_rule():
     convention = costmodel.Convention(rounding="keras", padding="keras")
     e = costmodel.network_expressions(convention)

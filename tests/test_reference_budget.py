@@ -26,6 +26,7 @@ def brute_force(alpha: float, budget: float, **knobs) -> int:
     return int(sides[macs <= budget].max())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "knobs",
     [{}, {"rounding": "keras"}, {"rounding": "divisible8", "classes": 1001}, {"padding": "floor"}],

@@ -39,6 +39,8 @@ PADDING_LABELS = {
     "keras": "keras: stem ceil, dw floor (Keras 3)",
 }
 BN_LABELS = {"none": "not counted", "trainable": "γ, β", "all": "γ, β, mean, variance"}
+DTYPE_LABELS = {"float32": "float32 (4 bytes)", "float16": "float16 (2 bytes)", "int8": "int8 (1 byte, int32 biases)"}
+PLANNER_LABELS = {"chain": "chain: input + output (MCUNet)", "inplace-depthwise": "in-place depthwise (TinyEngine)"}
 FLAG_LABELS = {"scale_first_layer": "α scales the first conv", "fc_bias": "count classifier bias"}
 
 
@@ -137,6 +139,39 @@ def _controls(state: dict, errors: dict) -> list:
                 className="checklist",
             ),
         ),
+        html.Details(
+            [
+                html.Summary("Memory: value type, planner, device"),
+                field("Value type", _dropdown(ids.EXPLORE_DTYPE, DTYPE_LABELS, state["dtype"])),
+                field("Activation planner", _dropdown(ids.EXPLORE_PLANNER, PLANNER_LABELS, state["planner"])),
+                field(
+                    "Input channels",
+                    dcc.Input(
+                        id=ids.EXPLORE_INPUT_CHANNELS,
+                        type="text",
+                        inputMode="numeric",
+                        value=state["input_channels"],
+                        debounce=True,
+                        className="text-input",
+                    ),
+                ),
+                field(
+                    "Device",
+                    dcc.Dropdown(
+                        id=ids.EXPLORE_DEVICE,
+                        options=[{"label": "none", "value": ""}]
+                        + [{"label": key, "value": key} for key in explorer.device_choices()],
+                        value=state["device"],
+                        clearable=False,
+                    ),
+                    hint="RAM, flash and the roofline from tables/devices.csv (vendor datasheets).",
+                ),
+            ],
+            open=bool(state["device"]) or state["dtype"] != "float32" or state["planner"] != "chain"
+            or state["input_channels"] != "3",
+            className="memory-controls",
+        ),
+        html.Div(id=ids.EXPLORE_MEMORY_ERROR, className="field-error", role="alert"),
         html.A(
             "Reset to the paper's 1.0-224",
             href="/explore?alpha=1.0&resolution=224",
@@ -171,6 +206,12 @@ def _view_skeleton(errors: dict) -> list:
         html.Ul(id=ids.EXPLORE_NOTES, className="notes"),
         html.H3("Per-layer cost"),
         dcc.Graph(id=ids.EXPLORE_LAYER_GRAPH, config={"displaylogo": False}, className="graph"),
+        html.H3("Memory: activation buffers, RAM and flash"),
+        html.Div(id=ids.EXPLORE_MEMORY, className="cards"),
+        dcc.Graph(id=ids.EXPLORE_BUFFER_GRAPH, config={"displaylogo": False}, className="graph"),
+        html.H3("Roofline"),
+        html.P(id=ids.EXPLORE_ROOFLINE_NOTE, className="notes"),
+        dcc.Graph(id=ids.EXPLORE_ROOFLINE_GRAPH, config={"displaylogo": False}, className="graph"),
         html.Div(
             [
                 html.Button("Download table (CSV)", id=ids.EXPLORE_DOWNLOAD_CSV, className="button"),
@@ -223,11 +264,16 @@ CONTROLS = {
     "bn": ids.EXPLORE_BN,
     "classes": ids.EXPLORE_CLASSES,
     "flags": ids.EXPLORE_FLAGS,
+    "dtype": ids.EXPLORE_DTYPE,
+    "input_channels": ids.EXPLORE_INPUT_CHANNELS,
+    "planner": ids.EXPLORE_PLANNER,
+    "device": ids.EXPLORE_DEVICE,
 }
 ERRORS = {
     "alpha": ids.EXPLORE_ALPHA_ERROR,
     "side": ids.EXPLORE_SIDE_ERROR,
     "knobs": ids.EXPLORE_CLASSES_ERROR,
+    "memory": ids.EXPLORE_MEMORY_ERROR,
 }
 VIEW = (
     Output(ids.EXPLORE_SUMMARY, "children"),
@@ -239,6 +285,11 @@ VIEW = (
     Output(ids.SHELL_DESIGN_POINT, "data"),
     Output(ids.EXPLORE_ESTIMATES, "children"),
     Output(ids.EXPLORE_COMPARE_LINK, "href"),
+    Output(ids.EXPLORE_MEMORY, "children"),
+    Output(ids.EXPLORE_BUFFER_GRAPH, "figure"),
+    Output(ids.EXPLORE_ROOFLINE_GRAPH, "figure"),
+    Output(ids.EXPLORE_ROOFLINE_GRAPH, "style"),
+    Output(ids.EXPLORE_ROOFLINE_NOTE, "children"),
 )
 
 
@@ -254,15 +305,16 @@ VIEW = (
 def explore(search, controls):
     """One round trip per change: controls → URL and view; URL (first load, back button) → controls and view."""
     result = explorer.update(ctx.triggered_id, dict(zip(CONTROLS, controls, strict=True)), search)
+    device = explorer.parse_query(result.query)[0]["device"]
     return [
         result.search or no_update,
         [result.controls.get(key, no_update) for key in CONTROLS],
         [result.errors[key] for key in ERRORS],
-        view(result.report, result.query) if result.report else [no_update] * len(VIEW),
+        view(result.report, result.query, device) if result.report else [no_update] * len(VIEW),
     ]
 
 
-def view(r, query: str) -> list:
+def view(r, query: str, device: str = "") -> list:
     """The view's outputs for a report (cards, notes, chart, reduction table, link): numbers only, no
     SymPy; the closed forms come from :func:`formulas`."""
     smooth = explorer.smooth_values(r)
@@ -279,6 +331,24 @@ def view(r, query: str) -> list:
         query,
         explorer.estimates(r),
         explorer.compare_link(r),
+        *_memory_outputs(explorer.memory_view(r, device)),
+    ]
+
+
+def _memory_outputs(memory: dict) -> list:
+    badge = memory["badge"]
+    cards = [card("Peak RAM (activations)", memory["ram"], memory["detail"], "card-ram"),
+             card("Flash (weights)", memory["flash"], "batch norm folded into the biases", "card-flash")]  # fmt: skip
+    if badge:
+        fits = badge.startswith("fits")
+        cards.append(html.Div(badge, id="memory-badge", className=f"badge {'badge-fits' if fits else 'badge-no'}"))
+    roofline = memory["roofline"]
+    return [
+        cards,
+        memory["buffers"],
+        roofline if roofline is not None else {"data": [], "layout": {}},
+        {} if roofline is not None else {"display": "none"},
+        memory["roofline_note"],
     ]
 
 

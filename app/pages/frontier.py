@@ -85,7 +85,7 @@ def layout(**query) -> html.Div:
                     ),
                     html.H2("Budget"),
                     field(
-                        "Budget (millions of MACs or params, or ms)",
+                        "Budget (millions of MACs or params, ms, or KiB of RAM or flash)",
                         dcc.Input(
                             id=ids.FRONTIER_BUDGET,
                             type="text",
@@ -95,6 +95,8 @@ def layout(**query) -> html.Div:
                             className="text-input",
                         ),
                         ids.FRONTIER_BUDGET_ERROR,
+                        hint="On the RAM and flash axes: 320KiB, 1MB, or a device key (stm32f746, nrf52840, "
+                        "rp2040, esp32s3, stm32h743) to draw its limit.",
                     ),
                 ],
                 className="sidebar",

@@ -91,7 +91,40 @@ def _controls() -> list:
         ),
         html.Div(id=ids.LATENCY_MANAGE_MESSAGE, className="field-hint", role="status"),
         html.Div(id=ids.LATENCY_MANAGE_ERROR, className="field-error", role="alert"),
+        html.H2("Devices"),
+        field("Device key", _text_input(ids.DEVICE_KEY, "e.g. myboard")),
+        field("RAM", _text_input(ids.DEVICE_RAM, "e.g. 256KiB")),
+        field("Flash (optional)", _text_input(ids.DEVICE_FLASH, "e.g. 1MiB")),
+        field("Source", _text_input(ids.DEVICE_SOURCE, "datasheet or URL (required)")),
+        html.Button("Add device", id=ids.DEVICE_ADD, className="button"),
+        html.Div(id=ids.DEVICE_MESSAGE, className="field-hint", role="status"),
+        html.Div(id=ids.DEVICE_ERROR, className="field-error", role="alert"),
+        html.Ul(id=ids.DEVICE_LIST, className="notes"),
     ]
+
+
+@callback(
+    Output(ids.DEVICE_MESSAGE, "children"),
+    Output(ids.DEVICE_ERROR, "children"),
+    Output(ids.DEVICE_LIST, "children"),
+    Input(ids.DEVICE_ADD, "n_clicks"),
+    State(ids.DEVICE_KEY, "value"),
+    State(ids.DEVICE_RAM, "value"),
+    State(ids.DEVICE_FLASH, "value"),
+    State(ids.DEVICE_SOURCE, "value"),
+)
+def add_device(clicks, key, ram, flash, source):
+    """The device form: stored in the SQLite database beside the datasets (CLI: `mobilenet-cost devices`)."""
+    db = latency_view.default_db()
+    message, problem = "", ""
+    if clicks:
+        result = latency_view.add_device(key, ram, flash, source, db)
+        message, problem = result.message, "; ".join(result.problems)
+    try:
+        listing = [html.Li(line) for line in latency_view.stored_devices(db)]
+    except ValueError as error:
+        listing, problem = [], problem or str(error)
+    return message, problem, listing
 
 
 def _view() -> list:

@@ -63,7 +63,10 @@ def model_bytes(framework: str, torch_format: str, alpha, resolution: int, knobs
     if framework == "onnx":
         from costmodel.latency.onnx_model import build_onnx
 
-        network = {k: v for k, v in knobs.items() if k != "bn"}  # bn is how params are counted, not built
+        if knobs.get("dtype", "float32") != "float32":
+            raise ValueError(f"--dtype {knobs['dtype']}: the ONNX export is float32; allowed: float32")
+        # bn, and the planner of the memory metrics, are how a report counts, not what is built
+        network = {k: v for k, v in knobs.items() if k not in ("bn", "planner", "dtype")}
         return build_onnx(alpha, resolution, **network).SerializeToString()
     if framework == "torch":
         import torch

@@ -79,18 +79,21 @@ def evaluate(
         ) from None
     check_grid_size("evaluate", *shape)
     a, r = np.broadcast_arrays(a, r)
-    from costmodel.core.symbolic import compiled_total  # SymPy is needed only once points are evaluated
+    from costmodel.core.symbolic import compiled_totals  # SymPy is needed only once points are evaluated
 
     a, r = a.ravel(), r.ravel()
-    # One 2-D block for the counts, filled in place: the DataFrame wraps it without copying; ratios are floats.
-    counts = [m for m in metrics if m not in RATIOS]
-    block = np.empty((len(counts), a.size), dtype=np.float64 if convention.smooth else np.int64)
-    for row, metric in enumerate(counts):
-        compiled_total(metric, convention)(a, r, out=block[row])
-    frame = pd.DataFrame(block.T, columns=counts, copy=False)
-    for position, metric in enumerate(metrics):
-        if metric in RATIOS:
-            frame.insert(position, metric, compiled_total(metric, convention)(a, r))
+    # One 2-D block for the counts, filled in place by one compiled function (shared subexpressions): the
+    # DataFrame wraps it without copying. A ratio is the quotient of two of its rows.
+    needed = [m for m in metrics if m not in RATIOS]
+    needed += [p for m in metrics if m in RATIOS for p in RATIOS[m] if p not in needed]
+    block = np.empty((len(needed), a.size), dtype=np.float64 if convention.smooth else np.int64)
+    compiled_totals(tuple(needed), convention)(a, r, block)
+    rows = {metric: block[row] for row, metric in enumerate(needed)}
+    columns = {m: rows[m] if m not in RATIOS else rows[RATIOS[m][0]] / rows[RATIOS[m][1]] for m in metrics}
+    if all(m not in RATIOS for m in metrics) and needed == list(metrics):
+        frame = pd.DataFrame(block.T, columns=list(metrics), copy=False)
+    else:
+        frame = pd.DataFrame(columns, copy=False)
     frame.insert(0, "alpha", a)
     frame.insert(1, "resolution", r if convention.smooth else r.astype(np.int64, copy=False))
     frame.insert(2, "rho", r / BASE_RESOLUTION)

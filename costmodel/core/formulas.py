@@ -97,8 +97,10 @@ def _params(shape: LayerShape, convention: Convention):
 
 def _deployed_bias_values(shape: LayerShape, convention: Convention):
     """Bias values of the deployed layer: every conv gets one per output channel (batch norm folded into it);
-    the classifier keeps its bias (Keras' ``conv_preds``); the pool has none."""
-    return 0 if shape.spec.kind == "pool" else shape.out_channels
+    the classifier keeps its bias (Keras' ``conv_preds``) unless ``fc_bias=False``; the pool has none."""
+    if shape.spec.kind == "pool" or (shape.spec.kind == "fc" and not convention.fc_bias):
+        return 0
+    return shape.out_channels
 
 
 def _weight_bytes(shape: LayerShape, convention: Convention):
@@ -119,10 +121,19 @@ def _buffer_bytes(shape: LayerShape, convention: Convention):
 
     ``chain`` (MCUNet): its input and output buffers. ``inplace-depthwise`` (TinyEngine): a depthwise layer
     writes each output channel over its input channel, so it needs its input plus one output channel.
+    Under ``padding="keras"`` a stride-2 depthwise layer with an odd input side runs as two ops in a deployed
+    file (TF Lite keeps Keras' ``ZeroPadding2D`` as a PAD op there): the PAD writes a (side + 1)² copy beside
+    its input, which is then the layer's largest moment whatever the planner (the PAD is not in place).
     """
     if convention.planner == "inplace-depthwise" and shape.spec.kind == "dw":
-        return _input_bytes(shape, convention) + shape.out_side**2 * convention.value_bytes
-    return _input_bytes(shape, convention) + _output_bytes(shape, convention)
+        own = _input_bytes(shape, convention) + shape.out_side**2 * convention.value_bytes
+    else:
+        own = _input_bytes(shape, convention) + _output_bytes(shape, convention)
+    if convention.padding != "keras" or shape.spec.kind != "dw" or shape.spec.stride != 2:
+        return own
+    odd = shape.in_side - 2 * shape.out_side  # 1 where Keras pads (0, 1) before a valid conv, else 0
+    padded = (shape.in_side + odd) ** 2 * shape.in_channels * convention.value_bytes
+    return odd * (_input_bytes(shape, convention) + padded) + (1 - odd) * own
 
 
 def _traffic_bytes(shape: LayerShape, convention: Convention):

@@ -168,3 +168,31 @@ def _chunked(function, dtype) -> Callable[..., np.ndarray]:
         return out.reshape(a.shape)
 
     return compiled
+
+
+@lru_cache(maxsize=64)
+def compiled_totals(metrics: tuple[str, ...], convention: Convention) -> Callable[[np.ndarray, np.ndarray, np.ndarray], None]:
+    """One NumPy function ``f(alpha, resolution, out)`` filling ``out[i]`` with the total ``metrics[i]`` (no
+    ratios) for 1-D point arrays: all totals in one lambdified function with common subexpressions shared, so
+    the layer sides and channel counts are computed once per chunk, and a peak is NumPy's ``amax`` over its
+    layers' values. Cached per metric tuple and convention.
+    """
+    totals = network_expressions(convention).in_resolution
+    by_layer = _layer_expressions_in_resolution(convention)
+    expressions = []
+    for metric in metrics:
+        if metric in MAXIMA:
+            parts = sorted({layer[MAXIMA[metric]] for layer in by_layer.values()}, key=sympy.default_sort_key)
+            expressions.append(sympy.Max(*parts, evaluate=False))
+        else:
+            expressions.append(_grouped_by_side(totals[metric]))
+    function = sympy.lambdify((alpha, resolution_symbol), expressions, modules="numpy", cse=True)
+
+    def compiled(a: np.ndarray, r: np.ndarray, out: np.ndarray) -> None:
+        a, r = np.asarray(a, dtype=np.float64), np.asarray(r, dtype=np.float64)
+        for start in range(0, a.size, CHUNK):
+            stop = start + CHUNK
+            for row, values in enumerate(function(a[start:stop], r[start:stop])):
+                out[row, start:stop] = values
+
+    return compiled

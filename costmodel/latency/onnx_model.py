@@ -48,11 +48,12 @@ def build_onnx(
     padding: str = "same",
     scale_first_layer: bool = True,
     fc_bias: bool = True,
+    input_channels: int = 3,
     seed: int = 0,
 ):
     """The network at (``alpha``, ``resolution``) as an ``onnx.ModelProto`` (batch 1, float32, NCHW).
 
-    ``rounding``, ``padding``, ``scale_first_layer``, ``classes`` and ``fc_bias`` are the cost model's knobs
+    ``rounding``, ``padding``, ``scale_first_layer``, ``classes``, ``fc_bias`` and ``input_channels`` are the cost model's knobs
     (where the padding rule pads after, :func:`~costmodel.core.rounding.pads_after`, the conv's pads are
     ``[0, 0, 1, 1]`` and it is valid otherwise). ``bn`` chooses folded BN (conv bias) or explicit
     ``BatchNormalization`` nodes.
@@ -63,7 +64,8 @@ def build_onnx(
     if bn not in BN_MODES:
         raise ValueError(f"bn={bn!r} is not allowed; choose from {', '.join(BN_MODES)}")
     convention = Convention(
-        rounding=rounding, padding=padding, scale_first_layer=scale_first_layer, classes=classes, fc_bias=fc_bias
+        rounding=rounding, padding=padding, scale_first_layer=scale_first_layer, classes=classes, fc_bias=fc_bias,
+        input_channels=input_channels,
     )
     point = design_point(alpha, resolution=resolution, convention=convention)
     shapes = layer_shapes(Fraction(point.alpha), point.resolution, convention, NUMERIC)

@@ -82,20 +82,29 @@ def render_figures(figures: Sequence[FigureFile]) -> dict[Path, bytes]:
     os.environ.setdefault("BROWSER_PATH", browser_path())
     kaleido.start_sync_server(silence_warnings=True)
     try:
-        return {
-            item.path: kaleido.calc_fig_sync(
-                item.figure,
-                opts={
-                    "format": item.format,
-                    "width": item.figure.layout.width,
-                    "height": item.figure.layout.height,
-                    "scale": PNG_DPI / CSS_PX_PER_INCH if item.format == "png" else 1,
-                },
-            )
-            for item in figures
-        }
+        return {item.path: _render(kaleido, item) for item in figures}
     finally:
         kaleido.stop_sync_server(silence_warnings=True)
+
+
+def _render(kaleido, item: FigureFile) -> bytes:
+    """One figure's bytes. kaleido 1.x can run its first script before its page's ``kaleido_scopes.js`` has
+    loaded on a busy machine ("kaleido_scopes is not defined"); then its browser is restarted and the figure
+    drawn once more. Any other error, or the same one twice, is raised."""
+    options = {
+        "format": item.format,
+        "width": item.figure.layout.width,
+        "height": item.figure.layout.height,
+        "scale": PNG_DPI / CSS_PX_PER_INCH if item.format == "png" else 1,
+    }
+    try:
+        return kaleido.calc_fig_sync(item.figure, opts=options)
+    except Exception as error:
+        if "kaleido_scopes is not defined" not in str(error):
+            raise
+    kaleido.stop_sync_server(silence_warnings=True)
+    kaleido.start_sync_server(silence_warnings=True)
+    return kaleido.calc_fig_sync(item.figure, opts=options)
 
 
 def export_figures(figures: Sequence[FigureFile], force: bool = False) -> None:

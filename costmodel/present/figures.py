@@ -249,6 +249,8 @@ METRIC_LABELS: dict[str, str] = {
     "bn_params": "BN parameters",
     "activations": "activations (output elements)",
     "latency_ms": "latency (ms)",
+    "peak_activation_bytes": "peak activation RAM (bytes)",
+    "flash_bytes": "flash: weight bytes",
     "top1": "top-1 accuracy (%)",
 }
 
@@ -431,6 +433,81 @@ def make_residual_figure(points: pd.DataFrame, tolerance_pct: float = 10.0) -> g
         xaxis={"title": {"text": "MACs (millions)"}, "gridcolor": GRID},
         yaxis={"title": {"text": "leave-one-out error (%)"}, "gridcolor": GRID, "zeroline": False},
         showlegend=False,
+    )
+    return figure
+
+
+def make_buffer_figure(table: pd.DataFrame, peak_layer: str, ram_bytes: int | None = None) -> go.Figure:
+    """Per-layer activation buffers: input and output bytes stacked, the planner's ``buffer_bytes`` as a
+    marker, the peak layer marked and, given ``ram_bytes``, the device's RAM as a dashed line.
+
+    ``table`` has the columns of :attr:`costmodel.Report.table` (``layer``, ``input_bytes``,
+    ``output_bytes``, ``buffer_bytes``).
+
+    >>> import costmodel
+    >>> r = costmodel.report(alpha=0.25, resolution=96, dtype="int8")
+    >>> [trace.name for trace in make_buffer_figure(r.table, r.peak_layer, 327680).data]
+    ['input bytes', 'output bytes', 'buffer (planner)']
+    """
+    layers = table["layer"].tolist()
+    figure = go.Figure()
+    figure.add_bar(x=layers, y=table["input_bytes"], name="input bytes", marker={"color": "#4c72b0"},
+                   hovertemplate="<b>%{x}</b><br>input: %{y:,} B<extra></extra>")  # fmt: skip
+    figure.add_bar(x=layers, y=table["output_bytes"], name="output bytes", marker={"color": "#55a868"},
+                   hovertemplate="<b>%{x}</b><br>output: %{y:,} B<extra></extra>")  # fmt: skip
+    figure.add_scatter(x=layers, y=table["buffer_bytes"], name="buffer (planner)", mode="markers",
+                       marker={"color": "#1f2933", "symbol": "line-ew-open", "size": 14, "line": {"width": 2}},
+                       hovertemplate="<b>%{x}</b><br>buffer: %{y:,} B<extra></extra>")  # fmt: skip
+    peak = int(table.loc[table["layer"] == peak_layer, "buffer_bytes"].iloc[0])
+    figure.add_annotation(x=peak_layer, y=peak, text=f"peak {peak:,} B", showarrow=True, arrowhead=2, ay=-30)
+    if ram_bytes is not None:
+        figure.add_hline(y=ram_bytes, line={"dash": "dash", "color": "#c44e52"},
+                         annotation_text=f"device RAM {ram_bytes:,} B", annotation_position="top right")  # fmt: skip
+    figure.update_layout(
+        **_base_layout(barmode="stack", height=420, legend={"orientation": "h", "y": 1.1, "x": 0},
+                       margin={"l": 80, "r": 20, "t": 50, "b": 130}),
+        xaxis={"tickangle": -60, "tickfont": {"size": 10}, "categoryorder": "array", "categoryarray": layers},
+        yaxis={"title": {"text": "bytes"}, "gridcolor": GRID, "rangemode": "tozero"},
+    )  # fmt: skip
+    return figure
+
+
+def make_roofline_figure(layers: pd.DataFrame, title: str = "") -> go.Figure:
+    """A log-log roofline: each layer at (intensity, attainable MAC/s), coloured by kind, under the memory
+    roof (bandwidth × intensity) and the compute roof (peak), the ridge point marked.
+
+    ``layers`` is :func:`costmodel.reference.roofline.roofline`'s frame (its ``attrs`` give peak, bandwidth
+    and ridge). Layers without MACs (the pool) have no place on a log axis and are left out.
+
+    >>> import costmodel
+    >>> from costmodel.reference.devices import builtin_device
+    >>> from costmodel.reference.roofline import roofline
+    >>> layers = roofline(costmodel.report(dtype="float16"), builtin_device("jetson_nano"))
+    >>> sorted(trace.name for trace in make_roofline_figure(layers).data)
+    ['classifier', 'depthwise 3×3', 'pointwise 1×1', 'roof', 'standard conv']
+    """
+    peak, bandwidth, ridge = (layers.attrs[k] for k in ("peak", "bandwidth", "ridge"))
+    shown = layers[layers["macs"] > 0]
+    low = min(float(shown["intensity"].min()), ridge) / 3
+    high = max(float(shown["intensity"].max()), ridge) * 3
+    figure = go.Figure()
+    figure.add_scatter(x=[low, ridge, high], y=[low * bandwidth, peak, peak], mode="lines", name="roof",
+                       line={"color": "#1f2933", "width": 2}, hoverinfo="skip")  # fmt: skip
+    for kind, colour in KIND_COLOURS.items():
+        rows = shown[shown["kind"] == kind]
+        if rows.empty:
+            continue
+        figure.add_scatter(
+            x=rows["intensity"], y=rows["attainable_macs_per_s"], mode="markers", name=KIND_LABELS[kind],
+            marker={"color": colour, "size": 10}, text=rows["layer"], customdata=rows["bound"],
+            hovertemplate="<b>%{text}</b><br>%{x:.3g} MACs/byte<br>%{y:.3g} MAC/s (%{customdata} bound)<extra></extra>",
+        )  # fmt: skip
+    figure.add_annotation(x=np.log10(ridge), y=np.log10(peak), text=f"ridge {ridge:.3g} MACs/B", showarrow=True,
+                          arrowhead=2, ay=40)  # fmt: skip
+    figure.update_layout(
+        **_base_layout(height=440, title={"text": title}, legend={"orientation": "h", "y": -0.2, "x": 0}),
+        xaxis={"type": "log", "title": {"text": "intensity (MACs per byte moved)"}, "gridcolor": GRID},
+        yaxis={"type": "log", "title": {"text": "attainable MAC/s"}, "gridcolor": GRID},
     )
     return figure
 
