@@ -5,7 +5,9 @@ Starts ``python -m costmodel.dashboard.server`` on loopback, then
 1. drives ``POST /_dash-update-component`` with the request the Explorer sends when the α slider is
    released (one round trip returns the new URL and the whole view) from ``--clients`` concurrent
    clients, each on distinct design points, for ``--updates`` updates in all; prints p50/p95/p99, the
-   error count and the throughput, against the target p95 ≤ 50 ms;
+   error count and the throughput, against the target p95 ≤ 50 ms; then the same for the Compare page
+   (two typed points, a latency dataset) and the Design space page (a metric and three budget lines, a
+   new MACs budget each time, so its figure cache never helps) (``--views``);
 2. opens ``/explore`` in headless Chromium (fresh profile, empty cache) and prints the time from
    navigation to the per-layer chart's bars being drawn, against the 3 s target.
 
@@ -77,6 +79,93 @@ def slider_payload(spec: dict, alpha: float, resolution: int, search: str) -> by
         "parsedChangedPropsIds": [f"{ids.EXPLORE_ALPHA_SLIDER}.value"],
     }
     return json.dumps(body).encode()
+
+
+def callback_for(port: int, output_id: str) -> dict:
+    """The callback whose outputs include ``output_id``, as the server declares it."""
+    status, body = request("GET", port, "/_dash-dependencies")
+    if status != 200:
+        raise RuntimeError(f"/_dash-dependencies answered {status}")
+    return next(d for d in json.loads(body) if f"{output_id}." in d["output"])
+
+
+def plain_payload(spec: dict, values: dict, changed: str) -> bytes:
+    """A callback request with the given input values (by component id), ``changed`` being the trigger."""
+    body = {
+        "output": spec["output"],
+        "outputs": _outputs(spec)
+        if spec["output"].startswith("..")
+        else dict(zip(("id", "property"), spec["output"].rsplit(".", 1), strict=True)),
+        "inputs": [{**i, "value": values[i["id"]]} for i in spec["inputs"]],
+        "changedPropIds": [f"{changed}.value"],
+        "parsedChangedPropsIds": [f"{changed}.value"],
+    }
+    return json.dumps(body).encode()
+
+
+def compare_request(spec: dict, alpha: float, resolution: int, index: int) -> bytes:
+    values = {
+        ids.COMPARE_POINTS: f"{alpha:g},{resolution}; 1,224",
+        ids.COMPARE_DATASET: "tflite-pixel2-cpu-float",
+    }
+    return plain_payload(spec, values, ids.COMPARE_POINTS)
+
+
+SPACE_METRICS = ("macs", "params", "top1_pct_estimate", "latency_ms")
+
+
+def space_request(spec: dict, alpha: float, resolution: int, index: int) -> bytes:
+    values = {
+        ids.SPACE_METRIC: SPACE_METRICS[index % len(SPACE_METRICS)],
+        ids.SPACE_MACS_BUDGET: f"{100 + index}M",
+        ids.SPACE_PARAMS_BUDGET: "2M",
+        ids.SPACE_LATENCY_BUDGET: "20",
+    }
+    return plain_payload(spec, values, ids.SPACE_MACS_BUDGET)
+
+
+VIEWS = {
+    "compare": (ids.COMPARE_TOTALS, compare_request),
+    "design-space": (ids.SPACE_GRAPH, space_request),
+}
+"""The other views benchmarked beside the Explorer: the output that proves an answer, and the request."""
+
+
+def run_view_load(port: int, view: str, clients: int, updates: int) -> dict:
+    """Like :func:`run_load` for one of :data:`VIEWS`."""
+    output_id, make = VIEWS[view]
+    spec = callback_for(port, output_id)
+    work: queue.Queue = queue.Queue()
+    for index, point in enumerate(design_points(updates)):
+        work.put((index, point))
+    update_ms, errors = [], []
+    lock = threading.Lock()
+    progress = tqdm(total=updates, desc=view, file=sys.stderr, leave=False)
+
+    def client() -> None:
+        while True:
+            try:
+                index, (alpha, resolution) = work.get_nowait()
+            except queue.Empty:
+                return
+            start = time.perf_counter()
+            status, body = request(
+                "POST", port, "/_dash-update-component", make(spec, alpha, resolution, index)
+            )
+            elapsed_ms = (time.perf_counter() - start) * 1000
+            ok = status == 200 and output_id in json.loads(body)["response"]
+            with lock:
+                (update_ms if ok else errors).append(elapsed_ms if ok else (alpha, resolution, status))
+                progress.update()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    progress.close()
+    return {"update_ms": update_ms, "errors": errors, "elapsed_s": time.perf_counter() - started}
 
 
 def design_points(count: int) -> list[tuple[float, int]]:
@@ -171,6 +260,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-browser", action="store_true", help="skip the headless Chromium first-load test"
     )
+    parser.add_argument(
+        "--views",
+        default=",".join(VIEWS),
+        help=f"other views to load after the Explorer ({', '.join(VIEWS)}; empty: none)",
+    )
     args = parser.parse_args(argv)
     if args.clients < 1 or args.updates < args.clients:
         parser.error("need --clients >= 1 and --updates >= --clients")
@@ -182,6 +276,14 @@ def main(argv: list[str] | None = None) -> int:
         cpu_before = server_cpu_seconds(server.pid)
         result = run_load(args.port, args.clients, args.updates)
         cpu_per_update_ms = (server_cpu_seconds(server.pid) - cpu_before) / args.updates * 1000
+        views = [v.strip() for v in args.views.split(",") if v.strip()]
+        unknown = [v for v in views if v not in VIEWS]
+        if unknown:
+            parser.error(f"--views: unknown {', '.join(unknown)}; choose from {', '.join(VIEWS)}")
+        others = {}
+        for view in views:
+            run_view_load(args.port, view, 2, 10)  # warm-up
+            others[view] = run_view_load(args.port, view, args.clients, args.updates)
         first_load = None if args.no_browser else first_load_seconds(args.port)
 
     print(
@@ -212,12 +314,25 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  target p95 <= {TARGET_P95_MS:.0f} ms per update: p95 is {p95 / TARGET_P95_MS:.2f}x the target"
         )
+    for view, other in others.items():
+        line = f"{view}: {args.clients} clients, {args.updates} updates in {other['elapsed_s']:.2f} s"
+        if other["update_ms"]:
+            p = percentiles(other["update_ms"])
+            line += (
+                f"; p50 {p['p50']:.1f} ms  p95 {p['p95']:.1f} ms  p99 {p['p99']:.1f} ms "
+                f"({p['p95'] / TARGET_P95_MS:.2f}x the {TARGET_P95_MS:.0f} ms target)"
+            )
+        print(
+            line
+            + f"; errors: {len(other['errors'])}"
+            + (f" (first: {other['errors'][0]})" if other["errors"] else "")
+        )
     if first_load is not None:
         print(
             f"first load (headless Chromium, empty cache) to a drawn per-layer chart: {first_load:.2f} s "
             f"({first_load / TARGET_FIRST_LOAD_S:.2f}x the {TARGET_FIRST_LOAD_S:.0f} s target)"
         )
-    return 0 if not result["errors"] else 1
+    return 0 if not result["errors"] and not any(o["errors"] for o in others.values()) else 1
 
 
 if __name__ == "__main__":
