@@ -40,7 +40,7 @@ def test_upload_errors_import_and_restart(tmp_path, browser):
     good.write_text("alpha;resolution;latency_us\n0.25;128;3700\n0.5;160;13000\n1.0;224;70200\n")
     with running_server(workers=2, env={"MOBILENET_COST_DB": str(db)}) as port:
         browser.get(f"http://127.0.0.1:{port}/latency")
-        wait_for_text(browser, "latency-summary", "Dataset 'tflite-pixel2-cpu-float': 16 points")
+        wait_for_text(browser, "latency-summary", "Dataset 'tflite-pixel2-cpu-float': 16 points", timeout=90)
         browser.find_element(By.ID, "latency-device").send_keys("Pixel X")
         browser.find_element(By.CSS_SELECTOR, "#latency-upload input[type=file]").send_keys(str(bad))
         error = wait_for_text(browser, "latency-upload-error", "row 2, column latency_ms")
@@ -88,5 +88,5 @@ def test_a_database_gone_bad_is_named_on_the_latency_page(tmp_path, browser):
         browser.get(f"http://127.0.0.1:{port}/latency")
         error = wait_for_text(browser, "latency-manage-error", "not a mobilenet-costmodel database")
         assert "invoices" in error
-        wait_for_text(browser, "latency-summary", "Dataset 'tflite-pixel2-cpu-float': 16 points")
+        wait_for_text(browser, "latency-summary", "Dataset 'tflite-pixel2-cpu-float': 16 points", timeout=90)
         assert severe_console_entries(browser) == []
