@@ -175,11 +175,27 @@ def test_every_cell_that_does_not_match_has_a_footnote():
             wrong = int((table[column] != "matches").sum())
             assert markdown.count("</sup> Printed") >= wrong, (stem, column)
     t7 = paper_csv("table7_resolution")
-    assert t7.macs_status.tolist() == ["matches", "matches", "truncated", "matches"]
+    assert t7.macs_status.tolist() == ["matches", "matches", "continuous rho", "matches"]
     assert (
-        "Printed 290 M; the model gives 290.68 M (290,675,200 mult-adds), so the paper truncated"
+        "Printed 290 M; the model gives 290.68 M (290,675,200 mult-adds); the printed figure is that of "
+        "ρ = 0.714 taken as a continuous factor (224 × 0.714 = 159.936 px: 290.44 M)"
         in (PAPER_FILES["table7_resolution.md"])
     )
+    assert paper_csv("table9_mobilenet_rows").macs_status.tolist() == ["continuous rho"]
+
+
+def test_one_explanation_of_290_everywhere():
+    """The README, the docs, the paper exports and the errata explain 290 M one way: continuous ρ."""
+    root = Path(__file__).resolve().parent.parent
+    texts = {
+        path: path.read_text(encoding="utf-8")
+        for path in [root / "README.md", *(root / "docs").glob("*.md"), *(root / "costmodel").rglob("*.py"),
+                     *(root / "tables").glob("*")]
+    }  # fmt: skip
+    texts.update({Path(name): text for name, text in PAPER_FILES.items()})
+    claims = [str(p) for p, text in texts.items() if "paper truncated" in text or "`truncated`" in text]
+    assert claims == []
+    assert "159.936 px" in texts[root / "README.md"] and "159.936 px" in PAPER_FILES["README.md"]
 
 
 def test_readme_names_every_file_and_its_convention():

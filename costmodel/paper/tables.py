@@ -1,8 +1,10 @@
 """The paper's cost tables (arXiv:1704.04861v1, Tables 2–10) regenerated from the model, beside the printed values.
 
 Every printed cost is compared with the model at the printed precision: a cell *matches* when the model,
-rounded half up to the printed decimals, equals it; it is *truncated* when only cutting off the decimals
-gives the printed value; otherwise it *differs*. Every cell that does not match gets a footnote saying
+rounded half up to the printed decimals, equals it; it matches at *continuous rho* when the network at its
+whole-pixel side does not, but ρ taken as the continuous factor the paper prints does (ρ = 0.714 is 159.936 px,
+not 160: 290.44 M prints 290 where the 160 px network has 290.68 M; the paper's own rule, see the README's
+"What the paper prints"); otherwise it *differs*. Every cell that does not match gets a footnote saying
 what the architecture gives and, where one is known, why the paper differs (an erratum is recorded,
 never fitted away). Accuracy columns are the paper's, shown for context; the model does not compute them.
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import cache
 from string import ascii_lowercase
@@ -80,20 +82,16 @@ def erratum(table_no: int, row_label: str, column: str) -> str:
 
 
 def compare(model: Fraction, printed: Decimal) -> str:
-    """``"matches"`` (model rounded half up to the printed decimals), ``"truncated"`` or ``"differs"``.
+    """``"matches"`` (model rounded half up to the printed decimals) or ``"differs"``.
 
     >>> compare(Fraction(568740352, 10**6), Decimal("569")), compare(Fraction(29068, 100), Decimal("290"))
-    ('matches', 'truncated')
+    ('matches', 'differs')
     >>> compare(Fraction(191, 100), Decimal("1.19"))
     'differs'
     """
     exact = Decimal(model.numerator) / Decimal(model.denominator)
     step = Decimal(1).scaleb(printed.as_tuple().exponent)
-    if exact.quantize(step, rounding=ROUND_HALF_UP) == printed:
-        return "matches"
-    if exact.quantize(step, rounding=ROUND_DOWN) == printed:
-        return "truncated"
-    return "differs"
+    return "matches" if exact.quantize(step, rounding=ROUND_HALF_UP) == printed else "differs"
 
 
 @dataclass(frozen=True)
@@ -136,10 +134,17 @@ class _Builder:
         self.footnotes.append((mark, text))
         self.marks[(row, key)] = ",".join(filter(None, [self.marks.get((row, key), ""), mark]))
 
-    def compared(self, row: int, label: str, cost: _Cost, model_value, unit: str, exact_unit: str) -> None:
+    def compared(
+        self, row: int, label: str, cost: _Cost, model_value, unit: str, exact_unit: str, continuous=None
+    ) -> None:
+        """Compare one printed cell with the model; ``continuous`` is the value at the printed ρ taken as a
+        continuous factor (for a side under 224 px), which the paper's mult-adds follow."""
         printed = printed_value(self.number, label, cost.printed_column)
         shown = Fraction(model_value) / cost.scale
         status = compare(shown, printed)
+        at_rho = None if continuous is None else Fraction(continuous) / cost.scale
+        if status != "matches" and at_rho is not None and compare(at_rho, printed) == "matches":
+            status = "continuous rho"
         record = self.rows[row]
         record[f"{cost.key}_printed"] = printed
         record[f"{cost.key}_model"] = model_value
@@ -151,12 +156,20 @@ class _Builder:
         if cost.scale == MILLION:
             text += f" ({int(model_value):,} {exact_unit})"
         text += (
-            ", so the paper truncated instead of rounding."
-            if status == "truncated"
+            f"; the printed figure is that of ρ = {continuous_rho(label)} taken as a continuous factor "
+            f"(224 × {continuous_rho(label)} = {224 * continuous_rho(label)} px: {_decimal(at_rho, digits)}{unit}), "
+            "the paper's rule for every side under 224 px."
+            if status == "continuous rho"
             else ", which differs beyond rounding."
         )
         reason = erratum(self.number, label, cost.printed_column)
         self.footnote(row, f"{cost.key}_printed", text + (f" {reason}" if reason else ""))
+
+
+STATUS_DESCRIPTION = (
+    "matches (model rounded to the printed decimals), continuous rho (matches only with the printed ρ taken "
+    "as a continuous factor, the paper's rule), or differs"
+)
 
 
 def _decimal(value: Fraction, digits: int) -> Decimal:
@@ -172,7 +185,7 @@ def _cost_columns(key: str, header: str, unit: str, exact_unit: str, digits: int
         Column(f"{key}_model", "model", "count", scale=MILLION if unit == "M" else 1, group=f"{header} ({unit})",
                digits=digits, description=f"{header} from the model, exact {exact_unit} (shown in {unit})"),
         Column(f"{key}_status", "check", "text", group=f"{header} ({unit})", in_latex=False,
-               description="matches (model rounded to the printed decimals), truncated, or differs"),
+               description=STATUS_DESCRIPTION),
     )  # fmt: skip
 
 
@@ -235,7 +248,7 @@ def _share_columns(key: str, header: str) -> tuple[Column, ...]:
         Column(f"{key}_model", "model %", "number", digits=2, csv_digits=4, group=header,
                description=f"{header} share from the model, % (4 decimals)"),
         Column(f"{key}_status", "check", "text", group=header, in_latex=False,
-               description="matches (model rounded to the printed decimals), truncated, or differs"),
+               description=STATUS_DESCRIPTION),
     )  # fmt: skip
 
 
@@ -272,7 +285,9 @@ def _network_table(number: int, stem: str, title: str, rows: Mapping[str, Callab
         values = costs()
         builder.rows.append({"model": label, "accuracy_printed": printed_value(number, label, accuracy)})
         i = len(builder.rows) - 1
-        builder.compared(i, label, _mult_adds, values["macs"], " M", "mult-adds")
+        builder.compared(
+            i, label, _mult_adds, values["macs"], " M", "mult-adds", values.get("macs_continuous_rho")
+        )
         builder.compared(i, label, _params, values["params"], " M", "params")
     columns = (
         Column("model", "Model"),
@@ -287,11 +302,34 @@ def _network_table(number: int, stem: str, title: str, rows: Mapping[str, Callab
 LABEL = re.compile(r"^(?P<alpha>[0-9.]+) MobileNet-(?P<resolution>\d+)$")
 
 
-def _at(label: str, **knobs) -> Callable[[], Mapping[str, int]]:
+def _label_point(label: str) -> tuple[float, int]:
     match = LABEL.match(label)
     if match is None:
         raise ValueError(f"row label {label!r} is not 'ALPHA MobileNet-RESOLUTION'")
-    return lambda: report(alpha=float(match["alpha"]), resolution=int(match["resolution"]), **knobs).totals
+    return float(match["alpha"]), int(match["resolution"])
+
+
+def continuous_rho(label: str) -> Decimal:
+    """The ρ the paper prints for a row's side (side / 224 to three decimals), a continuous factor.
+
+    >>> continuous_rho("1.0 MobileNet-160"), continuous_rho("0.5 MobileNet-192")
+    (Decimal('0.714'), Decimal('0.857'))
+    """
+    return (Decimal(_label_point(label)[1]) / 224).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+
+def _at(label: str, **knobs) -> Callable[[], Mapping[str, object]]:
+    """The totals of a labelled row's network, and (under 224 px) its mult-adds at the continuous ρ."""
+    alpha, resolution = _label_point(label)
+
+    def totals() -> Mapping[str, object]:
+        values: dict[str, object] = dict(report(alpha=alpha, resolution=resolution, **knobs).totals)
+        if resolution != 224:
+            smooth = report(alpha=alpha, rho=float(continuous_rho(label)), rounding="smooth", **knobs)
+            values["macs_continuous_rho"] = smooth.totals["macs"]
+        return values
+
+    return totals
 
 
 PAPER_CONVENTION = Convention().describe()
