@@ -178,3 +178,19 @@ def test_short_models_are_rewarmed_before_each_timed_run_and_the_notes_say_so():
     assert off.notes.str.contains("; 0 untimed re-warm run(s) before each;", regex=False).all()
     with pytest.raises(ValueError, match="rewarm_ms=-1 is not allowed"):
         measure([0.25], [32], rewarm_ms=-1)
+
+
+@pytest.mark.slow
+def test_the_notes_give_the_load_average_before_and_after_the_timed_runs(monkeypatch):
+    loads = iter([(1.25, 0.5, 0.5), (3.5, 1.0, 0.5)])
+    monkeypatch.setattr("os.getloadavg", lambda: next(loads))
+    frame = measure([0.25], [32], runs=2, warmup=1, progress=False)
+    assert frame.notes.str.endswith("; load average 1.25 before, 3.50 after").all()
+
+    def no_load_average():
+        raise OSError("no load average here")
+
+    monkeypatch.setattr("os.getloadavg", no_load_average)
+    assert (
+        not measure([0.25], [32], runs=2, warmup=1, progress=False).notes.str.contains("load average").any()
+    )

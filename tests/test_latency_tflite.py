@@ -7,7 +7,13 @@ import pytest
 
 from costmodel.core.convention import Convention
 from costmodel.core.report import report
-from costmodel.latency.tflite_model import build_tflite, constant_bytes, random_image, tflite_filename
+from costmodel.latency.tflite_model import (
+    build_layer_tflite,
+    build_tflite,
+    constant_bytes,
+    random_image,
+    tflite_filename,
+)
 from tests.independent_counter import costs
 
 Interpreter = pytest.importorskip("ai_edge_litert.interpreter").Interpreter
@@ -111,6 +117,29 @@ def test_int8_logits_follow_the_float32_logits():
         scale, zero_point = output["quantization"]
         outputs[dtype] = (values - zero_point) * scale if dtype == "int8" else values
     assert np.corrcoef(outputs["float32"].ravel(), outputs["int8"].ravel())[0, 1] > 0.99
+
+
+@pytest.mark.parametrize("layer", [0, 1, 2, 3, 27, 28])
+def test_a_layer_graph_has_the_layers_shapes_and_weights(layer):
+    data = build_layer_tflite(0.75, 160, layer)
+    row = report(alpha=0.75, resolution=160).table.iloc[layer]
+    interpreter = loaded(data)
+    (given,) = interpreter.get_input_details()
+    (output,) = interpreter.get_output_details()
+    assert given["shape"].tolist() == [1, row.in_side, row.in_side, row.in_channels]
+    expected = (
+        [1, row.out_channels] if row.kind == "fc" else [1, row.out_side, row.out_side, row.out_channels]
+    )
+    assert output["shape"].tolist() == expected
+    folded_bn_bias = row.out_channels if row.kind in ("conv", "dw", "pw") else 0  # the fc's bias is in params
+    assert constant_bytes(data) == 4 * (row.params + folded_bn_bias)
+    interpreter.set_tensor(given["index"], random_image(tuple(given["shape"]), "float32"))
+    interpreter.invoke()
+
+
+def test_a_layer_graph_refuses_a_row_outside_the_table():
+    with pytest.raises(ValueError, match="layer=29 is not allowed; give a row of the layer table, 0 to 28"):
+        build_layer_tflite(0.5, 128, 29)
 
 
 def test_bad_input_is_named():

@@ -13,7 +13,7 @@ with its own data in the caches, as in back-to-back runs. Each run is timed alon
 CPU time with one thread (the latency of an unshared core) and the wall clock with more. The record keeps the
 median (as ``latency_ms``), p10, p90, min and standard deviation in milliseconds, the run count, the thread
 count, the dtype, the CPU model (``/proc/cpuinfo``) as the device, the runtime and its version, and the clock
-in the notes. The result is a table in the import schema.
+and the 1-minute load average before and after the timed runs in the notes. The result is a table in the import schema.
 """
 
 from __future__ import annotations
@@ -187,6 +187,14 @@ def time_runs(run: Callable[[], object], count: int, clock: str = "wall") -> np.
     return times
 
 
+def load_average() -> float | None:
+    """The 1-minute load average (processes running or waiting for a CPU), or None where the OS has none."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):  # Windows has no load average
+        return None
+
+
 def _check_count(name: str, value: object, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
         raise TypeError(f"{name} must be an integer; got {value!r}")
@@ -341,6 +349,7 @@ def measure(
         readme = BENCHMARK_README.format(when=when, count=len(pairs), dtype=dtype)
         (tflite_folder / "README.md").write_text(readme, encoding="utf-8")
     times = np.empty((len(pairs), runs), dtype=np.int64)
+    load_before = load_average()
     total = len(pairs) * (warmup + runs)
     with tqdm(
         total=total, desc=f"measure {runtime}", unit="run", disable=not progress, file=sys.stderr
@@ -356,6 +365,8 @@ def measure(
                     run()
                 times[j, k] = time_runs(run, 1, clock)[0]
             bar.update(len(pairs))
+    load = (load_before, load_average())
+    load_note = "" if None in load else f"; load average {load[0]:.2f} before, {load[1]:.2f} after"
     profiles, problems = _profiles(pairs, runs, warmup, threads, bn, progress) if profile else (None, {})
     records = []
     graph = f"BN {bn}" if runtime == "onnxruntime" else "BN folded; XNNPACK delegate"
@@ -376,7 +387,7 @@ def measure(
                 "std_ms": timing.std_ms,
                 "notes": f"median of {runs} interleaved runs after {warmup} warm-up; "
                 f"{rewarms[len(records)]} untimed re-warm run(s) before each; {clock} clock; {graph}; "
-                f"{platform.platform()}" + (f"; warning: {problem}" if problem else ""),
+                f"{platform.platform()}{load_note}" + (f"; warning: {problem}" if problem else ""),
                 "p10_ms": timing.p10_ms,
                 "p90_ms": timing.p90_ms,
                 "min_ms": timing.min_ms,

@@ -108,6 +108,27 @@ def build_tflite(
     return _serialize(_graph(shapes, point, convention, weights, _calibrate(float_model, seed)))
 
 
+def build_layer_tflite(alpha: float, resolution: int, layer: int, *, seed: int = 0) -> bytes:
+    """One layer of the float32 network at (``alpha``, ``resolution``) alone, as ``.tflite`` bytes (paper convention).
+
+    LiteRT's Python API has no per-op profiler, so a layer is timed as its own graph: the same operator, weights
+    and padding as in :func:`build_tflite`, with the layer's input as the graph's input. ``layer`` is the row of
+    the layer table (0 = ``Conv2d_0``; 28 = ``Logits``).
+
+    >>> data = build_layer_tflite(0.5, 160, 1)  # Conv2d_1_depthwise: 3x3x16 weights and 16 biases
+    >>> constant_bytes(data) == 4 * (3 * 3 * 16 + 16)
+    True
+    """
+    convention = Convention()
+    shapes, point = network_shapes(alpha, resolution, convention)
+    if isinstance(layer, bool) or not isinstance(layer, int) or not 0 <= layer < len(shapes):
+        raise ValueError(
+            f"layer={layer!r} is not allowed; give a row of the layer table, 0 to {len(shapes) - 1}"
+        )
+    weights = _random_weights(shapes, convention, seed)
+    return _serialize(_graph(shapes[layer : layer + 1], point, convention, weights[layer : layer + 1], None))
+
+
 def random_image(shape: tuple[int, ...], dtype: str, seed: int = 0) -> np.ndarray:
     """A random input image of the graph's input ``shape``: float32 in [0, 1), or its int8 quantization."""
     image = np.random.default_rng(seed).random(shape, dtype=np.float32)
