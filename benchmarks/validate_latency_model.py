@@ -6,6 +6,11 @@ clock) it prints: the share of points whose leave-one-out prediction is within �
 held-out points inside their 90 % interval (each point left out of the fit *and* of the interval's own
 leave-one-out fits) and the interval's median half-width (percent of the prediction).
 
+Per-layer data (issue 16 item 3): the onnxruntime sweep is profiled per layer (onnxruntime's profiler) and the
+LiteRT float32 network's layers are timed one graph each (``profile_litert``); on each of these per-layer tables
+it compares the per-layer ``LayerLatencyModel`` with the whole-network ``LatencyModel`` fitted to the same
+whole-network times, both left out one design point at a time (the share within ±10 % and the RMSPE).
+
 Targets: ±10 % on >= 99 % of points for the Pixel 2 CPU tables and for every fresh sweep; the 90 % interval
 holds >= 14 of 16 held-out points on every built-in table (the Pixel 3 GPU-delegate one included; its earlier
 ±10 % target of 85 % is withdrawn, see docs/latency.md) and on the sweeps. The load average before and after the
@@ -21,10 +26,14 @@ import os
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from costmodel.latency.layer_model import LayerLatencyModel
 from costmodel.latency.measure import cpu_model, measure, runtime_name
 from costmodel.latency.model import LatencyModel
+from costmodel.latency.profile import profile_litert
 from costmodel.latency.store import BUILTIN_DATASETS, builtin_frame
 
 ALPHAS = (0.25, 0.5, 0.75, 1.0)
@@ -41,8 +50,13 @@ def main() -> int:
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     sweeps = {
-        (runtime, dtype): measure(ALPHAS, RESOLUTIONS, runtime=runtime, dtype=dtype, runs=args.runs, warmup=5)
+        (runtime, dtype): measure(ALPHAS, RESOLUTIONS, runtime=runtime, dtype=dtype, runs=args.runs, warmup=5,
+                                  profile=runtime == "onnxruntime")
         for runtime, dtype in SWEEPS
+    }  # fmt: skip
+    per_layer = {
+        "onnxruntime profiler": sweeps["onnxruntime", "float32"].attrs["profiles"],
+        "litert f32 layer graphs": litert_profiles(args.runs),
     }
     load_after = os.getloadavg()[0]
     cases = [(name, builtin_frame(name), LOO_TARGETS.get(name)) for name in BUILTIN_DATASETS]
@@ -79,8 +93,34 @@ def main() -> int:
                 for a, r, m in zip(frame.alpha, frame.resolution, frame.latency_ms, strict=True)
             )
         )
+    print(
+        "\nper-layer model against the whole-network model, on the same whole-network times "
+        "(leave-one-out by design point)"
+    )
+    print(f"{'per-layer data':<26}{'points':>7}{'whole-network LOO ±10%':>24}{'RMSPE':>8}"
+          f"{'per-layer LOO ±10%':>20}{'RMSPE':>8}")  # fmt: skip
+    for name, layers in per_layer.items():
+        whole = layers.groupby(["alpha", "resolution"], as_index=False).whole_ms.first()
+        network = LatencyModel.fit(whole.rename(columns={"whole_ms": "latency_ms"}))
+        layered = LayerLatencyModel.fit(layers)
+        print(
+            f"{name:<26}{len(whole):>7}{network.loo_within():>24.1%}{network.loo_rmspe:>7.2f}%"
+            f"{layered.loo_within():>20.1%}{layered.loo_rmspe:>7.2f}%"
+        )
     print("\nall targets met" if all_met else "\nsome targets missed")
     return 0 if all_met else 1
+
+
+def litert_profiles(runs: int) -> pd.DataFrame:
+    """Per-layer tables of the LiteRT float32 network at the 16 points, each layer timed as its own graph."""
+    tables = []
+    for alpha in ALPHAS:
+        for resolution in RESOLUTIONS:
+            profile = profile_litert(alpha, resolution, runs=runs, warmup=5)
+            tables.append(
+                profile.layers.assign(alpha=alpha, resolution=resolution, whole_ms=profile.whole_ms)
+            )
+    return pd.concat(tables, ignore_index=True)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ _EXPORTS: dict[str, str] = {
     "iso_cost_curve": "costmodel.reference.budget",
     "LatencyImportError": "costmodel.latency.importer",
     "LatencyModel": "costmodel.latency.model",
+    "LayerLatencyModel": "costmodel.latency.layer_model",
     "LatencyStore": "costmodel.latency.store",
     "load_table": "costmodel.reference.tables",
     "max_resolution": "costmodel.reference.budget",

@@ -8,7 +8,7 @@ import pytest
 from costmodel.cli import main
 from costmodel.core.report import report
 from costmodel.latency.measure import measure
-from costmodel.latency.profile import OTHER, Profile, profile_onnx, profile_problem
+from costmodel.latency.profile import OTHER, Profile, profile_litert, profile_onnx, profile_problem
 
 
 @pytest.mark.slow
@@ -22,6 +22,16 @@ def test_every_layer_gets_a_time_and_the_cost_models_macs(alpha, resolution):
     conv_layers = layers[layers.kind.isin(["conv", "dw", "pw", "fc"])]
     assert (conv_layers.time_ms > 0).all()  # every conv kernel was found and given to its layer
     assert profile.whole_ms > 0 and profile.runs == 3
+
+
+@pytest.mark.slow
+def test_litert_layers_are_timed_one_graph_each_beside_the_whole_network():
+    profile = profile_litert(0.5, 97, runs=3, warmup=1)
+    table = report(alpha=0.5, resolution=97).table
+    assert profile.layers.layer.tolist() == table.layer.tolist()  # no "other": no layer runs but its own
+    assert profile.layers.kind.tolist() == table.kind.tolist()
+    assert profile.layers.macs.tolist() == table.macs.tolist()
+    assert (profile.layers.time_ms > 0).all() and profile.whole_ms > 0 and profile.runs == 3
 
 
 def test_a_profile_that_misses_the_whole_by_more_than_20_percent_is_named():

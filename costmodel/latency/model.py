@@ -82,19 +82,56 @@ TOLERANCE = 0.10
 MIN_POINTS = 3
 
 
+LAYER_FEATURES: tuple[str, ...] = ("constant", "macs", "activation_traffic", "weight_traffic")
+"""Per-layer features (:func:`layer_features`): the whole-network ones, layer by layer."""
+
+
 @lru_cache(maxsize=65_536)
-def _point_features(alpha: float, resolution: int) -> tuple[float, ...]:
-    """The features of one design point, from the layer shapes (the formulas of the report's table)."""
+def _layer_rows(alpha: float, resolution: int) -> tuple[tuple[str, str, float, float, float, float], ...]:
+    """(layer, kind, 1, MACs, activation traffic, params) of each layer, from the layer shapes."""
     convention = Convention()
     point = design_point(alpha, resolution=resolution, convention=convention)
-    macs = dict.fromkeys(("conv", "dw", "pw", "fc"), 0)
-    traffic = params = 0
-    for shape in layer_shapes(point.alpha, point.resolution, convention, NUMERIC):
-        if shape.spec.kind in macs:
-            macs[shape.spec.kind] += layer_metric("macs", shape, convention)
-        traffic += shape.in_side**2 * shape.in_channels + layer_metric("activations", shape, convention)
-        params += layer_metric("params", shape, convention)
-    return (1.0, *(float(macs[kind]) for kind in ("conv", "dw", "pw", "fc")), float(traffic), float(params))
+    return tuple(
+        (
+            shape.spec.name,
+            shape.spec.kind,
+            1.0,
+            float(layer_metric("macs", shape, convention)),
+            float(shape.in_side**2 * shape.in_channels + layer_metric("activations", shape, convention)),
+            float(layer_metric("params", shape, convention)),
+        )
+        for shape in layer_shapes(point.alpha, point.resolution, convention, NUMERIC)
+    )
+
+
+def layer_features(alpha: float, resolution: int) -> pd.DataFrame:
+    """One row per layer of the design point: ``layer``, ``kind`` and the :data:`LAYER_FEATURES`.
+
+    ``activation_traffic`` is the elements the layer reads and writes (input + output), ``weight_traffic`` its
+    params (paper convention).
+
+    >>> row = layer_features(1.0, 224).iloc[1]
+    >>> row.layer, row.kind, int(row.macs), int(row.activation_traffic), int(row.weight_traffic)
+    ('Conv2d_1_depthwise', 'dw', 3612672, 802816, 288)
+    """
+    check_alpha_array(alpha, Convention())
+    check_resolution_array(resolution, Convention())
+    return pd.DataFrame(
+        _layer_rows(float(alpha), int(resolution)), columns=["layer", "kind", *LAYER_FEATURES]
+    )
+
+
+@lru_cache(maxsize=65_536)
+def _point_features(alpha: float, resolution: int) -> tuple[float, ...]:
+    """The features of one design point: its layers' features summed (MACs by kind)."""
+    macs = dict.fromkeys(("conv", "dw", "pw", "fc"), 0.0)
+    traffic = params = 0.0
+    for _, kind, _, layer_macs, layer_traffic, layer_params in _layer_rows(alpha, resolution):
+        if kind in macs:
+            macs[kind] += layer_macs
+        traffic += layer_traffic
+        params += layer_params
+    return (1.0, *(macs[kind] for kind in ("conv", "dw", "pw", "fc")), traffic, params)
 
 
 def features(alpha: object, resolution: object) -> pd.DataFrame:
@@ -108,7 +145,9 @@ def features(alpha: object, resolution: object) -> pd.DataFrame:
     try:
         a, r = np.broadcast_arrays(a, r)
     except ValueError:
-        raise ValueError(f"alpha (shape {a.shape}) and resolution (shape {r.shape}) do not broadcast") from None
+        raise ValueError(
+            f"alpha (shape {a.shape}) and resolution (shape {r.shape}) do not broadcast"
+        ) from None
     check_grid_size("features", *a.shape)
     rows = [_point_features(float(x), int(y)) for x, y in zip(a.ravel(), r.ravel(), strict=True)]
     return pd.DataFrame(rows, columns=list(FEATURES))
@@ -163,7 +202,11 @@ def leave_one_out_coefficients(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         delta = influence * left_out[:, None]  # c − c₋ᵢ on the active features
         gradient = a.T @ residual  # Aᵀ(b − Ac): 0 on active features, ≤ 0 on inactive ones
         inactive = ~active
-        wants = gradient[inactive][None, :] + delta @ (a[:, inactive].T @ kept).T - a[:, inactive] * left_out[:, None]
+        wants = (
+            gradient[inactive][None, :]
+            + delta @ (a[:, inactive].T @ kept).T
+            - a[:, inactive] * left_out[:, None]
+        )
         tolerance = 1e-9 * max(1.0, float(np.abs(gradient).max()))
         refit = (
             ~np.isfinite(left_out)
@@ -254,7 +297,9 @@ class LatencyModel:
         shape = np.broadcast_shapes(np.shape(alpha), np.shape(resolution))
         return (x @ c).reshape(shape)
 
-    def predict_interval(self, alpha: object, resolution: object, level: float = DEFAULT_LEVEL) -> pd.DataFrame:
+    def predict_interval(
+        self, alpha: object, resolution: object, level: float = DEFAULT_LEVEL
+    ) -> pd.DataFrame:
         """Prediction and its jackknife+ interval for each (alpha, resolution) pair, one row per pair.
 
         Columns ``alpha``, ``resolution``, ``latency_ms`` (as :meth:`predict`), ``latency_low_ms`` and

@@ -5,7 +5,8 @@ After graph optimisation a layer's conv and its ReLU6 are one fused kernel named
 (``Conv2d_3_depthwise/relu6_nchwc``); each kernel is given to the layer its name starts with, and kernels of no
 layer (layout reorders) go to :data:`OTHER`. A layer's time is the median over the profiled runs of its kernels'
 sum; ``whole_ms`` is the median of the profiler's own ``model_run`` events. :func:`profile_problem` says when the
-layers do not add up to the whole network within :data:`PROFILE_TOLERANCE`.
+layers do not add up to the whole network within :data:`PROFILE_TOLERANCE`. LiteRT has no profiler in its Python
+API: :func:`profile_litert` times each layer as its own graph instead.
 
 >>> profile = profile_onnx(0.25, 64, runs=3, warmup=1)
 >>> profile.layers.layer.iloc[0], profile.layers.layer.iloc[-1], len(profile.layers)
@@ -99,6 +100,35 @@ def profile_onnx(
         }
     )
     return Profile(layers, float(np.median(whole)) / 1000, runs)
+
+
+def profile_litert(alpha: float, resolution: int, *, runs: int = 20, warmup: int = 5) -> Profile:
+    """Per-layer times of the LiteRT float32 network, one thread: each layer timed as its own graph.
+
+    LiteRT's Python API has no per-op profiler, so every layer is built alone
+    (:func:`~costmodel.latency.tflite_model.build_layer_tflite`) and timed like the whole network: ``warmup``
+    untimed ``invoke()`` calls, then the median thread-CPU time of ``runs`` back-to-back ones. ``whole_ms`` is
+    the whole network's median measured the same way; the layers sum to it only approximately (no ``other``
+    time: a layer timed alone has no neighbours' data in the caches and pays its own dispatch).
+
+    >>> profile = profile_litert(0.25, 64, runs=3, warmup=1)
+    >>> len(profile.layers), profile.layers.layer.iloc[-1], bool(profile.whole_ms > 0)
+    (29, 'Logits', True)
+    """
+    from costmodel.latency.measure import make_interpreter, time_runs
+    from costmodel.latency.tflite_model import build_layer_tflite, build_tflite
+
+    def median_ms(data: bytes) -> float:
+        run = make_interpreter(data, 1, "float32").invoke
+        time_runs(run, warmup, "cpu")
+        return float(np.median(time_runs(run, runs, "cpu"))) / 1e6
+
+    table = report(alpha=alpha, resolution=resolution).table
+    times = [median_ms(build_layer_tflite(alpha, resolution, i)) for i in range(len(table))]
+    layers = pd.DataFrame(
+        {"layer": table.layer, "kind": table.kind, "macs": table.macs.astype("int64"), "time_ms": times}
+    ).reset_index(drop=True)
+    return Profile(layers, median_ms(build_tflite(alpha, resolution)), runs)
 
 
 def profile_problem(profile: Profile, tolerance: float = PROFILE_TOLERANCE) -> str | None:
