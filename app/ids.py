@@ -47,6 +47,18 @@ EXPLORE_DOWNLOAD_CSV = "explore-download-csv"
 EXPLORE_DOWNLOAD_LATEX = "explore-download-latex"
 EXPLORE_DOWNLOAD = "explore-download"
 
+# Explorer: export section (model files, JSON, copy as Python / CLI).
+EXPLORE_EXPORT_ONNX = "explore-export-onnx"
+EXPLORE_EXPORT_TORCH = "explore-export-torch"
+EXPLORE_EXPORT_KERAS = "explore-export-keras"
+EXPLORE_EXPORT_JSON = "explore-export-json"
+EXPLORE_EXPORT_STATUS = "explore-export-status"
+EXPLORE_EXPORT_DOWNLOAD = "explore-export-download"
+EXPLORE_PYTHON_CODE = "explore-python-code"
+EXPLORE_PYTHON_COPY = "explore-python-copy"
+EXPLORE_CLI_CODE = "explore-cli-code"
+EXPLORE_CLI_COPY = "explore-cli-copy"
+
 # Frontier.
 FRONTIER_X_METRIC = "frontier-x-metric"
 FRONTIER_LOG_X = "frontier-log-x"

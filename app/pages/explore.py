@@ -12,11 +12,12 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import dash
-from costmodel.dashboard import explorer, ids
+from costmodel.dashboard import explorer, explorer_export, ids
 from costmodel.dashboard.formatting import markdown_table
 from costmodel.dashboard.layout import card, field
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
+from costmodel.latency import model_files
 from costmodel.present.figures import layer_figure_spec
 
 dash.register_page(
@@ -39,8 +40,15 @@ PADDING_LABELS = {
     "keras": "keras: stem ceil, dw floor (Keras 3)",
 }
 BN_LABELS = {"none": "not counted", "trainable": "γ, β", "all": "γ, β, mean, variance"}
-DTYPE_LABELS = {"float32": "float32 (4 bytes)", "float16": "float16 (2 bytes)", "int8": "int8 (1 byte, int32 biases)"}
-PLANNER_LABELS = {"chain": "chain: input + output (MCUNet)", "inplace-depthwise": "in-place depthwise (TinyEngine)"}
+DTYPE_LABELS = {
+    "float32": "float32 (4 bytes)",
+    "float16": "float16 (2 bytes)",
+    "int8": "int8 (1 byte, int32 biases)",
+}
+PLANNER_LABELS = {
+    "chain": "chain: input + output (MCUNet)",
+    "inplace-depthwise": "in-place depthwise (TinyEngine)",
+}
 FLAG_LABELS = {"scale_first_layer": "α scales the first conv", "fc_bias": "count classifier bias"}
 
 
@@ -167,7 +175,9 @@ def _controls(state: dict, errors: dict) -> list:
                     hint="RAM, flash and the roofline from tables/devices.csv (vendor datasheets).",
                 ),
             ],
-            open=bool(state["device"]) or state["dtype"] != "float32" or state["planner"] != "chain"
+            open=bool(state["device"])
+            or state["dtype"] != "float32"
+            or state["planner"] != "chain"
             or state["input_channels"] != "3",
             className="memory-controls",
         ),
@@ -227,6 +237,7 @@ def _view_skeleton(errors: dict) -> list:
             ],
             className="actions",
         ),
+        _export_section(),
         html.Div(
             [
                 html.Div(
@@ -341,7 +352,9 @@ def _memory_outputs(memory: dict) -> list:
              card("Flash (weights)", memory["flash"], "batch norm folded into the biases", "card-flash")]  # fmt: skip
     if badge:
         fits = badge.startswith("fits")
-        cards.append(html.Div(badge, id="memory-badge", className=f"badge {'badge-fits' if fits else 'badge-no'}"))
+        cards.append(
+            html.Div(badge, id="memory-badge", className=f"badge {'badge-fits' if fits else 'badge-no'}")
+        )
     roofline = memory["roofline"]
     return [
         cards,
@@ -374,3 +387,97 @@ def formulas(search, _ticks):
 def download_table(_csv, _latex, search):
     content, filename = explorer.table_download(ctx.triggered_id == ids.EXPLORE_DOWNLOAD_LATEX, search)
     return {"content": content, "filename": filename, "type": "text/plain", "base64": False}
+
+
+# Export section: model files, the JSON table, copy as Python / CLI (logic in explorer_export).
+EXPORT_BUTTONS = {
+    ids.EXPLORE_EXPORT_ONNX: "onnx",
+    ids.EXPLORE_EXPORT_TORCH: "torch",
+    ids.EXPLORE_EXPORT_KERAS: "keras",
+}
+
+
+def _export_section() -> html.Section:
+    missing = {fw: model_files.missing_library(fw) for fw in EXPORT_BUTTONS.values()}
+    buttons = [
+        html.Button(
+            f"Download {explorer_export.FRAMEWORK_LABELS[fw]}",
+            id=button_id,
+            className="button",
+            disabled=bool(missing[fw]),
+        )
+        for button_id, fw in EXPORT_BUTTONS.items()
+    ]
+    notes = [f"{explorer_export.FRAMEWORK_LABELS[fw]}: {text}" for fw, text in missing.items() if text]
+    return html.Section(
+        [
+            html.H3("Export"),
+            html.Div(
+                [
+                    *buttons,
+                    html.Button("Download layers (JSON)", id=ids.EXPLORE_EXPORT_JSON, className="button"),
+                ],
+                className="actions",
+            ),
+            html.Ul([html.Li(note) for note in notes], className="notes") if notes else None,
+            dcc.Loading(html.Div(id=ids.EXPLORE_EXPORT_STATUS, role="status", className="muted"), type="dot"),
+            dcc.Download(id=ids.EXPLORE_EXPORT_DOWNLOAD),
+            html.P(
+                f"Model files have random weights (the architecture, not a trained model). The dashboard builds up "
+                f"to {explorer_export.MODEL_PARAMS_LIMIT / 1e6:g} M parameters and "
+                f"{explorer_export.MODEL_MACS_LIMIT / 1e9:g} G MACs; mobilenet-cost export builds any point.",
+                className="muted",
+            ),
+            _copyable("Python", ids.EXPLORE_PYTHON_CODE, ids.EXPLORE_PYTHON_COPY),
+            _copyable("command line", ids.EXPLORE_CLI_CODE, ids.EXPLORE_CLI_COPY),
+        ],
+        className="export-section",
+        **{"aria-label": "Export"},
+    )
+
+
+def _copyable(title: str, code_id: str, copy_id: str) -> html.Div:
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Span(f"Copy as {title}", className="field-label"),
+                    dcc.Clipboard(
+                        target_id=code_id, id=copy_id, title=f"copy the {title} code", className="copy"
+                    ),
+                ],
+                className="copy-head",
+            ),
+            html.Pre(html.Code(id=code_id), className="code"),
+        ],
+        className="copyable",
+    )
+
+
+@callback(
+    Output(ids.EXPLORE_PYTHON_CODE, "children"),
+    Output(ids.EXPLORE_CLI_CODE, "children"),
+    Input(ids.EXPLORE_URL, "search"),
+)
+def copyable_code(search):
+    """The ``costmodel.report(...)`` call and the ``mobilenet-cost report`` line of the URL's view."""
+    return explorer_export.python_call(search), explorer_export.cli_line(search)
+
+
+@callback(
+    Output(ids.EXPLORE_EXPORT_DOWNLOAD, "data"),
+    Output(ids.EXPLORE_EXPORT_STATUS, "children"),
+    *(Input(button_id, "n_clicks") for button_id in (*EXPORT_BUTTONS, ids.EXPLORE_EXPORT_JSON)),
+    State(ids.EXPLORE_URL, "search"),
+    prevent_initial_call=True,
+)
+def export(*clicks_and_search):
+    """A model file (bounded; a message instead when it is too big or its library is missing) or the JSON table."""
+    search = clicks_and_search[-1]
+    if ctx.triggered_id == ids.EXPLORE_EXPORT_JSON:
+        content, filename = explorer_export.json_download(search)
+        return {"content": content, "filename": filename, "type": "application/json", "base64": False}, ""
+    if ctx.triggered_id not in EXPORT_BUTTONS:
+        return no_update, no_update
+    payload, message = explorer_export.model_download(EXPORT_BUTTONS[ctx.triggered_id], search)
+    return payload or no_update, message

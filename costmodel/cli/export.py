@@ -4,8 +4,6 @@ its report beside it as JSON."""
 from __future__ import annotations
 
 import argparse
-import io
-import tempfile
 from pathlib import Path
 
 from costmodel.cli.common import (
@@ -17,11 +15,7 @@ from costmodel.cli.common import (
     knobs_from,
     require_modules,
 )
-
-FRAMEWORKS = ("torch", "keras", "onnx")
-TORCH_FORMATS = ("torchscript", "state")
-LIBRARIES = {"torch": ("torch", "frameworks"), "keras": ("keras", "frameworks"), "onnx": ("onnx", "measure")}
-"""Framework → (the library it needs, the extra that installs it)."""
+from costmodel.latency.model_files import FRAMEWORKS, LIBRARIES, TORCH_FORMATS, model_bytes
 
 
 def register(subparsers) -> None:
@@ -42,7 +36,10 @@ def register(subparsers) -> None:
     parser.add_argument("--framework", choices=FRAMEWORKS, required=True, help="the model file's framework")
     parser.add_argument("-o", "--output", required=True, help="the model file to write")
     parser.add_argument(
-        "--torch-format", choices=TORCH_FORMATS, default="torchscript", help="torch: TorchScript or state dict"
+        "--torch-format",
+        choices=TORCH_FORMATS,
+        default="torchscript",
+        help="torch: TorchScript or state dict",
     )
     add_force_argument(parser)
     add_knob_arguments(parser)
@@ -56,37 +53,6 @@ def report_path(output: str) -> str:
     'out/mobilenet.report.json'
     """
     return str(Path(output).with_suffix(".report.json"))
-
-
-def model_bytes(framework: str, torch_format: str, alpha, resolution: int, knobs: dict) -> bytes:
-    """The model file's contents for the checked design point (``alpha`` exact, ``resolution`` in pixels)."""
-    if framework == "onnx":
-        from costmodel.latency.onnx_model import build_onnx
-
-        if knobs.get("dtype", "float32") != "float32":
-            raise ValueError(f"--dtype {knobs['dtype']}: the ONNX export is float32; allowed: float32")
-        # bn, and the planner of the memory metrics, are how a report counts, not what is built
-        network = {k: v for k, v in knobs.items() if k not in ("bn", "planner", "dtype")}
-        return build_onnx(alpha, resolution, **network).SerializeToString()
-    if framework == "torch":
-        import torch
-
-        from costmodel.counting.frameworks import to_torch
-
-        model = to_torch(alpha, resolution=resolution, **knobs)
-        buffer = io.BytesIO()
-        if torch_format == "state":
-            torch.save(model.state_dict(), buffer)
-        else:
-            torch.jit.save(torch.jit.trace(model, torch.zeros(1, 3, resolution, resolution)), buffer)
-        return buffer.getvalue()
-    from costmodel.counting.frameworks import to_keras
-
-    model = to_keras(alpha, resolution=resolution, **knobs)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "model.keras"
-        model.save(path)
-        return path.read_bytes()
 
 
 def run(args: argparse.Namespace) -> int:

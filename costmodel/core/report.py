@@ -41,7 +41,6 @@ COUNTED_COLUMNS: tuple[str, ...] = tuple(f"counted_{key}" for key in (*TERMS, "t
 sum, and the params and trainable params it reports. See :mod:`costmodel.core.presets`."""
 
 
-
 def _exact(value):
     """Fractions that are whole numbers become ints; others stay exact."""
     if isinstance(value, Fraction) and value.denominator == 1:
@@ -114,8 +113,8 @@ class Report:
     def as_latex(self, caption: str | None = None, label: str | None = None) -> str:
         return render.report_latex(self, caption=caption, label=label)
 
-    def as_json(self) -> str:
-        return render.report_json(self)
+    def as_json(self, totals_row: bool = False) -> str:
+        return render.report_json(self, totals_row=totals_row)
 
     def _repr_html_(self) -> str:
         return render.report_html(self)

@@ -8,6 +8,7 @@ integers; the text and HTML views add thousands separators and shares of the tot
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -73,14 +74,17 @@ def shown_table(r: Report) -> ExportTable:
     """The readable per-layer table of the text, Markdown and HTML views, with each layer's share of MACs."""
     columns = (*(_column(r, c) for c in _shown_columns(r)), Column("macs_%", "macs_%", "number", digits=2))
     rows = tuple(
-        {**record, "macs_%": _share(record["macs"], r.totals["macs"])} for record in r.table.to_dict("records")
+        {**record, "macs_%": _share(record["macs"], r.totals["macs"])}
+        for record in r.table.to_dict("records")
     )
     return ExportTable(columns=columns, rows=rows)
 
 
 def export_table(r: Report) -> ExportTable:
     """Every column of the per-layer table, exact values (CSV and JSON)."""
-    return ExportTable(columns=tuple(_column(r, c) for c in r.table.columns), rows=tuple(r.table.to_dict("records")))
+    return ExportTable(
+        columns=tuple(_column(r, c) for c in r.table.columns), rows=tuple(r.table.to_dict("records"))
+    )
 
 
 def report_text(r: Report) -> str:
@@ -160,8 +164,14 @@ def report_math(r: Report) -> str:
     )
 
 
-def report_json(r: Report) -> str:
-    """Design point, convention, totals and per-layer rows as JSON (exact ints)."""
+def report_json(r: Report, totals_row: bool = False) -> str:
+    """Design point, convention, totals and per-layer rows as JSON (exact ints); ``totals_row`` adds a last
+    row, layer ``"Total"``, holding each column's total (None where a column has none, e.g. ``out_side``).
+
+    >>> import json, costmodel
+    >>> json.loads(report_json(costmodel.report(), totals_row=True))["layers"][-1]["macs"]
+    568740352
+    """
     from dataclasses import asdict
 
     meta = {
@@ -174,4 +184,8 @@ def report_json(r: Report) -> str:
         "notes": list(r.notes),
         "totals": {k: json_value(v) for k, v in r.totals.items()},
     }
-    return export_table(r).to_json(meta=meta, rows_key="layers")
+    table = export_table(r)
+    if totals_row:
+        total = {c.key: r.totals.get(c.key) for c in table.columns} | {"layer": "Total", "kind": "total"}
+        table = replace(table, rows=(*table.rows, total))
+    return table.to_json(meta=meta, rows_key="layers")
