@@ -100,7 +100,7 @@ def test_bad_per_layer_tables_are_named():
     good = synthetic_profiles(GRID[:4])
     with pytest.raises(TypeError, match="needs a pandas DataFrame; got list"):
         LayerLatencyModel.fit([1, 2])
-    with pytest.raises(ValueError, match="lacks column\\(s\\) whole_ms"):
+    with pytest.raises(ValueError, match=r"LayerLatencyModel\.fit needs the column\(s\) 'whole_ms'"):
         LayerLatencyModel.fit(good.drop(columns="whole_ms"))
     with pytest.raises(
         ValueError, match=r"alpha=0\.25, resolution=160 are not the layer table's: missing Logits"

@@ -37,9 +37,17 @@ import pandas as pd
 
 from costmodel.core.convention import Convention
 from costmodel.core.design_point import bounded_array, check_alpha_array, check_resolution_array
-from costmodel.latency.model import LAYER_FEATURES, MIN_POINTS, TOLERANCE, features, layer_features
+from costmodel.latency.model import (
+    LAYER_FEATURES,
+    MIN_POINTS,
+    TOLERANCE,
+    RelativeErrors,
+    features,
+    layer_features,
+)
 from costmodel.latency.profile import OTHER
 from costmodel.latency.schema import LATENCY_MS_RANGE
+from costmodel.reference.pareto import require_columns
 
 LAYER_COLUMNS: tuple[str, ...] = ("alpha", "resolution", "layer", "time_ms", "whole_ms")
 """Columns a per-layer table needs (``kind`` and ``macs``, where given, are checked against the layer table)."""
@@ -92,7 +100,7 @@ def _predict(
 
 
 @dataclass(frozen=True, eq=False)
-class LayerLatencyModel:
+class LayerLatencyModel(RelativeErrors):
     """A latency model fitted to per-layer times; build it with :meth:`fit`.
 
     ``coefficients`` maps each layer kind (and :data:`REST`) to its features' milliseconds per unit;
@@ -138,29 +146,6 @@ class LayerLatencyModel:
                                                                                          strict=True)]  # fmt: skip
         return np.array(values).reshape(a.shape)
 
-    def loo_within(self, tolerance: float = TOLERANCE) -> float:
-        """Share of design points whose leave-one-out prediction is within ±``tolerance`` of the measurement."""
-        return float(np.mean(np.abs(self.loo_errors) <= tolerance + 1e-12))
-
-    @property
-    def loo_rmspe(self) -> float:
-        """Root mean square leave-one-out percentage error, in percent."""
-        return float(np.sqrt(np.mean(self.loo_errors**2)) * 100)
-
-    @property
-    def fit_rmspe(self) -> float:
-        """Root mean square in-sample percentage error, in percent."""
-        return float(np.sqrt(np.mean(self.fit_errors**2)) * 100)
-
-    def residuals(self) -> pd.DataFrame:
-        """The design points with measured whole-network, fitted and leave-one-out times and relative errors."""
-        out = self.points.copy()
-        out["fitted_ms"] = out.latency_ms * (1 + self.fit_errors)
-        out["loo_ms"] = out.latency_ms * (1 + self.loo_errors)
-        out["fit_error_pct"] = self.fit_errors * 100
-        out["loo_error_pct"] = self.loo_errors * 100
-        return out
-
     def describe(self) -> str:
         """The coefficients per kind (µs per layer, ms per million units) and the errors, as text."""
         lines = ["latency_ms = sum over layers of their kind's non-negative terms + rest:"]
@@ -189,13 +174,7 @@ def _point_design(alpha: float, resolution: int) -> tuple[dict[str, np.ndarray],
 
 def _checked_design(layers: pd.DataFrame) -> tuple[pd.DataFrame, _Design]:
     """The design points (alpha, resolution, latency_ms = whole_ms) and the fit's inputs; clear errors else."""
-    if not isinstance(layers, pd.DataFrame):
-        raise TypeError(f"LayerLatencyModel.fit needs a pandas DataFrame; got {type(layers).__name__}")
-    missing = [c for c in LAYER_COLUMNS if c not in layers.columns]
-    if missing:
-        raise ValueError(
-            f"the per-layer table lacks column(s) {', '.join(missing)}; it needs {', '.join(LAYER_COLUMNS)}"
-        )
+    require_columns(layers, list(LAYER_COLUMNS), "LayerLatencyModel.fit")
     for column in ("device", "runtime"):
         if column in layers.columns and layers[column].nunique(dropna=True) > 1:
             raise ValueError(f"the per-layer table mixes {column}s; fit one {column} at a time")

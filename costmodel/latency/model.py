@@ -259,8 +259,36 @@ def interval_check(x: np.ndarray, y: np.ndarray, level: float = DEFAULT_LEVEL) -
     return out
 
 
+class RelativeErrors:
+    """The error summaries of a fitted latency model with ``points`` (a ``latency_ms`` column per point) and the
+    relative errors ``loo_errors`` (each point left out) and ``fit_errors`` (in-sample)."""
+
+    def loo_within(self, tolerance: float = TOLERANCE) -> float:
+        """Share of points whose leave-one-out prediction is within ±``tolerance`` of the measurement."""
+        return float(np.mean(np.abs(self.loo_errors) <= tolerance + 1e-12))
+
+    @property
+    def loo_rmspe(self) -> float:
+        """Root mean square leave-one-out percentage error, in percent."""
+        return float(np.sqrt(np.mean(self.loo_errors**2)) * 100)
+
+    @property
+    def fit_rmspe(self) -> float:
+        """Root mean square in-sample percentage error, in percent."""
+        return float(np.sqrt(np.mean(self.fit_errors**2)) * 100)
+
+    def residuals(self) -> pd.DataFrame:
+        """The points with measured, fitted and leave-one-out predicted latency and relative errors."""
+        out = self.points.copy()
+        out["fitted_ms"] = out.latency_ms * (1 + self.fit_errors)
+        out["loo_ms"] = out.latency_ms * (1 + self.loo_errors)
+        out["fit_error_pct"] = self.fit_errors * 100
+        out["loo_error_pct"] = self.loo_errors * 100
+        return out
+
+
 @dataclass(frozen=True, eq=False)
-class LatencyModel:
+class LatencyModel(RelativeErrors):
     """A fitted latency model; build it with :meth:`fit`.
 
     ``coefficients`` maps each feature to milliseconds per unit; ``loo_errors`` and ``fit_errors`` are the
@@ -330,29 +358,6 @@ class LatencyModel:
         x = features(self.points.alpha, self.points.resolution).to_numpy()
         check = interval_check(x, self.points.latency_ms.to_numpy(dtype=float), check_level(level))
         return pd.concat([self.points, check], axis=1)
-
-    def loo_within(self, tolerance: float = TOLERANCE) -> float:
-        """Share of points whose leave-one-out prediction is within ±``tolerance`` of the measurement."""
-        return float(np.mean(np.abs(self.loo_errors) <= tolerance + 1e-12))
-
-    @property
-    def loo_rmspe(self) -> float:
-        """Root mean square leave-one-out percentage error, in percent."""
-        return float(np.sqrt(np.mean(self.loo_errors**2)) * 100)
-
-    @property
-    def fit_rmspe(self) -> float:
-        """Root mean square in-sample percentage error, in percent."""
-        return float(np.sqrt(np.mean(self.fit_errors**2)) * 100)
-
-    def residuals(self) -> pd.DataFrame:
-        """The points with measured, fitted and leave-one-out predicted latency and relative errors."""
-        out = self.points.copy()
-        out["fitted_ms"] = out.latency_ms * (1 + self.fit_errors)
-        out["loo_ms"] = out.latency_ms * (1 + self.loo_errors)
-        out["fit_error_pct"] = self.fit_errors * 100
-        out["loo_error_pct"] = self.loo_errors * 100
-        return out
 
     @property
     def warning(self) -> str | None:
