@@ -52,7 +52,7 @@ def test_database_is_wal_with_versioned_schema(db):
     LatencyStore(db)
     with sqlite3.connect(db) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
 
 
 def test_a_newer_schema_is_refused_and_left_alone(db):

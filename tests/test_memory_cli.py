@@ -138,4 +138,4 @@ def test_a_schema_1_database_is_migrated_and_keeps_its_datasets(tmp_path):
     assert again.load("phone")["latency_ms"].tolist() == [26.8]
     assert [d.device for d in again.devices()] == ["board"]
     with sqlite3.connect(path) as check:
-        assert check.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert check.execute("PRAGMA user_version").fetchone()[0] == store_module.SCHEMA_VERSION

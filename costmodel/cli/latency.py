@@ -42,17 +42,28 @@ def register(subparsers) -> None:
         formatter_class=DefaultsHelpFormatter,
     )
     importing.add_argument("file", help="CSV file or benchmark_model log")
-    importing.add_argument("--device", help="device name, for rows that do not give one (needed without a device column)")
+    importing.add_argument(
+        "--device", help="device name, for rows that do not give one (needed without a device column)"
+    )
     importing.add_argument("--runtime", help="runtime name, for rows that do not give one")
-    importing.add_argument("--dataset", help="dataset name (default: the file name without extension; pixel.csv is 'pixel')")
-    importing.add_argument("--alpha", type=number_argument("--alpha"), help="width multiplier of a benchmark_model log's graph")
-    importing.add_argument("--resolution", type=integer_argument("--resolution"), help="input side of a benchmark_model log's graph")
+    importing.add_argument(
+        "--dataset", help="dataset name (default: the file name without extension; pixel.csv is 'pixel')"
+    )
+    importing.add_argument(
+        "--alpha", type=number_argument("--alpha"), help="width multiplier of a benchmark_model log's graph"
+    )
+    importing.add_argument(
+        "--resolution",
+        type=integer_argument("--resolution"),
+        help="input side of a benchmark_model log's graph",
+    )
     importing.set_defaults(run=run_import)
 
     listing = actions.add_parser(
         "list",
         help="list the datasets",
-        description="List built-in and imported datasets with row counts, devices and runtimes.",
+        description="List built-in and imported datasets with row counts, devices, runtimes and the number of "
+        "design points with a per-layer profile (measure --profile).",
         epilog="Example: mobilenet-cost latency list",
     )
     listing.set_defaults(run=run_list)
@@ -79,11 +90,15 @@ def register(subparsers) -> None:
     exporting = actions.add_parser(
         "export",
         help="write a dataset as CSV in the import schema",
-        description="Write a dataset as CSV in the import schema. Text cells that a spreadsheet would run as "
-        "formulas (starting with =, +, -, @, tab or CR) get a leading apostrophe.",
+        description="Write a dataset as CSV in the import schema, or with --profiles its per-layer profiles "
+        "(alpha, resolution, layer, kind, macs, time_ms, whole_ms, threads, dtype). Text cells that a spreadsheet "
+        "would run as formulas (starting with =, +, -, @, tab or CR) get a leading apostrophe.",
         epilog="Example: mobilenet-cost latency export tflite-pixel2-cpu-float -o pixel2.csv",
     )
     exporting.add_argument("name")
+    exporting.add_argument(
+        "--profiles", action="store_true", help="write the dataset's per-layer profiles instead of its rows"
+    )
     exporting.add_argument("-o", "--output", help="CSV file to write (default: standard output)")
     add_force_argument(exporting)
     exporting.set_defaults(run=run_export)
@@ -125,7 +140,9 @@ def run_list(args: argparse.Namespace) -> int:
     table = LatencyStore(args.db).datasets()
     table["builtin"] = table["builtin"].map({True: "built-in", False: ""})
     table = table.map(lambda value: printable(value) if isinstance(value, str) else value)  # no raw escapes
-    print(frame_as_text(table[["name", "rows", "devices", "runtimes", "builtin", "created"]].fillna("")))
+    table["profiles"] = table["profiles"].map(lambda points: f"{points} points" if points else "")
+    columns = ["name", "rows", "devices", "runtimes", "builtin", "created", "profiles"]
+    print(frame_as_text(table[columns].fillna("")))
     return 0
 
 
@@ -143,7 +160,8 @@ def run_delete(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     store = LatencyStore(args.db)
-    write_output(store.export_csv(args.name), args.output, force=args.force, protect=database_files(store.path))
+    text = store.export_profiles_csv(args.name) if args.profiles else store.export_csv(args.name)
+    write_output(text, args.output, force=args.force, protect=database_files(store.path))
     return 0
 
 
@@ -155,7 +173,9 @@ def run_fit(args: argparse.Namespace) -> int:
         frame = store.load(args.name)
     except DatasetError:
         named = store.datasets()
-        matches = named.loc[named["devices"].fillna("").map(lambda d: args.name in [x.strip() for x in d.split(",")]), "name"]
+        matches = named.loc[
+            named["devices"].fillna("").map(lambda d: args.name in [x.strip() for x in d.split(",")]), "name"
+        ]
         if len(matches):
             raise UsageError(
                 f"dataset {args.name!r} does not exist; {args.name!r} is the device of dataset(s) "

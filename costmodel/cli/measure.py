@@ -148,6 +148,6 @@ def run(args: argparse.Namespace) -> int:
             profiles.to_csv(index=False, lineterminator="\n"), args.profile, force=args.force, protect=protect
         )
     if store is not None:
-        result = store.add(name, frame, origin="mobilenet-cost measure")
+        result = store.add(name, frame, origin="mobilenet-cost measure", profiles=frame.attrs.get("profiles"))
         print(f"stored {result.rows} row(s) in dataset {result.dataset!r} ({store.path})", file=sys.stderr)
     return 0

@@ -36,7 +36,7 @@ from tqdm import tqdm
 
 from costmodel.core.design_point import design_point
 from costmodel.latency.onnx_model import BN_MODES, INPUT_NAME, build_onnx, onnx_filename
-from costmodel.latency.schema import dataset_frame
+from costmodel.latency.schema import PROFILE_COLUMNS, dataset_frame
 from costmodel.latency.tflite_model import build_tflite, check_dtype, random_image, tflite_filename
 
 CLOCKS = {"wall": time.perf_counter_ns, "cpu": time.thread_time_ns}
@@ -418,4 +418,4 @@ def _profiles(pairs, runs: int, warmup: int, threads: int, bn: str, progress: bo
         if problem := profile_problem(profile):
             problems[alpha, resolution] = problem
     table = pd.concat(tables, ignore_index=True)
-    return table[["alpha", "resolution", "layer", "kind", "macs", "time_ms", "whole_ms"]], problems
+    return table[list(PROFILE_COLUMNS)], problems

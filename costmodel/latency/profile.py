@@ -33,7 +33,6 @@ OTHER = "other"
 """The pseudo-layer of kernels that belong to no layer (layout reorders inserted by the optimiser)."""
 PROFILE_TOLERANCE = 0.20
 """The layers' times should add up to the whole-network time within this share."""
-PROFILE_COLUMNS = ("layer", "kind", "macs", "time_ms")
 
 
 @dataclass(frozen=True)

@@ -30,10 +30,22 @@ KEY_COLUMNS: tuple[str, ...] = ("alpha", "resolution", "device", "runtime", "thr
 """Two rows with equal values in all these columns are duplicates."""
 LATENCY_MS_RANGE = (1e-3, 1e7)
 """Latencies accepted, in ms: from 1 µs to about 3 hours (a smaller or larger one is a unit mistake)."""
-INTEGER_RANGES: dict[str, tuple[int, int]] = {"threads": (1, 4096), "batch": (1, 1_000_000), "runs": (1, 10**9)}
+INTEGER_RANGES: dict[str, tuple[int, int]] = {
+    "threads": (1, 4096),
+    "batch": (1, 1_000_000),
+    "runs": (1, 10**9),
+}
 """Whole-number columns and the values they accept."""
 MAX_TEXT = 500
 """Longest text cell accepted, in characters."""
+PROFILE_COLUMNS: tuple[str, ...] = ("alpha", "resolution", "layer", "kind", "macs", "time_ms", "whole_ms")
+"""Columns of a per-layer profile (:func:`costmodel.latency.profile.profile_onnx` per design point); all required."""
+PROFILE_POINT_COLUMNS: tuple[str, ...] = ("alpha", "resolution", "threads", "dtype")
+"""The design point a profile row belongs to: it matches the dataset's measurement with these values."""
+STORED_PROFILE_COLUMNS: tuple[str, ...] = (*PROFILE_COLUMNS, "threads", "dtype")
+"""Columns of the profiles a dataset stores (:meth:`~costmodel.latency.store.LatencyStore.profiles`)."""
+MACS_MAX = 10**15
+"""Most MACs one profiled layer may have."""
 
 
 def has_control_characters(text: str) -> bool:
@@ -54,7 +66,10 @@ def printable(text: object) -> str:
     value = str(text)
     if not has_control_characters(value):
         return value
-    return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in ("Cc", "Cf") else c for c in value)
+    return "".join(
+        c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in ("Cc", "Cf") else c
+        for c in value
+    )
 
 
 def _number(name: str, raw: object) -> float:
@@ -86,20 +101,26 @@ def check_value(name: str, raw: object, scale: float = 1.0) -> object:
     Traceback (most recent call last):
     ValueError: '\\x1b[31mred' holds control characters; device must be printable text
     """
-    if raw is None or (not isinstance(raw, str) and pd.isna(raw)) or (isinstance(raw, str) and not raw.strip()):
+    if (
+        raw is None
+        or (not isinstance(raw, str) and pd.isna(raw))
+        or (isinstance(raw, str) and not raw.strip())
+    ):
         if name == "device":
             raise ValueError("empty; give a device column or a device name")
-        if name in REQUIRED_COLUMNS:
+        if name in REQUIRED_COLUMNS or name in PROFILE_COLUMNS:
             raise ValueError("empty; a value is required")
         return None
-    if name in TEXT_COLUMNS:
+    if name in TEXT_COLUMNS or name in ("layer", "kind"):
         if not isinstance(raw, str):
             raise TypeError(f"{shorten(raw)} is not text; {name} must be text")
         text = raw.strip()
         if len(text) > MAX_TEXT:
             raise ValueError(f"{len(text):,} characters; the limit is {MAX_TEXT}")
         if has_control_characters(text):
-            raise ValueError(f"{printable(repr(text))[:60]} holds control characters; {name} must be printable text")
+            raise ValueError(
+                f"{printable(repr(text))[:60]} holds control characters; {name} must be printable text"
+            )
         return text
     shown = raw.strip() if isinstance(raw, str) else shorten(raw)
     try:
@@ -112,16 +133,21 @@ def check_value(name: str, raw: object, scale: float = 1.0) -> object:
         except ValueError:
             raise ValueError(f"{shown} is out of range; allowed 0 < alpha <= {ALPHA_MAX}") from None
         return value
-    if name == "resolution" or name in INTEGER_RANGES:
-        low, high = (1, RESOLUTION_MAX) if name == "resolution" else INTEGER_RANGES[name]
+    if name in ("resolution", "macs") or name in INTEGER_RANGES:
+        low, high = {"resolution": (1, RESOLUTION_MAX), "macs": (0, MACS_MAX)}.get(name) or INTEGER_RANGES[
+            name
+        ]
         if not (math.isfinite(value) and value == int(value) and low <= value <= high):
             raise ValueError(f"{shown} is not allowed; {name} must be a whole number {low} to {high}")
         return int(value)
     value *= scale
     low, high = LATENCY_MS_RANGE
-    if name == "latency_ms" and not (math.isfinite(value) and low <= value <= high):
-        raise ValueError(f"{shown} is not allowed; latency must be a finite number > 0, from {low:g} to {high:g} ms")
-    if name != "latency_ms" and not (math.isfinite(value) and 0 <= value <= high):
+    if name in ("latency_ms", "whole_ms") and not (math.isfinite(value) and low <= value <= high):
+        what = "latency" if name == "latency_ms" else name
+        raise ValueError(
+            f"{shown} is not allowed; {what} must be a finite number > 0, from {low:g} to {high:g} ms"
+        )
+    if name not in ("latency_ms", "whole_ms") and not (math.isfinite(value) and 0 <= value <= high):
         raise ValueError(f"{shown} is not allowed; {name} must be a finite number of 0 to {high:g} ms")
     return value
 
@@ -138,18 +164,30 @@ def check_row(where: str, cells: dict[str, tuple[object, float]], problems: list
     return record
 
 
-def check_frame(frame: pd.DataFrame) -> tuple[list[dict], list[str]]:
-    """A table's rows checked with :func:`check_value` (every schema column it has; the others are empty):
-    the clean records, and one problem per bad cell naming the row (counted from 0) and the column."""
+def check_frame(
+    frame: pd.DataFrame,
+    columns: tuple[str, ...] = COLUMNS,
+    required: tuple[str, ...] = (*REQUIRED_COLUMNS, "device"),
+) -> tuple[list[dict], list[str]]:
+    """A table's rows checked with :func:`check_value` (every one of ``columns`` it has; the others are empty):
+    the clean records, and one problem per bad cell naming the row (counted from 0) and the column. Profiles
+    are checked with ``columns=STORED_PROFILE_COLUMNS, required=PROFILE_COLUMNS``.
+
+    >>> rows = pd.DataFrame({"alpha": [0.25], "resolution": [64], "layer": ["Conv2d_0"], "kind": ["conv"],
+    ...                      "macs": [-1], "time_ms": [0.01], "whole_ms": [0.2]})
+    >>> check_frame(rows, STORED_PROFILE_COLUMNS, PROFILE_COLUMNS)[1]
+    ['row 0, column macs: -1 is not allowed; macs must be a whole number 0 to 1000000000000000']
+    """
     if not isinstance(frame, pd.DataFrame):
         return [], [f"the rows must be a pandas DataFrame; got {type(frame).__name__}"]
-    missing = [c for c in (*REQUIRED_COLUMNS, "device") if c not in frame.columns]
+    missing = [c for c in required if c not in frame.columns]
     if missing:
         return [], [f"the table lacks column(s) {', '.join(missing)}"]
-    present = [c for c in COLUMNS if c in frame.columns]
+    present = [c for c in columns if c in frame.columns]
     problems: list[str] = []
     records = [
-        dict.fromkeys(COLUMNS) | check_row(f"row {number}", dict(zip(present, ((v, 1.0) for v in row), strict=True)), problems)
+        dict.fromkeys(columns)
+        | check_row(f"row {number}", dict(zip(present, ((v, 1.0) for v in row), strict=True)), problems)
         for number, row in enumerate(frame[present].itertuples(index=False, name=None))
     ]
     return records, problems
@@ -164,6 +202,22 @@ def dataset_frame(records: list[dict]) -> pd.DataFrame:
     for name in ("alpha", "latency_ms", *SPREAD_COLUMNS):
         frame[name] = frame[name].astype("float64")
     for name in TEXT_COLUMNS:
+        column = frame[name].astype("object")
+        frame[name] = column.where(column.notna(), None)
+    return frame
+
+
+def profile_frame(records: list[dict]) -> pd.DataFrame:
+    """Profile records as a DataFrame with :data:`STORED_PROFILE_COLUMNS`, in order, and dtypes.
+
+    >>> profile_frame([]).dtypes.astype(str).tolist()
+    ['float64', 'int64', 'object', 'object', 'int64', 'float64', 'float64', 'Int64', 'object']
+    """
+    frame = pd.DataFrame.from_records(records, columns=list(STORED_PROFILE_COLUMNS))
+    for name, dtype in (("alpha", "float64"), ("resolution", "int64"), ("macs", "int64"), ("time_ms", "float64"),
+                        ("whole_ms", "float64"), ("threads", "Int64")):  # fmt: skip
+        frame[name] = frame[name].astype(dtype)
+    for name in ("layer", "kind", "dtype"):
         column = frame[name].astype("object")
         frame[name] = column.where(column.notna(), None)
     return frame

@@ -40,7 +40,18 @@ import pandas as pd
 
 from costmodel.core.numbers import shorten
 from costmodel.latency import DB_ENV
-from costmodel.latency.schema import COLUMNS, KEY_COLUMNS, TEXT_COLUMNS, check_frame, dataset_frame, printable
+from costmodel.latency.schema import (
+    COLUMNS,
+    KEY_COLUMNS,
+    PROFILE_COLUMNS,
+    PROFILE_POINT_COLUMNS,
+    STORED_PROFILE_COLUMNS,
+    TEXT_COLUMNS,
+    check_frame,
+    dataset_frame,
+    printable,
+    profile_frame,
+)
 from costmodel.output.spreadsheet import spreadsheet_safe
 from costmodel.reference.devices import DEVICE_FIELDS, Device, builtin_devices, check_device
 from costmodel.reference.tables import load_table
@@ -149,7 +160,25 @@ def _v2(connection: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
+def _v3(connection: sqlite3.Connection) -> None:
+    """Per-layer profiles (issue 16): one row per layer of a profiled design point of a dataset."""
+    connection.execute(
+        """CREATE TABLE profiles (
+            id INTEGER PRIMARY KEY,
+            dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+            alpha REAL NOT NULL CHECK (alpha > 0),
+            resolution INTEGER NOT NULL CHECK (resolution > 0),
+            threads INTEGER, dtype TEXT,
+            layer TEXT NOT NULL, kind TEXT NOT NULL,
+            macs INTEGER NOT NULL CHECK (macs >= 0),
+            time_ms REAL NOT NULL CHECK (time_ms >= 0),
+            whole_ms REAL NOT NULL CHECK (whole_ms > 0)
+        )"""
+    )
+    connection.execute("CREATE INDEX profiles_dataset ON profiles(dataset_id)")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
 """Schema upgrades; migration ``i`` takes the database from version ``i`` to ``i + 1``."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -219,7 +248,8 @@ def builtin_frame(name: str) -> pd.DataFrame:
     return dataset_frame(records)
 
 
-LISTING_COLUMNS = ["name", "rows", "devices", "runtimes", "builtin", "created", "origin"]
+LISTING_COLUMNS = ["name", "rows", "devices", "runtimes", "builtin", "created", "origin", "profiles"]
+"""Columns of :meth:`LatencyStore.datasets`; ``profiles`` counts the design points with a per-layer profile."""
 
 
 def builtin_listing() -> pd.DataFrame:
@@ -227,7 +257,9 @@ def builtin_listing() -> pd.DataFrame:
     rows = []
     for name in BUILTIN_DATASETS:
         frame = builtin_frame(name)
-        rows.append((name, len(frame), _joined(frame.device), _joined(frame.runtime), True, None, "TF Lite hosted"))
+        rows.append(
+            (name, len(frame), _joined(frame.device), _joined(frame.runtime), True, None, "TF Lite hosted", 0)
+        )
     return pd.DataFrame(rows, columns=LISTING_COLUMNS)
 
 
@@ -259,6 +291,7 @@ class LatencyStore:
             try:
                 with self._connect(write=True) as connection:
                     migrate(connection)
+                self._has_devices = self._has_profiles = True
             except DatasetError:
                 if not exists:  # a full disk: leave no empty database, -wal or -shm behind
                     for end in ("", "-wal", "-shm"):
@@ -275,7 +308,9 @@ class LatencyStore:
         with self._connect() as connection:
             application = connection.execute("PRAGMA application_id").fetchone()[0]
             version = connection.execute("PRAGMA user_version").fetchone()[0]
-            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            tables = {
+                row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
         where = f"database {str(self.path)!r}"
         if application not in (0, APPLICATION_ID) or (tables and not tables >= OUR_TABLES):
             shown = ", ".join(sorted(tables)[:5]) or "none"
@@ -290,6 +325,7 @@ class LatencyStore:
         if self.read_only and tables and version < 1:
             raise DatasetError(f"{where} is read-only and needs a schema upgrade to version {SCHEMA_VERSION}")
         self._has_devices = "devices" in tables or not tables
+        self._has_profiles = "profiles" in tables or not tables
 
     @contextlib.contextmanager
     def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
@@ -340,7 +376,9 @@ class LatencyStore:
             check = connection.execute("PRAGMA quick_check").fetchall()
             if check != [("ok",)]:
                 problems = "; ".join(printable(row[0]) for row in check[:3])
-                raise DatasetError(f"database {str(self.path)!r} is corrupt ({problems}); nothing was changed")
+                raise DatasetError(
+                    f"database {str(self.path)!r} is corrupt ({problems}); nothing was changed"
+                )
             connection.execute("BEGIN IMMEDIATE")
             try:
                 yield connection
@@ -356,15 +394,22 @@ class LatencyStore:
         return [*BUILTIN_DATASETS, *stored]
 
     def datasets(self) -> pd.DataFrame:
-        """One row per dataset: name, rows, devices, runtimes, builtin, created, origin."""
+        """One row per dataset: name, rows, devices, runtimes, builtin, created, origin, profiles (the number
+        of design points with a per-layer profile)."""
         rows = []
-        query = """SELECT d.name, COUNT(m.id), GROUP_CONCAT(DISTINCT m.device),
-                          GROUP_CONCAT(DISTINCT m.runtime), d.created, d.origin
+        profiled = (
+            "(SELECT COUNT(*) FROM (SELECT DISTINCT alpha, resolution, threads, dtype FROM profiles p "
+            "WHERE p.dataset_id = d.id))"
+            if getattr(self, "_has_profiles", True)
+            else "0"
+        )
+        query = f"""SELECT d.name, COUNT(m.id), GROUP_CONCAT(DISTINCT m.device),
+                          GROUP_CONCAT(DISTINCT m.runtime), d.created, d.origin, {profiled}
                    FROM datasets d LEFT JOIN measurements m ON m.dataset_id = d.id
                    GROUP BY d.id ORDER BY d.name"""
         with self._connect() as connection:
-            for name, count, devices, runtimes, created, origin in connection.execute(query):
-                rows.append((name, count, devices or "", runtimes or "", False, created, origin))
+            for name, count, devices, runtimes, created, origin, points in connection.execute(query):
+                rows.append((name, count, devices or "", runtimes or "", False, created, origin, points))
         return pd.concat([builtin_listing(), pd.DataFrame(rows, columns=LISTING_COLUMNS)], ignore_index=True)
 
     def load(self, name: str) -> pd.DataFrame:
@@ -381,11 +426,15 @@ class LatencyStore:
             records = [dict(zip(COLUMNS, row, strict=True)) for row in cursor]
         return dataset_frame(records)
 
-    def add(self, name: str, frame: pd.DataFrame, origin: str | None = None) -> ImportResult:
+    def add(
+        self, name: str, frame: pd.DataFrame, origin: str | None = None, profiles: pd.DataFrame | None = None
+    ) -> ImportResult:
         """Store checked rows (from :func:`~costmodel.latency.importer.parse_latency`) in one transaction.
 
         A new name creates the dataset; an existing one gets the rows added, unless any duplicates a stored
-        row (same :data:`~costmodel.latency.importer.KEY_COLUMNS`): then nothing is stored.
+        row (same :data:`~costmodel.latency.importer.KEY_COLUMNS`): then nothing is stored. ``profiles``:
+        per-layer profiles of some of these rows' design points (:data:`~costmodel.latency.schema.PROFILE_COLUMNS`,
+        as ``measure(..., profile=True)`` gives them), stored in the same transaction; see :func:`profile_records`.
         """
         name = check_name(name)
         if name in BUILTIN_DATASETS:
@@ -394,8 +443,10 @@ class LatencyStore:
             raise DatasetError("nothing to import: the table has no rows")
         records, problems = check_frame(frame)  # the same row check as every import path
         if problems:
-            shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
-            raise DatasetError(f"{len(problems)} problem(s) in the rows: {shown}; nothing was imported")
+            raise DatasetError(
+                f"{len(problems)} problem(s) in the rows: {_joined_problems(problems)}; nothing was imported"
+            )
+        layers = [] if profiles is None else profile_records(profiles, records)
         with self._write() as connection:
             found = connection.execute("SELECT id FROM datasets WHERE name = ?", (name,)).fetchone()
             created = found is None
@@ -412,7 +463,41 @@ class LatencyStore:
                 f"INSERT INTO measurements (dataset_id, {', '.join(COLUMNS)}) VALUES ({placeholders})",
                 [(dataset_id, *(record[c] for c in COLUMNS)) for record in records],
             )
+            if layers and not created:
+                self._refuse_profiled(connection, dataset_id, name, layers)
+            placeholders = ", ".join("?" * (len(STORED_PROFILE_COLUMNS) + 1))
+            connection.executemany(
+                f"INSERT INTO profiles (dataset_id, {', '.join(STORED_PROFILE_COLUMNS)}) VALUES ({placeholders})",
+                [(dataset_id, *(layer[c] for c in STORED_PROFILE_COLUMNS)) for layer in layers],
+            )
         return ImportResult(name, len(records), created)
+
+    def profiles(self, name: str) -> pd.DataFrame:
+        """The per-layer profiles stored with dataset ``name`` (columns
+        :data:`~costmodel.latency.schema.STORED_PROFILE_COLUMNS`: alpha, resolution, layer, kind, macs, time_ms,
+        whole_ms, threads, dtype), in the order stored; no rows when it has none (built-in datasets have none)."""
+        name = check_name(name)
+        if name in BUILTIN_DATASETS or not getattr(self, "_has_profiles", True):
+            return profile_frame([])
+        with self._connect() as connection:
+            dataset_id = self._id(connection, name)
+            cursor = connection.execute(
+                f"SELECT {', '.join(STORED_PROFILE_COLUMNS)} FROM profiles WHERE dataset_id = ? ORDER BY id",
+                (dataset_id,),
+            )
+            records = [dict(zip(STORED_PROFILE_COLUMNS, row, strict=True)) for row in cursor]
+        return profile_frame(records)
+
+    def export_profiles_csv(self, name: str) -> str:
+        """The dataset's per-layer profiles as CSV (RFC 4180, CRLF); refused when it has none."""
+        frame = self.profiles(name)
+        if frame.empty:
+            raise DatasetError(
+                f"dataset {name!r} has no per-layer profiles; 'mobilenet-cost measure --profile FILE' stores them"
+            )
+        for column in ("layer", "kind", "dtype"):
+            frame[column] = frame[column].map(spreadsheet_safe)
+        return frame.to_csv(index=False, lineterminator="\r\n")
 
     def rename(self, old: str, new: str) -> None:
         """Rename a stored dataset; refused for built-in ones and for a name already taken."""
@@ -476,7 +561,9 @@ class LatencyStore:
             raise DatasetError(f"device {device.device!r} is built in; choose another key")
         with self._write() as connection:
             if connection.execute("SELECT 1 FROM devices WHERE device = ?", (device.device,)).fetchone():
-                raise DatasetError(f"device {device.device!r} already exists; delete it first or choose another key")
+                raise DatasetError(
+                    f"device {device.device!r} already exists; delete it first or choose another key"
+                )
             values = [getattr(device, f) for f in DEVICE_FIELDS]
             connection.execute(
                 f"INSERT INTO devices ({', '.join(DEVICE_FIELDS)}, created) "
@@ -491,7 +578,9 @@ class LatencyStore:
             raise DatasetError(f"device {key!r} is built in and read-only; it cannot be deleted")
         with self._write() as connection:
             if connection.execute("DELETE FROM devices WHERE device = ?", (key,)).rowcount == 0:
-                raise DatasetError(f"device {printable(str(key))!r} does not exist; see 'mobilenet-cost devices list'")
+                raise DatasetError(
+                    f"device {printable(str(key))!r} does not exist; see 'mobilenet-cost devices list'"
+                )
 
     @staticmethod
     def _id(connection: sqlite3.Connection, name: str) -> int:
@@ -504,6 +593,22 @@ class LatencyStore:
     def _refuse_builtin(name: str, action: str) -> None:
         if name in BUILTIN_DATASETS:
             raise DatasetError(f"dataset {name!r} is built in and read-only; it cannot be {action}")
+
+    @staticmethod
+    def _refuse_profiled(
+        connection: sqlite3.Connection, dataset_id: int, name: str, layers: list[dict]
+    ) -> None:
+        columns = ", ".join(PROFILE_POINT_COLUMNS)
+        query = f"SELECT DISTINCT {columns} FROM profiles WHERE dataset_id = ?"
+        stored = {tuple(row) for row in connection.execute(query, (dataset_id,))}
+        clashes = sorted(
+            {tuple(layer[c] for c in PROFILE_POINT_COLUMNS) for layer in layers} & stored, key=str
+        )
+        if clashes:
+            raise DatasetError(
+                f"dataset {name!r} already has a profile of {len(clashes)} of these design points "
+                f"({', '.join(f'{a:g}_{r}' for a, r, *_ in clashes[:5])}); nothing was imported"
+            )
 
     @staticmethod
     def _refuse_duplicates(
@@ -522,6 +627,58 @@ class LatencyStore:
                 f"{len(clashes)} row(s) duplicate measurements already in dataset {name!r} "
                 f"(data rows {shown}; same {', '.join(KEY_COLUMNS)}); nothing was imported"
             )
+
+
+def _joined_problems(problems: list[str]) -> str:
+    return "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+
+
+def profile_records(profiles: pd.DataFrame, records: list[dict]) -> list[dict]:
+    """Profile rows checked (the row check of :mod:`~costmodel.latency.schema`) and matched to the design points
+    of ``records`` (the measurements stored with them). Without ``threads`` and ``dtype`` columns a profile takes
+    them from its point's measurement. ``DatasetError`` for a bad cell, a profile of no point in ``records``, or a
+    point profiled twice (a layer repeated).
+
+    >>> rows = [{"alpha": 0.25, "resolution": 64, "threads": 1, "dtype": "float32"}]
+    >>> layers = pd.DataFrame({"alpha": [0.25], "resolution": [64], "layer": ["Conv2d_0"], "kind": ["conv"],
+    ...                        "macs": [110592], "time_ms": [0.01], "whole_ms": [0.2]})
+    >>> [(r["layer"], r["threads"], r["dtype"]) for r in profile_records(layers, rows)]
+    [('Conv2d_0', 1, 'float32')]
+    >>> profile_records(layers.assign(resolution=96), rows)
+    Traceback (most recent call last):
+    costmodel.latency.store.DatasetError: profile row 0 (alpha 0.25, resolution 96) is of no design point of the rows; nothing was imported
+    """
+    checked, problems = check_frame(profiles, STORED_PROFILE_COLUMNS, PROFILE_COLUMNS)
+    if problems:
+        raise DatasetError(
+            f"{len(problems)} problem(s) in the profiles: {_joined_problems(problems)}; nothing was imported"
+        )
+    points: dict[tuple, list[tuple]] = {}
+    for record in records:
+        points.setdefault((record["alpha"], record["resolution"]), []).append(
+            (record["threads"], record["dtype"])
+        )
+    given = {"threads", "dtype"} & set(profiles.columns)
+    seen: set[tuple] = set()
+    for number, layer in enumerate(checked):
+        where = f"profile row {number} (alpha {layer['alpha']:g}, resolution {layer['resolution']})"
+        variants = points.get((layer["alpha"], layer["resolution"]), [])
+        if given != {"threads", "dtype"}:
+            if len(variants) != 1:
+                why = (
+                    "is of no design point of the rows"
+                    if not variants
+                    else "matches several rows: give threads and dtype"
+                )
+                raise DatasetError(f"{where} {why}; nothing was imported")
+            layer["threads"], layer["dtype"] = variants[0]
+        elif (layer["threads"], layer["dtype"]) not in variants:
+            raise DatasetError(f"{where} is of no design point of the rows; nothing was imported")
+        key = tuple(layer[c] for c in (*PROFILE_POINT_COLUMNS, "layer"))
+        if key in seen:
+            raise DatasetError(f"{where}: layer {layer['layer']!r} appears twice; nothing was imported")
+        seen.add(key)
+    return checked
 
 
 def _joined(values: pd.Series) -> str:
