@@ -14,7 +14,7 @@ from costmodel.latency.tflite_model import (
     random_image,
     tflite_filename,
 )
-from tests.independent_counter import costs
+from tests.independent_counter import costs, memory
 
 Interpreter = pytest.importorskip("ai_edge_litert.interpreter").Interpreter
 pytestmark = pytest.mark.filterwarnings("ignore:Warning. Enabling .experimental_preserve_all_tensors.")
@@ -71,8 +71,7 @@ def test_every_tensor_has_the_cost_models_shape_and_the_constants_their_bytes(
     pads = sum(1 for name in tensors if name.endswith("/paddings"))
     assert constant_bytes(data) == independent_bytes(alpha, resolution, dtype, knobs) + 32 * pads
     totals = report(alpha=alpha, resolution=resolution, dtype=dtype, **knobs).totals
-    if "weight_bytes" in totals:  # the memory model's count, once it exists
-        assert constant_bytes(data) - 32 * pads == totals["weight_bytes"]
+    assert constant_bytes(data) - 32 * pads == totals["weight_bytes"]  # the memory model's count
     interpreter.set_tensor(given["index"], random_image(tuple(given["shape"]), dtype))
     interpreter.invoke()
     (output,) = interpreter.get_output_details()
@@ -242,3 +241,80 @@ def test_cli_measure_litert_int8_stores_a_dataset(tmp_path, capsys):
     assert main(argv) == 0
     (name,) = [n for n in LatencyStore(db).names() if n.startswith("litert-int8-")]
     assert LatencyStore(db).load(name).dtype.tolist() == ["int8", "int8"]
+
+
+def side_sequence(resolution: int, padding: str) -> list[int]:
+    """Input sides of the five stride-2 layers (stem, depthwise 2, 4, 6, 12), restated from the paper's table
+    and keras.applications: SAME rounds up; keras pads the depthwise ones (0, 1) and runs them VALID (rounds down)."""
+    sides, side = [], resolution
+    for index in range(5):
+        sides.append(side)
+        side = -(-side // 2) if padding == "same" or index == 0 else side // 2
+    return sides
+
+
+KNOB_CASES = [
+    (0.1, 32, {"input_channels": 1}),
+    (0.1, 97, {"padding": "keras", "input_channels": 1}),
+    (0.25, 225, {"padding": "keras"}),
+    (0.5, 97, {"padding": "keras", "input_channels": 3, "rounding": "keras"}),
+    (0.75, 33, {"padding": "keras", "input_channels": 1}),
+    (1.5, 320, {"padding": "keras"}),
+    (1.5, 191, {"input_channels": 1}),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(("alpha", "resolution", "knobs"), KNOB_CASES)
+def test_input_channels_keras_padding_and_dtype_match_the_report_and_the_memory_model(
+    alpha, resolution, knobs, dtype
+):
+    from ai_edge_litert import schema_py_generated as fb
+    from ai_edge_litert.tools import flatbuffer_utils
+
+    data = build_tflite(alpha, resolution, dtype=dtype, **knobs)
+    interpreter = loaded(data)
+    result = report(alpha=alpha, resolution=resolution, dtype=dtype, **knobs)
+    table = result.table
+    tensors = {t["name"]: t for t in interpreter.get_tensor_details()}
+    (given,) = interpreter.get_input_details()
+    channels = knobs.get("input_channels", 3)
+    assert given["shape"].tolist() == [1, resolution, resolution, channels] and given["dtype"] == np.dtype(
+        dtype
+    )
+    assert table.iloc[0].in_channels == channels
+    for row in table.itertuples():
+        name = "logits" if row.kind == "fc" else row.layer
+        expected = (
+            [1, row.out_channels] if row.kind == "fc" else [1, row.out_side, row.out_side, row.out_channels]
+        )
+        assert tensors[name]["shape"].tolist() == expected, row.layer
+        assert tensors[name]["dtype"] == np.dtype(dtype), row.layer
+    # keras: ZeroPadding2D((0, 1), (0, 1)) before a stride-2 depthwise layer stays a PAD op where its side is odd
+    padding = knobs.get("padding", "same")
+    padded = [
+        (layer, side)
+        for layer, side in zip(
+            ["Conv2d_0", *(f"Conv2d_{b}_depthwise" for b in (2, 4, 6, 12))],
+            side_sequence(resolution, padding),
+            strict=True,
+        )
+        if padding == "keras" and layer != "Conv2d_0" and side % 2 == 1
+    ]
+    model = flatbuffer_utils.convert_bytearray_to_object(bytearray(data))
+    codes = [model.operatorCodes[op.opcodeIndex].builtinCode for op in model.subgraphs[0].operators]
+    assert codes.count(fb.BuiltinOperator.PAD) == len(padded)
+    for layer, side in padded:
+        assert tensors[f"{layer}/pad"]["shape"].tolist() == [
+            1,
+            side + 1,
+            side + 1,
+            table.set_index("layer").loc[layer].in_channels,
+        ]
+    assert constant_bytes(data) - 32 * len(padded) == result.totals["weight_bytes"]
+    assert result.totals["weight_bytes"] == memory(alpha, resolution, dtype=dtype, **knobs)["weight_bytes"]
+    interpreter.set_tensor(given["index"], random_image(tuple(given["shape"]), dtype))
+    interpreter.invoke()
+    (output,) = interpreter.get_output_details()
+    assert interpreter.get_tensor(output["index"]).shape == (1, 1000)

@@ -8,7 +8,8 @@ norm folded into it, as the hosted TF Lite models have it); ``pool`` → ``AVERA
 ``fc`` → ``FULLY_CONNECTED`` to ``classes`` logits (bias as ``fc_bias`` says). Padding follows the convention:
 where a layer's output side is ``ceil(in / stride)`` the op uses ``SAME``; otherwise (``padding="floor"``, or any
 other rule) the op is ``VALID``, after an explicit ``PAD`` op (bottom and right) where that is needed for the
-table's side. Input channels
+table's side; ``padding="keras"`` keeps keras' one-pixel ``PAD`` before a stride-2 depthwise layer of odd side,
+as a converted Keras model has it (the memory model counts its buffer). Input channels
 are the first layer's ``in_channels``. Weights are random (seeded); the graph is for timing, not classifying.
 
 ``int8``: fully integer (int8 input, activations and logits): weights symmetric int8 per output channel (zero
@@ -189,11 +190,17 @@ def _calibrate(float_model: bytes, seed: int) -> tuple[float, float]:
     return float(logits.min()) * HEADROOM, float(logits.max()) * HEADROOM
 
 
-def _padding(in_side: int, out_side: int, kernel: int, stride: int) -> int | None:
-    """None where TF ``SAME`` gives ``out_side``; else the bottom/right padding a ``VALID`` op needs."""
+def _padding(in_side: int, out_side: int, kernel: int, stride: int, keras_pad: bool = False) -> int | None:
+    """None where TF ``SAME`` gives ``out_side``; else the bottom/right padding a ``VALID`` op needs: the least
+    that gives ``out_side``, or 1 with ``keras_pad`` (keras' ``ZeroPadding2D(((0, 1), (0, 1)))``, kept as the
+    ``PAD`` op a converted Keras model has even where no output reads the padded row).
+
+    >>> _padding(96, 48, 3, 2), _padding(97, 48, 3, 2), _padding(97, 48, 3, 2, keras_pad=True)
+    (None, 0, 1)
+    """
     if out_side == -(-in_side // stride):
         return None
-    pad = (out_side - 1) * stride + kernel - in_side
+    pad = 1 if keras_pad else (out_side - 1) * stride + kernel - in_side
     if pad < 0 or (in_side + pad - kernel) // stride + 1 != out_side:
         raise ValueError(f"no bottom/right padding gives side {out_side} from {in_side} at stride {stride}")
     return pad
@@ -270,7 +277,8 @@ def _graph(shapes, point, convention: Convention, weights, logits_range):
                      [out], fb.BuiltinOptions.FullyConnectedOptions, options)  # fmt: skip
             current = out
             continue
-        pad = _padding(shape.in_side, shape.out_side, spec.kernel, spec.stride)
+        keras_pad = convention.padding == "keras" and spec.kind == "dw" and spec.stride == 2
+        pad = _padding(shape.in_side, shape.out_side, spec.kernel, spec.stride, keras_pad)
         padding = fb.Padding.SAME
         if pad == 0:
             padding = fb.Padding.VALID
