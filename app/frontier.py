@@ -34,7 +34,13 @@ X_METRICS = {
 }  # fmt: skip
 X_UNITS = {"macs": "MACs", "params": "params", "latency_ms": "ms", "peak_activation_bytes": "bytes",
            "flash_bytes": "bytes"}  # fmt: skip
-BUDGET_UNITS = {"macs": 1e6, "params": 1e6, "latency_ms": 1.0, "peak_activation_bytes": 1024, "flash_bytes": 1024}
+BUDGET_UNITS = {
+    "macs": 1e6,
+    "params": 1e6,
+    "latency_ms": 1.0,
+    "peak_activation_bytes": 1024,
+    "flash_bytes": 1024,
+}
 BYTE_AXES = {"peak_activation_bytes": ("ram", "ram_bytes"), "flash_bytes": ("flash", "flash_bytes")}
 """The memory axes: their budget keyword and the device field a device preset draws (issue 14)."""
 BYTE_DTYPES = {"float": "float32", "quant": "int8"}
@@ -123,7 +129,10 @@ def latency_source_options(db=None) -> list[dict]:
     try:
         names = LatencyStore(db).names()
     except DatasetError as error:  # shown in the dropdown itself, the published latencies still work
-        return [*options, {"label": f"stored datasets unavailable: {error}", "value": "unavailable", "disabled": True}]
+        return [
+            *options,
+            {"label": f"stored datasets unavailable: {error}", "value": "unavailable", "disabled": True},
+        ]
     for name in names:
         options += [
             {"label": f"{mode} on dataset {name}", "value": f"{mode}:{name}"} for mode in LATENCY_MODES
@@ -317,7 +326,10 @@ def best_under_budget(points: pd.DataFrame, x: str, budget: float) -> tuple[pd.S
         fits = points[points[x].astype(float) <= budget]
         if fits.empty:
             smallest = points.loc[points[x].astype(float).idxmin()]
-            return None, f"the smallest shown configuration, {smallest['model']}, needs {int(smallest[x]):,} bytes"
+            return (
+                None,
+                f"the smallest shown configuration, {smallest['model']}, needs {int(smallest[x]):,} bytes",
+            )
         return fits.sort_values(["top1_pct", x], ascending=[False, True]).iloc[0], ""
     keyword = {"macs": "macs", "params": "params", "latency_ms": "latency"}[x]
     try:
@@ -375,7 +387,9 @@ def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text, latency
     elif x in BYTE_AXES:
         from costmodel.core.evaluate import evaluate
 
-        value = int(evaluate(estimate.alpha, estimate.resolution, metrics=[x], dtype=BYTE_DTYPES[dtype])[x].iloc[0])
+        value = int(
+            evaluate(estimate.alpha, estimate.resolution, metrics=[x], dtype=BYTE_DTYPES[dtype])[x].iloc[0]
+        )
         design = {"label": estimate.label, "x": value, "top1": estimate.estimates[dtype]}
     point_text = (
         f"Design point {estimate.label}: {estimate.macs:,} MACs, {estimate.params:,} params; estimated top-1 "
@@ -438,5 +452,6 @@ def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text, latency
         design=design,
         budget=budget,
         best=best,
+        sources=sources(),
     )
     return FrontierView(figure, points, point_text, best_text, budget_error)

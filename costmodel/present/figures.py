@@ -11,6 +11,9 @@ documented columns and returns a Plotly figure; nothing is computed here beyond 
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -114,18 +117,27 @@ def make_layer_figure(table: pd.DataFrame, metrics: tuple[str, str] = ("macs", "
     return go.Figure(layer_figure_spec(table, metrics))
 
 
-SOURCE_SYMBOLS = (
-    "circle",
-    "square",
-    "diamond",
-    "triangle-up",
-    "triangle-down",
-    "cross",
-    "x",
-    "star",
-    "pentagon",
-)
-DTYPE_COLOURS = {"float": "#2c5fa8", "quant": "#d1495b"}
+SOURCE_COLOURS = ("#2c5fa8", "#d1495b", "#2a9d8f", "#8a5a00", "#7b3294", "#e07b00", "#4d4d4d", "#66a61e")
+"""One colour per source on the Frontier (the first four are the Compare page's colours)."""
+DTYPE_SYMBOLS = {"float": "circle", "quant": "diamond"}
+"""One marker shape per precision on the Frontier."""
+DTYPE_DASHES = {"float": "solid", "quant": "dash"}
+"""The Pareto front's line style per precision."""
+
+
+def _padded_range(values: Sequence[float], log: bool, pad: float = 0.05) -> list[float] | None:
+    """An axis range over ``values`` with ``pad`` of its width spare at each end (in log10 units on a log
+    axis), so a line at the smallest or largest value stays inside the plot, clear of the tick labels.
+
+    >>> _padded_range([10, 20], log=False), [round(v, 3) for v in _padded_range([10, 1000], log=True)]
+    ([9.5, 20.5], [0.9, 3.1])
+    """
+    finite = [float(v) for v in values if v == v and np.isfinite(v) and (v > 0 or not log)]
+    if not finite:
+        return None
+    low, high = (math.log10(min(finite)), math.log10(max(finite))) if log else (min(finite), max(finite))
+    spare = (high - low) * pad or (0.1 if log else abs(high) * pad or 1.0)
+    return [low - spare, high + spare]
 
 
 def _interval_bars(rows: pd.DataFrame, x: str) -> dict | None:
@@ -137,7 +149,14 @@ def _interval_bars(rows: pd.DataFrame, x: str) -> dict | None:
     value = rows[x].to_numpy(float)
     plus = np.nan_to_num(rows[high].to_numpy(float) - value, nan=0.0, posinf=0.0)
     minus = np.nan_to_num(value - rows[low].to_numpy(float), nan=0.0, posinf=0.0)
-    return {"type": "data", "symmetric": False, "array": plus, "arrayminus": minus, "thickness": 1.2, "width": 3}
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": plus,
+        "arrayminus": minus,
+        "thickness": 1.2,
+        "width": 3,
+    }
 
 
 def make_sources_frontier_figure(
@@ -149,8 +168,9 @@ def make_sources_frontier_figure(
     design: dict | None = None,
     budget: float | None = None,
     best: dict | None = None,
+    sources: Sequence[str] | None = None,
 ) -> go.Figure:
-    """Top-1 against a cost for published points by source (marker) and precision (colour), with each
+    """Top-1 against a cost for published points by source (colour) and precision (marker shape), with each
     precision's Pareto front: the dashboard's Frontier page. (:func:`make_frontier_figure` is the paper
     export's figure: one series per α.)
 
@@ -158,16 +178,16 @@ def make_sources_frontier_figure(
     ``top1_pct`` and the cost ``x`` (``macs``, ``params`` or ``latency_ms``). ``design`` (keys ``label``,
     ``x``, ``top1``) marks an estimated design point, ``budget`` draws a vertical budget line (a trace
     named "budget"), and
-    ``best`` (keys ``label``, ``x``, ``top1``) rings the best configuration under it. Where ``points`` has
+    ``best`` (keys ``label``, ``x``, ``top1``) rings the best configuration under it; each of the two is
+    labelled by an arrow pointing at its own marker. ``sources`` fixes each source's colour (by its place in
+    that list), so a source keeps its colour when others are hidden. Where ``points`` has
     ``<x stem>_low_ms`` and ``<x stem>_high_ms`` columns (a predicted latency's interval), each point gets a
     horizontal error bar over it.
     """
     label = _label(x)
     figure = go.Figure()
-    symbols = {
-        source: SOURCE_SYMBOLS[i % len(SOURCE_SYMBOLS)]
-        for i, source in enumerate(dict.fromkeys(points["source"]))
-    }
+    order = list(dict.fromkeys([*(sources or []), *points["source"]]))
+    colours = {source: SOURCE_COLOURS[i % len(SOURCE_COLOURS)] for i, source in enumerate(order)}
     for (source, dtype), rows in points.groupby(["source", "dtype"], sort=False):
         figure.add_trace(
             go.Scatter(
@@ -177,9 +197,9 @@ def make_sources_frontier_figure(
                 error_x=_interval_bars(rows, x),
                 name=f"{source} ({dtype})",
                 marker={
-                    "symbol": symbols[source],
+                    "symbol": DTYPE_SYMBOLS.get(dtype, "square"),
                     "size": 9,
-                    "color": DTYPE_COLOURS.get(dtype, "#555"),
+                    "color": colours[source],
                     "line": {"width": 1, "color": "white"},
                     "opacity": 0.85,
                 },
@@ -197,14 +217,14 @@ def make_sources_frontier_figure(
         figure.add_trace(
             go.Scatter(
                 x=rows[x], y=rows["top1_pct"], mode="lines", name=f"Pareto front ({dtype})",
-                line={"color": DTYPE_COLOURS.get(dtype, "#555"), "width": 2, "shape": "hv"}, hoverinfo="skip",
+                line={"color": "#333", "width": 1.5, "shape": "hv", "dash": DTYPE_DASHES.get(dtype, "dot")},
+                hoverinfo="skip",
             )
         )  # fmt: skip
     if design:
         figure.add_trace(
             go.Scatter(
-                x=[design["x"]], y=[design["top1"]], mode="markers+text", name="design point (estimated)",
-                text=[design["label"]], textposition="bottom left",
+                x=[design["x"]], y=[design["top1"]], mode="markers", name="design point (estimated)",
                 marker={"symbol": "star", "size": 16, "color": "#f2b134", "line": {"width": 1, "color": "#7a5200"}},
                 hovertemplate=f"<b>{design['label']}</b> (estimate)<br>{label}: %{{x:,}}<br>top-1 ≈ %{{y:.1f}} %<extra></extra>",
             )
@@ -228,10 +248,25 @@ def make_sources_frontier_figure(
                 hovertemplate=f"<b>best under budget: {best['label']}</b><br>{label}: %{{x:,}}<br>top-1: %{{y:.1f}} %<extra></extra>",
             )
         )  # fmt: skip
+    # Each label on an arrow to its own marker (the star's to the upper left, the ring's to the lower right),
+    # so two markers close together never swap labels.
+    for marker, (ax, ay) in ((design, (-60, -40)), (best, (60, 40))):
+        if marker:
+            figure.add_annotation(
+                x=math.log10(marker["x"]) if log_x and marker["x"] > 0 else marker["x"], y=marker["top1"],
+                text=marker["label"], ax=ax, ay=ay, showarrow=True, arrowhead=2, arrowwidth=1, arrowcolor="#555",
+                font={"size": 11}, bgcolor="rgba(255,255,255,0.85)",
+            )  # fmt: skip
+    shown = [*points[x], *(m["x"] for m in (design, best) if m), *([budget] if budget else [])]
     figure.update_layout(
         **_base_layout(
             height=560,
-            xaxis={"title": {"text": label}, "type": "log" if log_x else "linear", "gridcolor": GRID},
+            xaxis={
+                "title": {"text": label},
+                "type": "log" if log_x else "linear",
+                "gridcolor": GRID,
+                "range": _padded_range(shown, log_x),
+            },
             yaxis={"title": {"text": _label("top1")}, "gridcolor": GRID},
             legend={"font": {"size": 11}},
             margin={"l": 70, "r": 20, "t": 30, "b": 60},
