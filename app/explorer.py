@@ -283,6 +283,19 @@ def parse_query(search: str | None) -> tuple[dict[str, object], dict[str, str]]:
     return state, errors
 
 
+URL_PROBLEMS = "Some URL parameters were not usable and were replaced by defaults: "
+"""How a page opens its list of the URL's unusable values (the Explorer's and the Frontier's)."""
+
+
+def query_problems(errors: Mapping[str, str]) -> list[str]:
+    """Each problem :func:`parse_query` found, as one text that names its parameter.
+
+    >>> query_problems(parse_query("?alpha=abc&bogus=1")[1])[0]
+    "alpha: 'abc' is not a number"
+    """
+    return [v if k == "query" or v.startswith(k) else f"{k}: {v}" for k, v in errors.items()]
+
+
 def to_query(state: Mapping[str, object]) -> str:
     """The query string of a checked state: alpha and rho/resolution always, knobs only when not default."""
     pairs: list[tuple[str, str]] = [

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode
 
 from costmodel.dashboard import frontier
+from costmodel.dashboard.explorer import URL_PROBLEMS, parse_query, query_problems
 
 KEYS = ("x", "log", "source", "precision", "budget", "latency")
 """The query parameters the Frontier owns; every other parameter belongs to the design point."""
@@ -50,20 +51,22 @@ def _list_controls() -> tuple[tuple[str, str, list[str]], ...]:
 def controls_from_query(
     search: str | None, latency_values: Iterable[str] | None = None
 ) -> tuple[dict[str, object], list[str]]:
-    """The Frontier's controls a query string asks for, and a message for each value that was replaced.
+    """The Frontier's controls a query string asks for, and a message for each value that was replaced: the
+    design point's (in the Explorer's words) and the Frontier's own.
 
     ``latency_values`` are the latency choices on offer (by default only the published tables'); a URL
     naming a dataset that is not stored falls back to the published latencies.
 
-    >>> for problem in controls_from_query("?x=flops&precision=double")[1]:
+    >>> for problem in controls_from_query("?alpha=2x&x=flops&precision=double")[1]:
     ...     print(problem)
-    x=flops is not an axis; allowed: macs, params, latency_ms
+    alpha: '2x' is not a number
+    x=flops is not an axis; allowed: macs, params, latency_ms, peak_activation_bytes, flash_bytes
     precision=double is not a precision; allowed: float, quant
     """
     pairs = parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
     values = {key: [v for k, v in pairs if k == key] for key in KEYS}
     controls = {key: list(v) if isinstance(v, list) else v for key, v in DEFAULT_CONTROLS.items()}
-    problems: list[str] = []
+    problems = query_problems(parse_query(urlencode([(k, v) for k, v in pairs if k not in KEYS]))[1])
     if values["x"]:
         x = values["x"][-1]
         if x in frontier.X_METRICS:
@@ -101,6 +104,15 @@ def controls_from_query(
                 f"latency={latency} is not offered (no such stored dataset); showing the published latencies"
             )
     return controls, problems
+
+
+def problems_text(problems: list[str]) -> str:
+    """The line above the chart naming the URL's unusable values, as the Explorer words it; empty if none.
+
+    >>> problems_text(controls_from_query("?alpha=abc&x=flops")[1])
+    "Some URL parameters were not usable and were replaced by defaults: alpha: 'abc' is not a number; x=flops is not an axis; allowed: macs, params, latency_ms, peak_activation_bytes, flash_bytes"
+    """
+    return URL_PROBLEMS + "; ".join(problems) if problems else ""
 
 
 def query_with_controls(search: str | None, controls: Mapping[str, object]) -> str:

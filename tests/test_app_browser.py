@@ -3,7 +3,7 @@ gunicorn server. Each test interacts, checks a rendered value and a clean browse
 
 import pytest
 from app_testing import chromium, running_server, severe_console_entries
-from costmodel.dashboard import frontier, ids
+from costmodel.dashboard import frontier, frontier_url, ids
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -155,8 +155,16 @@ def test_frontier_settings_live_in_the_url(base_url, browser):
         assert other.find_element(By.ID, ids.FRONTIER_BUDGET).get_attribute("value") == "2"
         wait_for_text(other, f"#{ids.FRONTIER_BEST}", "within the budget")
         assert severe_console_entries(other) == []
-    browser.get(f"{base_url}/frontier?x=flops")
-    wait_for_text(browser, f"#{ids.FRONTIER_POINT}", "URL: x=flops is not an axis")
+    browser.get(f"{base_url}/frontier?alpha=abc&x=flops")  # named as the Explorer names them, in one place
+    intro = "Some URL parameters were not usable and were replaced by defaults: "
+    wait_for_text(
+        browser, f"#{ids.FRONTIER_URL_ERROR}", intro + "alpha: 'abc' is not a number; x=flops is not an axis"
+    )
+    assert text_of(browser, f"#{ids.FRONTIER_URL_ERROR}") == frontier_url.problems_text(
+        frontier_url.controls_from_query("?alpha=abc&x=flops")[1]
+    )
+    browser.get(f"{base_url}/explore?alpha=abc")
+    wait_for_text(browser, ".url-error", intro + "alpha: 'abc' is not a number")
     assert severe_console_entries(browser) == []
 
 

@@ -4,7 +4,12 @@ from urllib.parse import parse_qsl
 
 import pytest
 from costmodel.dashboard import frontier
-from costmodel.dashboard.frontier_url import DEFAULT_CONTROLS, controls_from_query, query_with_controls
+from costmodel.dashboard.frontier_url import (
+    DEFAULT_CONTROLS,
+    controls_from_query,
+    problems_text,
+    query_with_controls,
+)
 
 DESIGN = "?alpha=0.5&resolution=160&rounding=keras"
 
@@ -77,6 +82,17 @@ def test_bad_url_values_fall_back_to_the_default_and_say_so(query, control, mess
     controls, problems = controls_from_query(f"{DESIGN}&{query}")
     assert controls[control] == DEFAULT_CONTROLS[control]
     assert len(problems) == 1 and problems[0].startswith(message)
+
+
+def test_bad_design_point_values_are_named_as_the_explorer_names_them():
+    controls, problems = controls_from_query("?alpha=abc&resolution=160&colour=red&x=params")
+    assert controls["x"] == "params"  # the Frontier's own keys are not "unknown" to the design point
+    assert problems[0] == "alpha: 'abc' is not a number"
+    assert problems[1].startswith("unknown URL parameter(s) 'colour' ignored")
+    assert problems_text(problems).startswith(
+        "Some URL parameters were not usable and were replaced by defaults: "
+    )
+    assert problems_text([]) == ""
 
 
 def test_an_unknown_source_among_good_ones_keeps_the_good_ones():

@@ -202,12 +202,11 @@ def _dropdown(component_id: str, labels: dict[str, str], value: str) -> dcc.Drop
 
 
 def _view_skeleton(errors: dict) -> list:
-    query_error = "; ".join(v if k == "query" or v.startswith(k) else f"{k}: {v}" for k, v in errors.items())
+    query_error = "; ".join(explorer.query_problems(errors))
     return [
         html.Div(id=ids.EXPLORE_SUMMARY, className="summary"),
         html.Div(
-            query_error
-            and f"Some URL parameters were not usable and were replaced by defaults: {query_error}",
+            query_error and explorer.URL_PROBLEMS + query_error,
             className="url-error" if query_error else "",
             role="alert",
         ),

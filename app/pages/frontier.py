@@ -103,6 +103,7 @@ def layout(**query) -> html.Div:
             ),
             html.Section(
                 [
+                    html.Div(id=ids.FRONTIER_URL_ERROR, className="url-error", role="alert"),
                     html.Div(id=ids.FRONTIER_POINT, className="callout"),
                     dcc.Graph(id=ids.FRONTIER_GRAPH, config={"displaylogo": False}, className="graph"),
                     html.Div(id=ids.FRONTIER_BEST, className="callout"),
@@ -152,22 +153,23 @@ CONTROL_NAMES = ("x", "log_x", "sources", "precision", "budget", "latency")
     Output(ids.FRONTIER_POINT, "children"),
     Output(ids.FRONTIER_BEST, "children"),
     Output(ids.FRONTIER_BUDGET_ERROR, "children"),
+    Output(ids.FRONTIER_URL_ERROR, "children"),
     *CONTROLS,
 )
 def show_frontier(search, x, log_x, sources, dtypes, budget, latency_source):
     values = dict(zip(CONTROL_NAMES, (x, log_x, sources, dtypes, budget, latency_source), strict=True))
-    url_problems: list[str] = []
+    url_error = no_update  # a control's change leaves the URL's message as the link left it
     if ctx.triggered_id in (None, ids.FRONTIER_URL):  # first load, a link or the back button
         offered = [o["value"] for o in frontier.latency_source_options(frontier.default_db())]
         values, url_problems = frontier_url.controls_from_query(search, offered)
         new_search, controls = no_update, [values[name] for name in CONTROL_NAMES]
+        url_error = frontier_url.problems_text(url_problems)
     else:
         new_search = frontier_url.query_with_controls(search, values)
         new_search = no_update if new_search == (search or "") else new_search
         controls = [no_update] * len(CONTROL_NAMES)
     view = frontier.frontier_view(search, *(values[name] for name in CONTROL_NAMES))
-    point_text = view.point_text + "".join(f" URL: {p}." for p in url_problems)
-    return new_search, *controls, view.figure, point_text, view.best_text, view.budget_error
+    return new_search, *controls, view.figure, view.point_text, view.best_text, view.budget_error, url_error
 
 
 @callback(
