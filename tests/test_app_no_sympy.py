@@ -69,7 +69,7 @@ def test_a_new_knob_set_is_served_without_sympy(pages, no_sympy_on_this_thread, 
     assert rows or error
     monkeypatch.setattr(pages.frontier, "ctx", SimpleNamespace(triggered_id=None))
     shown = pages.frontier.show_frontier(NEW_KNOBS, "macs", [], None, None, "300", None)
-    assert "0.37" in shown[-3]  # the design point's text
+    assert "0.37" in shown[-4]  # the design point's text (then the best, the budget and the URL messages)
     assert no_sympy_on_this_thread == []
 
     convention = explorer.convention_of(explorer.parse_query(NEW_KNOBS)[0])
