@@ -1,5 +1,6 @@
 """Paper-ready exports: the paper's tables regenerated, any grid, CSV read back, every LaTeX output compiled."""
 
+import contextlib
 import io
 import json
 import os
@@ -43,10 +44,14 @@ def _latex_outputs() -> dict[str, str]:
     outputs["report.tex"] = costmodel.report(alpha=0.5, rho=0.714).as_latex(caption=tricky, label="tab:r")
     outputs["report_bn.tex"] = costmodel.report(alpha=0.75, resolution=128, bn="trainable").as_latex()
     outputs["report_smooth.tex"] = costmodel.report(alpha=0.6, resolution=150, rounding="smooth").as_latex()
-    for name in costmodel.table_names():  # `mobilenet-cost tables export NAME --format latex`
+    for name in costmodel.table_names():
         outputs[f"reference_{name}.tex"] = frame_as_latex(
             costmodel.load_table(name), caption=f"{name} & 100%"
         )
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert main(["tables", "export", name, "--format", "latex"]) == 0
+        outputs[f"tables_export_{name}.tex"] = out.getvalue()
     return outputs
 
 
@@ -84,6 +89,27 @@ def test_latex_compiles_with_pdflatex(name, tmp_path):
     )  # fmt: skip
     assert run.returncode == 0, run.stdout[-2000:]
     assert (tmp_path / "doc.pdf").stat().st_size > 1000
+    log = (tmp_path / "doc.log").read_text(encoding="utf-8", errors="replace")
+    if name in LATEX_OUTPUTS:  # every table fits the page (the notebook maths is a display, not a table)
+        assert "Overfull \\hbox" not in log, log[log.index("Overfull") :][:600]
+
+
+@pytest.mark.parametrize("name", sorted(LATEX_OUTPUTS))
+def test_every_latex_table_has_a_caption_and_a_label(name):
+    text = LATEX_OUTPUTS[name]
+    assert text.count("\\caption{") == 1 and text.count("\\label{tab:") == 1, text[:400]
+
+
+def test_long_text_cells_become_numbered_notes_in_latex():
+    """`tables export slim_checkpoints --format latex` was 1062 pt too wide: its URLs are now notes under it."""
+    text = LATEX_OUTPUTS["tables_export_slim_checkpoints.tex"]
+    assert "\\label{tab:slim_checkpoints}" in text
+    rows = [
+        line for line in text.splitlines() if line.startswith("2017\\_06\\_14 & MobileNet\\_v1\\_1.0\\_224 &")
+    ]
+    assert rows and all("https" not in row for row in rows)
+    assert "[1] https:/\\allowbreak{}/\\allowbreak{}github." in text
+    assert text.count("] https:") == len(set(costmodel.load_table("slim_checkpoints").source))
 
 
 def test_latex_is_booktabs_with_numbers_right_aligned():

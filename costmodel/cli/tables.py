@@ -80,8 +80,12 @@ def run_export(args: argparse.Namespace) -> int:
     if args.format == "csv":
         text = frame_as_csv(table)
     else:
-        sources = sorted(set(rows["source"].dropna())) if "source" in rows.columns else []
-        caption = f"{args.name}" + (f". Sources: {'; '.join(sources)}" if sources else "")
-        text = frame_as_latex(table, caption=caption)
+        # a shown source column becomes numbered notes under the table; otherwise the caption names them
+        shown = "source" in table.columns
+        sources = sorted(set(rows["source"].dropna())) if "source" in rows.columns and not shown else []
+        caption = f"{args.name}: {DESCRIPTIONS[args.name]}" + (
+            f". Sources: {'; '.join(sources)}" if sources else ""
+        )
+        text = frame_as_latex(table, caption=caption, label=f"tab:{args.name}")
     write_output(text, args.output, force=args.force)
     return 0

@@ -14,6 +14,7 @@ a_1        70.6         224
 \\centering
 \\small
 \\caption{Demo.}
+\\label{tab:demo}
 \\setlength{\\tabcolsep}{4pt}
 \\begin{tabular}{lrr}
 \\toprule
@@ -72,6 +73,7 @@ def frame_as_csv(df: pd.DataFrame) -> str:
     return frame_table(df).to_csv()
 
 
-def frame_as_latex(df: pd.DataFrame, caption: str | None = None) -> str:
-    """A booktabs ``table``: numeric columns right-aligned, every cell escaped."""
-    return frame_table(df, caption=caption or "").to_latex()
+def frame_as_latex(df: pd.DataFrame, caption: str | None = None, label: str | None = None) -> str:
+    """A booktabs ``table`` that fits a page: numeric columns right-aligned, every cell escaped, long text
+    (URLs, sources) as numbered notes under it (see :func:`~costmodel.output.table.to_latex`)."""
+    return frame_table(df, caption=caption or "").to_latex(label=label)

@@ -53,6 +53,7 @@ import html
 import io
 import json
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -97,7 +98,9 @@ class Column:
     def __post_init__(self) -> None:
         for name, value, allowed in (("kind", self.kind, KINDS), ("align", self.align, ALIGNS)):
             if value not in allowed:
-                raise ValueError(f"column {self.key!r}: {name} {value!r} is not one of {', '.join(map(repr, allowed))}")
+                raise ValueError(
+                    f"column {self.key!r}: {name} {value!r} is not one of {', '.join(map(repr, allowed))}"
+                )
 
     @property
     def title(self) -> str:
@@ -272,7 +275,10 @@ def to_text(table: ExportTable, gap: int = 2, rule: bool = True) -> str:
     widths = [max([len(h), *(len(r[i]) for r in (*body, *footer))]) for i, h in enumerate(heads)]
 
     def line(cells) -> str:
-        parts = [v.rjust(w) if c.right else v.ljust(w) for v, w, c in zip(cells, widths, table.columns, strict=True)]
+        parts = [
+            v.rjust(w) if c.right else v.ljust(w)
+            for v, w, c in zip(cells, widths, table.columns, strict=True)
+        ]
         return (" " * gap).join(parts).rstrip()
 
     dashes = [line("-" * w for w in widths)] if rule else []
@@ -295,39 +301,163 @@ def _latex_mark(mark: str) -> str:
     return rf"\textsuperscript{{{latex_escape(mark)}}}"
 
 
+LATEX_TEXT_WIDTH_PT = 345
+"""The width every LaTeX table is laid out to fit: the text of a default ``article`` (10 pt, letter or A4)."""
+LATEX_NOTE_CHARS = 30
+"""Text cells longer than this (URLs, sources, reasons) are numbered notes under the table, not cells."""
+LATEX_HEADER_CHARS = 12
+"""Headers longer than this are stacked on several lines, broken at spaces and underscores."""
+_LATEX_SIZES = ((r"\small", 4.7, 4), (r"\small", 4.7, 2), (r"\footnotesize", 4.2, 2))
+"""Font size, a generous width of one character in it (pt), and the column gap (\\tabcolsep, pt)."""
+
+
+def latex_breakable(text: str) -> str:
+    r"""Escaped text; in words longer than 20 characters (URLs, file names, long keys) a line may break after
+    every ``/``, ``_`` and ``.``.
+
+    >>> latex_breakable("see github.com/tensorflow/b_c, et al. 2017")
+    'see github.\\allowbreak{}com/\\allowbreak{}tensorflow/\\allowbreak{}b\\_\\allowbreak{}c, et al. 2017'
+    """
+    words = []
+    for word in text.split(" "):
+        out = latex_escape(word)
+        if len(word) > 20:
+            for token in ("/", r"\_", "."):
+                out = out.replace(token, token + r"\allowbreak{}")
+        words.append(out)
+    return " ".join(words)
+
+
+def _header_lines(header: str) -> list[str]:
+    """A long header split into lines of at most :data:`LATEX_HEADER_CHARS` (after spaces and underscores).
+
+    >>> _header_lines("peak_macs_per_s_float32"), _header_lines("weight bytes (M)"), _header_lines("Type")
+    (['peak_macs_', 'per_s_', 'float32'], ['weight bytes', '(M)'], ['Type'])
+    """
+    lines: list[str] = []
+    for piece in re.split(r"(?<=[ _])", header):
+        if lines and len((lines[-1] + piece).rstrip()) <= LATEX_HEADER_CHARS:
+            lines[-1] += piece
+        else:
+            lines.append(piece)
+    return [line.rstrip() for line in lines]
+
+
+def _latex_header(column: Column) -> str:
+    lines = _header_lines(column.header)
+    if len(lines) == 1:
+        return latex_escape(column.header)
+    align = "r" if column.right else "l"
+    return (
+        rf"\begin{{tabular}}[b]{{@{{}}{align}@{{}}}}"
+        + r"\\".join(map(latex_escape, lines))
+        + r"\end{tabular}"
+    )
+
+
+def _latex_chunks(widths: Sequence[int], char_pt: float, gap_pt: int) -> list[list[int]]:
+    """Column indices per stacked ``tabular``: all in one when they fit :data:`LATEX_TEXT_WIDTH_PT`, otherwise
+    packed greedily, each part repeating the first column (the row's name).
+
+    >>> _latex_chunks([10, 10, 10], 5.0, 4), _latex_chunks([20, 30, 30, 30], 5.0, 4)
+    ([[0, 1, 2]], [[0, 1], [0, 2], [0, 3]])
+    """
+
+    def width(indices) -> float:
+        return sum(widths[i] * char_pt + 2 * gap_pt for i in indices)
+
+    if width(range(len(widths))) <= LATEX_TEXT_WIDTH_PT:
+        return [list(range(len(widths)))]
+    chunks = [[0]]
+    for i in range(1, len(widths)):
+        if len(chunks[-1]) > 1 and width([*chunks[-1], i]) > LATEX_TEXT_WIDTH_PT:
+            chunks.append([0])
+        chunks[-1].append(i)
+    return chunks
+
+
 def to_latex(table: ExportTable, caption: str | None = None, label: str | None = None) -> str:
     """A ``table`` float with a booktabs ``tabular``: text left, numbers right, grouped headers under
     ``\\cmidrule``, footer rows under a ``\\midrule``, footnotes in a ragged-right paragraph under the rule
-    (only booktabs is needed)."""
+    (only booktabs is needed). Every table gets a caption and a ``\\label`` (from the caption when none is
+    given) and fits :data:`LATEX_TEXT_WIDTH_PT`: long headers are stacked, text cells longer than
+    :data:`LATEX_NOTE_CHARS` become numbered notes under the table, a table still too wide is set smaller
+    and, failing that, split into stacked parts that each repeat the first column."""
     shown = [c for c in table.columns if c.in_latex]
-    spec = "".join("r" if c.right else "l" for c in shown)
-    heads = _latex_group_rows(shown)
-    heads.append(" & ".join(latex_escape(c.header) for c in shown) + r" \\")
-    cells, footer = _grid(table, shown, _latex_cell, _latex_mark)
-    body = [" & ".join(row) + r" \\" for row in cells]
-    totals = [" & ".join(row) + r" \\" for row in footer]
-    text = _sentences(caption or table.caption, *table.notes)
+    cells, footer = _grid(table, shown, mark=lambda mark: "")
+    notes_of: dict[str, int] = {}
+    for row in cells:
+        for j, (column, text) in enumerate(zip(shown, row, strict=True)):
+            if column.kind == "text" and len(text) > LATEX_NOTE_CHARS:
+                row[j] = f"[{notes_of.setdefault(text, len(notes_of) + 1)}]"
+    marked = [
+        [
+            (latex_escape(text) if c.kind == "text" else text.replace(",", r"\,"))
+            + (_latex_mark(m) if (m := _mark(table, i, c.key)) else "")
+            for c, text in zip(shown, row, strict=True)
+        ]
+        for i, row in enumerate(cells)
+    ]
+    totals = [[_latex_cell(c, text) for c, text in zip(shown, row, strict=True)] for row in footer]
+    widths = [
+        max([*(len(line) for line in _header_lines(c.header)), *(len(r[j]) + 2 * bool(_mark_of(table, c))
+             for r in (*cells, *footer))])
+        for j, c in enumerate(shown)
+    ]  # fmt: skip
+    size, char_pt, gap_pt = next(
+        (layout for layout in _LATEX_SIZES if len(_latex_chunks(widths, *layout[1:])) == 1), _LATEX_SIZES[-1]
+    )
+    chunks = _latex_chunks(widths, char_pt, gap_pt)
+    text = _sentences(caption or table.caption, *table.notes) or "Table"
     chosen_label = label if label is not None else table.label
     notes = [rf"{_latex_mark(m)} {latex_escape(t)}\par" for m, t in table.footnotes]
+    notes += [rf"[{n}] {latex_breakable(t)}\par" for t, n in notes_of.items()]
+    parts: list[str] = []
+    for chunk in chunks:
+        columns = [shown[j] for j in chunk]
+        parts += [
+            *([r"\medskip"] if parts else []),
+            rf"\begin{{tabular}}{{{''.join('r' if c.right else 'l' for c in columns)}}}",
+            r"\toprule",
+            *_latex_group_rows(columns),
+            " & ".join(map(_latex_header, columns)) + r" \\",
+            r"\midrule",
+            *(" & ".join(row[j] for j in chunk) + r" \\" for row in marked),
+            *(
+                [r"\midrule", *(" & ".join(row[j] for j in chunk) + r" \\" for row in totals)]
+                if totals
+                else []
+            ),
+            r"\bottomrule",
+            r"\end{tabular}",
+        ]
     lines = [
         r"\begin{table}[ht]",
         r"\centering",
-        r"\small",
-        *([rf"\caption{{{latex_escape(text)}}}"] if text else []),
-        *([rf"\label{{{_latex_label(chosen_label)}}}"] if chosen_label else []),
-        r"\setlength{\tabcolsep}{4pt}",
-        rf"\begin{{tabular}}{{{spec}}}",
-        r"\toprule",
-        *heads,
-        r"\midrule",
-        *body,
-        *([r"\midrule", *totals] if totals else []),
-        r"\bottomrule",
-        r"\end{tabular}",
+        size,
+        rf"\caption{{{latex_breakable(text)}}}",
+        rf"\label{{{_latex_label(chosen_label or _label_from(text))}}}",
+        rf"\setlength{{\tabcolsep}}{{{gap_pt}pt}}",
+        *parts,
         *([r"\par\smallskip{\footnotesize\raggedright", *notes, "}"] if notes else []),
         r"\end{table}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _mark_of(table: ExportTable, column: Column) -> bool:
+    """Whether any body cell of the column carries a footnote mark."""
+    return any(key == column.key for _, key in table.marks)
+
+
+def _label_from(caption: str) -> str:
+    """A ``\\label`` made from the caption's first words, for tables given none.
+
+    >>> _label_from("MobileNet v1, alpha=0.5: per-layer costs.")
+    'tab:mobilenet-v1-alpha-0.5'
+    """
+    words = "".join(ch if ch.isalnum() or ch == "." else " " for ch in caption.lower()).split()
+    return "tab:" + "-".join(w.strip(".") for w in words[:4] if w.strip(".")) if words else "tab:table"
 
 
 def _latex_group_rows(columns: Sequence[Column]) -> list[str]:
