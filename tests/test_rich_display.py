@@ -3,6 +3,7 @@
 import io
 
 import pandas as pd
+import pytest
 from independent_counter import costs
 
 import costmodel
@@ -52,3 +53,45 @@ def test_fitted_models_display_as_compact_html():
     assert "<th>term</th><th>coefficient</th>" in html and html.count("<tr><td>") == 6
     assert "outliers (&gt; 2 points): 0.75-128 (gap -4.33)" in html
     assert "Estimates, not measurements." in html
+
+
+def test_notebook_html_carries_its_own_scoped_style():
+    """Outside Jupyter (a browser, an HTML viewer, an email) the HTML still reads as a table: the style travels
+    with it, and every rule is scoped to the block, so it styles nothing else on the page."""
+    slim = costmodel.load_table("slim_checkpoints")
+    quant = slim[(slim.release == "2018_08_02") & (slim.dtype == "quant")]
+    views = {
+        "report": costmodel.report(alpha=0.5, rho=0.714)._repr_html_(),
+        "accuracy model": costmodel.AccuracyModel.fit(quant)._repr_html_(),
+        "paper table": paper_tables()[0].table._repr_html_(),
+    }
+    for name, html in views.items():
+        assert html.startswith('<div class="mc-table') and html.count("<style>") == 1, name
+        style = html[html.index("<style>") + 7 : html.index("</style>")]
+        rules = [rule.split("{")[0] for rule in style.split("}") if rule]
+        assert rules and all(s.strip().startswith(".mc-table") for r in rules for s in r.split(",")), rules
+    assert '<td class="num">2,764,800</td>' in views["report"] and "<td>Conv2d_0</td>" in views["report"]
+
+
+@pytest.mark.slow
+def test_notebook_html_reads_well_in_a_plain_browser(tmp_path):
+    """The report's HTML opened as a bare file in Chromium: numbers right-aligned, rules under the header,
+    collapsed borders; a paragraph outside the block keeps the browser's defaults."""
+    from app_testing import chromium
+    from selenium.webdriver.common.by import By
+
+    page = tmp_path / "report.html"
+    html = costmodel.report(alpha=0.5, rho=0.714)._repr_html_()
+    page.write_text(f"<!doctype html><html lang='en'><body><p id='outside'>outside</p>{html}</body></html>")
+    with chromium("800,900") as driver:
+        driver.get(page.as_uri())
+        style = driver.execute_script
+        number = driver.find_element(By.CSS_SELECTOR, "td.num")
+        assert style("return getComputedStyle(arguments[0]).textAlign", number) == "right"
+        table = driver.find_element(By.CSS_SELECTOR, ".mc-table table")
+        assert style("return getComputedStyle(arguments[0]).borderCollapse", table) == "collapse"
+        header = driver.find_element(By.CSS_SELECTOR, ".mc-table thead th")
+        assert style("return getComputedStyle(arguments[0]).borderBottomWidth", header) == "2px"
+        outside = driver.find_element(By.ID, "outside")
+        assert "system-ui" not in style("return getComputedStyle(arguments[0]).fontFamily", outside)
+        driver.save_screenshot(str(tmp_path / "report_html.png"))

@@ -19,7 +19,7 @@ from costmodel.counting.reconcile_format import (
     reconcile_text,
 )
 from costmodel.output.frame_format import frame_as_csv, frame_as_latex, frame_as_text
-from costmodel.output.table import Column, ExportTable
+from costmodel.output.table import Column, ExportTable, html_block
 from costmodel.paper.grid import grid_table
 from costmodel.paper.tables import paper_tables
 
@@ -55,17 +55,18 @@ def test_text_aligns_text_left_numbers_right_with_a_rule_and_footer():
 
 
 def test_html_is_an_escaped_table_with_caption_footer_and_footnotes():
-    assert TABLE.to_html() == (
+    assert TABLE.to_html(styled=False) == (
         "<table><caption>Demo.</caption>"
-        "<thead><tr><th>Name</th><th>MACs</th><th>Share (%)</th></tr></thead>"
-        "<tbody><tr><td>conv</td><td>1,234,567</td><td>12.5</td></tr>"
-        "<tr><td>fc</td><td>7<sup>a</sup></td><td></td></tr></tbody>"
-        "<tfoot><tr><td>Total</td><td>1,234,574</td><td></td></tr></tfoot></table>"
+        '<thead><tr><th>Name</th><th class="num">MACs</th><th class="num">Share (%)</th></tr></thead>'
+        '<tbody><tr><td>conv</td><td class="num">1,234,567</td><td class="num">12.5</td></tr>'
+        '<tr><td>fc</td><td class="num">7<sup>a</sup></td><td class="num"></td></tr></tbody>'
+        '<tfoot><tr><td>Total</td><td class="num">1,234,574</td><td class="num"></td></tr></tfoot></table>'
         "<p><small><sup>a</sup> Counted once.</small></p>"
     )
+    assert TABLE.to_html() == html_block(TABLE.to_html(styled=False))
     assert TABLE._repr_html_() == TABLE.to_html()
     many = ExportTable(columns=COLUMNS[:1], rows=tuple({"name": str(i)} for i in range(9)))
-    short = many.to_html(max_rows=4)
+    short = many.to_html(max_rows=4, styled=False)
     assert '<tr><td colspan="1">… 5 rows not shown …</td></tr>' in short
     assert short.count("<tr><td>") == 4 and "<td>0</td>" in short and "<td>8</td>" in short
 

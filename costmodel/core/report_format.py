@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from costmodel.core.architecture import SOURCES
-from costmodel.output.table import Column, ExportTable, json_value
+from costmodel.output.table import Column, ExportTable, html_block, json_value
 from costmodel.output.text import format_number
 
 if TYPE_CHECKING:
@@ -137,11 +137,12 @@ def report_latex(r: Report, caption: str | None = None, label: str | None = None
 def report_html(r: Report, max_rows: int = HTML_MAX_ROWS) -> str:
     """A compact HTML table for notebooks, with the convention in a footer."""
     notes = "".join(f"<p><em>{html.escape(n)}</em></p>" for n in r.notes)
-    return (
-        f"<div class='mobilenet-report'><strong>{html.escape(_title(r))}</strong>{notes}"
-        f"{shown_table(r).to_html(max_rows=max_rows)}"
+    return html_block(
+        f"<strong>{html.escape(_title(r))}</strong>{notes}"
+        f"{shown_table(r).to_html(max_rows=max_rows, styled=False)}"
         f"<p>{html.escape(_totals_line(r))}</p>"
-        f"<p><small>Convention: {html.escape(r.convention.describe())}</small></p></div>"
+        f"<p><small>Convention: {html.escape(r.convention.describe())}</small></p>",
+        "mobilenet-report",
     )
 
 

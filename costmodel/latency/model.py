@@ -56,7 +56,7 @@ from costmodel.core.design_point import (
 from costmodel.core.formulas import layer_metric
 from costmodel.core.network import layer_shapes
 from costmodel.latency.schema import LATENCY_MS_RANGE
-from costmodel.output.table import Column, ExportTable
+from costmodel.output.table import Column, ExportTable, html_block
 from costmodel.reference.jackknife import DEFAULT_LEVEL, check_level, jackknife_plus
 
 FEATURES: tuple[str, ...] = (
@@ -433,7 +433,7 @@ def latency_model_html(model: LatencyModel) -> str:
         "Latency = sum of non-negative terms of cost-model features (paper convention)."
         + (f" Warning: {model.warning}." if model.warning else "")
     )
-    return (
-        "<div class='mobilenet-latency-model'><strong>Latency model</strong>"
-        f"{table.to_html()}<p><small>{html.escape(footer)}</small></p></div>"
+    return html_block(
+        f"<strong>Latency model</strong>{table.to_html(styled=False)}<p><small>{html.escape(footer)}</small></p>",
+        "mobilenet-latency-model",
     )

@@ -156,8 +156,8 @@ class ExportTable:
     def to_markdown(self) -> str:
         return to_markdown(self)
 
-    def to_html(self, max_rows: int | None = None) -> str:
-        return to_html(self, max_rows=max_rows)
+    def to_html(self, max_rows: int | None = None, styled: bool = True) -> str:
+        return to_html(self, max_rows=max_rows, styled=styled)
 
     def to_json(self, meta: Mapping[str, object] | None = None, rows_key: str = "rows") -> str:
         return to_json(self, meta=meta, rows_key=rows_key)
@@ -523,21 +523,56 @@ def _html_mark(mark: str) -> str:
     return f"<sup>{html.escape(mark)}</sup>"
 
 
-def to_html(table: ExportTable, max_rows: int | None = None) -> str:
-    """A plain HTML table of escaped cells (caption, footer rows in ``<tfoot>``, footnotes after it);
-    past ``max_rows`` rows only the first and last halves are shown, with a note between them."""
+HTML_CLASS = "mc-table"
+HTML_STYLE = (
+    "<style>"
+    ".mc-table{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:13px;"
+    "line-height:1.4;color:#1f2328;max-width:100%;overflow-x:auto}"
+    ".mc-table table{border-collapse:collapse;margin:0.5em 0}"
+    ".mc-table caption{caption-side:top;text-align:left;padding:0 0 0.5em;color:#3d444d;max-width:60em}"
+    ".mc-table th,.mc-table td{padding:0.25em 0.7em;border-bottom:1px solid #d1d9e0;text-align:left;"
+    "vertical-align:top}"
+    ".mc-table thead th{border-bottom:2px solid #1f2328;background:#f6f8fa;font-weight:600}"
+    ".mc-table tbody tr:nth-child(even){background:#fafbfc}"
+    ".mc-table tfoot td{border-top:2px solid #1f2328;font-weight:600}"
+    ".mc-table .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+    ".mc-table p{margin:0.4em 0;max-width:60em}"
+    "</style>"
+)
+"""The look of every HTML table, scoped to :data:`HTML_CLASS`: it travels with the table, so the HTML reads
+the same in Jupyter, a browser or any HTML viewer, and styles nothing outside it."""
+
+
+def html_block(body: str, name: str = "") -> str:
+    """HTML wrapped in the scoped block that carries :data:`HTML_STYLE` (``name``: one more class).
+
+    >>> html_block("<p>x</p>", "mobilenet-report").startswith('<div class="mc-table mobilenet-report"><style>')
+    True
+    """
+    return f'<div class="{" ".join(filter(None, (HTML_CLASS, name)))}">{HTML_STYLE}{body}</div>'
+
+
+NUMBER_CELL = ' class="num"'
+
+
+def to_html(table: ExportTable, max_rows: int | None = None, styled: bool = True) -> str:
+    """An HTML table of escaped cells (caption, footer rows in ``<tfoot>``, footnotes after it; numbers in
+    ``class="num"`` cells); past ``max_rows`` rows only the first and last halves are shown, with a note
+    between them. ``styled`` wraps it in :func:`html_block`, so it needs no stylesheet to read well."""
     columns = table.columns
     body, footer = _grid(table, columns, _html_cell, _html_mark)
 
     def row_html(cells: list[str], tag: str = "td") -> str:
-        return "<tr>" + "".join(f"<{tag}>{v}</{tag}>" for v in cells) + "</tr>"
+        return "<tr>" + "".join(
+            f"<{tag}{NUMBER_CELL if c.right else ''}>{v}</{tag}>" for v, c in zip(cells, columns, strict=True)
+        ) + "</tr>"  # fmt: skip
 
     shown = [row_html(r) for r in body]
     if max_rows is not None and len(body) > max_rows:
         note = f'<tr><td colspan="{len(columns)}">… {len(body) - max_rows} rows not shown …</td></tr>'
         shown = [*shown[: max_rows // 2], note, *shown[-max_rows // 2 :]]
     text = _sentences(table.caption, *table.notes)
-    parts = [
+    parts = "".join([
         "<table>",
         *([f"<caption>{html.escape(text)}</caption>"] if text else []),
         f"<thead>{row_html([html.escape(c.title) for c in columns], 'th')}</thead>",
@@ -545,8 +580,8 @@ def to_html(table: ExportTable, max_rows: int | None = None) -> str:
         *([f"<tfoot>{''.join(row_html(r) for r in footer)}</tfoot>"] if footer else []),
         "</table>",
         *(f"<p><small>{_html_mark(m)} {html.escape(t)}</small></p>" for m, t in table.footnotes),
-    ]
-    return "".join(parts)
+    ])  # fmt: skip
+    return html_block(parts) if styled else parts
 
 
 def json_value(value):

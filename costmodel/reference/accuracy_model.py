@@ -41,7 +41,7 @@ import pandas as pd
 from costmodel.core.architecture import BASE_RESOLUTION
 from costmodel.core.convention import Convention
 from costmodel.core.design_point import bounded_array, check_alpha_array, check_resolution_array, real_column
-from costmodel.output.table import Column, ExportTable
+from costmodel.output.table import Column, ExportTable, html_block
 from costmodel.reference.jackknife import DEFAULT_LEVEL, check_level, jackknife_plus
 from costmodel.reference.pareto import require_columns
 from costmodel.reference.tables import load_table
@@ -141,9 +141,13 @@ class AccuracyModel:
         table = pd.DataFrame(columns, index=df.index)
         complete = table.dropna()
         alpha = check_alpha_array(complete["alpha"].to_numpy(), Convention())
-        resolution = check_resolution_array(complete["resolution"].to_numpy(), Convention()).astype(np.float64)
+        resolution = check_resolution_array(complete["resolution"].to_numpy(), Convention()).astype(
+            np.float64
+        )
         low, high = ACCURACY_RANGE
-        y = bounded_array(accuracy, complete[accuracy].to_numpy(), low, high, f"{low:g} to {high:g} (percent)")
+        y = bounded_array(
+            accuracy, complete[accuracy].to_numpy(), low, high, f"{low:g} to {high:g} (percent)"
+        )
         for name, values in (("alpha", alpha), ("resolution", resolution)):
             if len(np.unique(values)) < 2:
                 raise ValueError(
@@ -291,9 +295,9 @@ def accuracy_model_html(model: AccuracyModel) -> str:
         f"{model.resolution_range[0]:g}–{model.resolution_range[1]:g}; "
         f"outliers (> {model.threshold:g} points): {flagged or 'none'}. Estimates, not measurements."
     )
-    return (
-        "<div class='mobilenet-accuracy-model'><strong>Accuracy model</strong>"
-        f"{table.to_html()}<p><small>{html.escape(footer)}</small></p></div>"
+    return html_block(
+        f"<strong>Accuracy model</strong>{table.to_html(styled=False)}<p><small>{html.escape(footer)}</small></p>",
+        "mobilenet-accuracy-model",
     )
 
 
