@@ -109,6 +109,18 @@ def errata_cells(name: str, frame: pd.DataFrame) -> list[tuple[int, str, str]]:
     return cells
 
 
+def columns_hint(frame: pd.DataFrame) -> str:
+    """How to reach every column: the grid scrolls sideways inside itself and keeps its first column.
+
+    >>> columns_hint(pd.DataFrame(columns=["model", "alpha", "top1_pct"]))
+    '3 columns: scroll the table sideways (shift + wheel, or drag its bar) to see them all; model stays in view.'
+    """
+    return (
+        f"{len(frame.columns)} columns: scroll the table sideways (shift + wheel, or drag its bar) to see "
+        f"them all; {frame.columns[0]} stays in view."
+    )
+
+
 def download(name: str) -> tuple[str, str]:
     """The table as CSV: the stored file itself, or the derived table written out; and a file name."""
     try:

@@ -207,3 +207,38 @@ def test_tables_choose_a_table_and_see_its_errata(base_url, browser):
     assert erratum and "255, 241, 214" in erratum[0].value_of_css_property("background-color")
     wait_for_text(browser, f"#{ids.TABLES_SOURCE}", "mobilenet_v1.md")
     assert severe_console_entries(browser) == []
+
+
+GRID_BOX = """
+const grid = document.querySelector('#%s .dash-spreadsheet-container');
+const box = grid.getBoundingClientRect();
+const heads = [...grid.querySelectorAll('th[data-dash-column]:not(.dash-filter)')].map(th => {
+    const r = th.getBoundingClientRect(); return [th.dataset.dashColumn, r.left, r.right]; });
+return {left: box.left, right: box.right, bottom: box.bottom, scrollWidth: grid.scrollWidth,
+        clientWidth: grid.clientWidth, pageWidth: document.documentElement.scrollWidth,
+        innerWidth: window.innerWidth, innerHeight: window.innerHeight, heads: heads};
+"""
+
+
+@pytest.mark.parametrize("width", [1400, 800])
+def test_tables_every_column_is_reachable_with_the_first_column_kept(base_url, width):
+    """The widest table (16 columns) scrolls sideways inside its own box, whose scroll bar is on screen; the
+    page itself never overflows; scrolled to the far right, the last column is in view and the first stays."""
+    with chromium(f"{width},1000") as browser:
+        browser.get(f"{base_url}/tables?table=tflite_hosted_latency")
+        wait_for_text(browser, f"#{ids.TABLES_COLUMNS_HINT}", "16 columns: scroll the table sideways")
+        grid = browser.execute_script(GRID_BOX % ids.TABLES_TABLE)
+        assert grid["pageWidth"] <= grid["innerWidth"]
+        assert (
+            grid["bottom"] <= grid["innerHeight"]
+        )  # the sideways scroll bar is on screen, not below the fold
+        assert len(grid["heads"]) == 16 and grid["scrollWidth"] > grid["clientWidth"]
+        browser.execute_script(
+            f"const g = document.querySelector('#{ids.TABLES_TABLE} .dash-spreadsheet-container');"
+            "g.scrollLeft = g.scrollWidth;"
+        )
+        scrolled = browser.execute_script(GRID_BOX % ids.TABLES_TABLE)
+        heads = {name: (left, right) for name, left, right in scrolled["heads"]}
+        assert scrolled["left"] <= heads["source"][0] and heads["source"][1] <= scrolled["right"] + 1
+        assert abs(heads["table_version"][0] - scrolled["left"]) <= 2  # the first column stays in view
+        assert severe_console_entries(browser) == []

@@ -90,6 +90,6 @@ def test_tables_page_names_each_source_once_and_hides_an_empty_errata_grid():
     outputs = show("paper_models")
     source_lines = outputs[4][2].children
     assert len(source_lines) == 1 and "Tables 4, 5, 6" in str(source_lines[0].children)
-    assert outputs[-1] == {}  # paper_models has errata: the grid shows
+    assert outputs[-2] == {}  # paper_models has errata: the grid shows
     empty = show("other_references")
-    assert empty[5] == "No errata are recorded against this table." and empty[-1] == {"display": "none"}
+    assert empty[5] == "No errata are recorded against this table." and empty[-2] == {"display": "none"}

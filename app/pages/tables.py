@@ -17,6 +17,19 @@ dash.register_page(
 FONT = "Inter, 'Segoe UI', Helvetica, Arial, sans-serif"
 ERRATA_COLUMNS = ("row_key", "column", "printed", "architecture", "kind", "reason")
 ERRATUM_STYLE = {"backgroundColor": "#fff1d6", "fontWeight": 600, "color": "#8a4b00"}
+PAGE_ROWS = 25
+GRID_STYLE = {"overflowX": "auto", "overflowY": "auto", "maxHeight": "50vh"}
+"""The grid scrolls inside itself both ways, so its sideways scroll bar is always on screen."""
+STICKY_FIRST_COLUMN = [
+    # While the grid scrolls, its header rows stay at the top and its first column (the row's name) at the left.
+    {"selector": "td:first-child, th:first-child",
+     "rule": "position: sticky; left: 0; z-index: 2; box-shadow: inset -1px 0 0 #b9c3cf;"},
+    {"selector": "td:first-child", "rule": "background-color: #ffffff;"},
+    {"selector": "tr:first-child th", "rule": "position: sticky; top: 0; z-index: 3;"},
+    {"selector": "th.dash-filter", "rule": "position: sticky; top: 30px; z-index: 3; background-color: #ffffff;"},
+    {"selector": "tr:first-child th:first-child, th.dash-filter:first-child", "rule": "z-index: 4;"},
+    {"selector": ".dash-table-tooltip", "rule": "max-width: 480px; white-space: normal;"},
+]  # fmt: skip
 
 
 def layout(table: str | None = None, **_other) -> html.Div:
@@ -42,12 +55,13 @@ def layout(table: str | None = None, **_other) -> html.Div:
             ),
             html.Div(id=ids.TABLES_SOURCE, className="callout"),
             html.Div(id=ids.TABLES_ERRATA, className="muted"),
+            html.Div(id=ids.TABLES_COLUMNS_HINT, className="muted"),
             dash_table.DataTable(
                 id=ids.TABLES_TABLE,
-                page_size=25,
+                page_size=PAGE_ROWS,
                 sort_action="native",
                 filter_action="native",
-                style_table={"overflowX": "auto"},
+                style_table=GRID_STYLE,
                 style_cell={
                     "fontFamily": FONT,
                     "fontSize": 12.5,
@@ -60,7 +74,7 @@ def layout(table: str | None = None, **_other) -> html.Div:
                 style_header={"fontWeight": 600, "backgroundColor": "#f0f3f7"},
                 tooltip_delay=200,
                 tooltip_duration=None,
-                css=[{"selector": ".dash-table-tooltip", "rule": "max-width: 480px; white-space: normal;"}],
+                css=STICKY_FIRST_COLUMN,
             ),
             html.Div(
                 [
@@ -97,6 +111,7 @@ def layout(table: str | None = None, **_other) -> html.Div:
     Output(ids.TABLES_URL, "search"),
     Output(ids.TABLES_ERRATA_TABLE, "data"),
     Output(ids.TABLES_ERRATA_SECTION, "style"),
+    Output(ids.TABLES_COLUMNS_HINT, "children"),
     Input(ids.TABLES_CHOICE, "value"),
 )
 def show_table(name):
@@ -125,6 +140,7 @@ def show_table(name):
         f"?table={name}",
         errata.to_dict("records"),
         {} if len(errata) else {"display": "none"},  # no empty grid under "No errata are recorded"
+        references.columns_hint(frame),
     )
 
 
