@@ -119,8 +119,12 @@ def real_array(name: str, values: object) -> np.ndarray:
         flat = array.ravel()
         if all(isinstance(v, numbers.Real | Decimal) and not isinstance(v, bool | np.bool_) for v in flat):
             return np.array([_float(v) for v in flat], dtype=np.float64).reshape(array.shape)
-    if array.dtype == bool or not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
-        raise TypeError(f"{name} must be real numbers; got {shorten(str(values.tolist() if hasattr(values, 'tolist') else values))} (an array of {array.dtype})")
+    if array.dtype == bool or not (
+        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+    ):
+        raise TypeError(
+            f"{name} must be real numbers; got {shorten(str(values.tolist() if hasattr(values, 'tolist') else values))} (an array of {array.dtype})"
+        )
     return array
 
 
@@ -144,7 +148,9 @@ def real_column(name: str, values: object) -> np.ndarray:
     """
     cells = values.to_numpy(dtype=object) if hasattr(values, "to_numpy") else np.asarray(values, dtype=object)
     missing = [math.nan if v is None or type(v).__name__ == "NAType" else v for v in cells.ravel()]  # pd.NA
-    return np.asarray(real_array(name, np.array(missing, dtype=object).reshape(cells.shape)), dtype=np.float64)
+    return np.asarray(
+        real_array(name, np.array(missing, dtype=object).reshape(cells.shape)), dtype=np.float64
+    )
 
 
 def first_bad(name: str, array: np.ndarray, bad: np.ndarray, allowed: str) -> None:
@@ -200,8 +206,15 @@ def check_alpha_array(values: object, convention: Convention) -> np.ndarray:
     smallest = smallest_scaled_channels(convention) if convention.rounding == "keras" else None
     low = 1 / smallest if smallest else np.nextafter(0, 1)
     if not _within(alpha, low, ALPHA_MAX):  # find and name the first bad value
-        first_bad("alpha", alpha, ~np.isfinite(alpha) | (alpha <= 0) | (alpha > ALPHA_MAX), f"0 < alpha <= {ALPHA_MAX}")
-        first_bad("alpha", alpha, np.floor(alpha * smallest) < 1, f"alpha >= 1/{smallest} under keras rounding")
+        first_bad(
+            "alpha",
+            alpha,
+            ~np.isfinite(alpha) | (alpha <= 0) | (alpha > ALPHA_MAX),
+            f"0 < alpha <= {ALPHA_MAX}",
+        )
+        first_bad(
+            "alpha", alpha, np.floor(alpha * smallest) < 1, f"alpha >= 1/{smallest} under keras rounding"
+        )
     return alpha
 
 
@@ -220,11 +233,18 @@ def check_resolution_array(values: object, convention: Convention) -> np.ndarray
             bad = ~np.isfinite(side) | (side <= 0) | (side > RESOLUTION_MAX)
             first_bad("resolution", side, bad, f"0 < resolution <= {RESOLUTION_MAX}")
         return side
+    low = min_resolution(convention)
+    # every side valid costs two reductions and one rounding pass; otherwise name the first bad one
+    if _within(side, low, RESOLUTION_MAX) and (
+        not np.issubdtype(side.dtype, np.floating) or np.array_equal(side, np.round(side))
+    ):
+        return side
     if np.issubdtype(side.dtype, np.floating):
         first_bad("resolution", side, ~np.isfinite(side) | (side != np.round(side)), "whole pixels")
-    low = min_resolution(convention)
     if not _within(side, low, RESOLUTION_MAX):
-        first_bad("resolution", side, (side < low) | (side > RESOLUTION_MAX), f"{low} to {RESOLUTION_MAX} pixels")
+        first_bad(
+            "resolution", side, (side < low) | (side > RESOLUTION_MAX), f"{low} to {RESOLUTION_MAX} pixels"
+        )
     return side
 
 
@@ -288,7 +308,9 @@ def design_point(
     checked_alpha = check_alpha(alpha)
     check_alpha_for(checked_alpha, convention)
     if rho is not None and resolution is not None:
-        raise ValueError(f"give rho or resolution, not both; got rho={shorten(rho)} and resolution={shorten(resolution)}")
+        raise ValueError(
+            f"give rho or resolution, not both; got rho={shorten(rho)} and resolution={shorten(resolution)}"
+        )
     if rho is None:
         side = check_resolution(BASE_RESOLUTION if resolution is None else resolution, convention)
         return DesignPoint(checked_alpha, Fraction(side, BASE_RESOLUTION), side, None, False)

@@ -79,15 +79,19 @@ def evaluate(
         ) from None
     check_grid_size("evaluate", *shape)
     a, r = np.broadcast_arrays(a, r)
-    from costmodel.core.symbolic import compiled_totals  # SymPy is needed only once points are evaluated
+    # SymPy is needed only once points are evaluated
+    from costmodel.core.lookup import totals_lookup
+    from costmodel.core.symbolic import compiled_totals
 
     a, r = a.ravel(), r.ravel()
-    # One 2-D block for the counts, filled in place by one compiled function (shared subexpressions): the
-    # DataFrame wraps it without copying. A ratio is the quotient of two of its rows.
+    # One 2-D block for the counts, filled in place by table look-ups (many points) or by one compiled function
+    # (shared subexpressions): the DataFrame wraps it without copying. A ratio is the quotient of two of its rows.
     needed = [m for m in metrics if m not in RATIOS]
     needed += [p for m in metrics if m in RATIOS for p in RATIOS[m] if p not in needed]
     block = np.empty((len(needed), a.size), dtype=np.float64 if convention.smooth else np.int64)
-    compiled_totals(tuple(needed), convention)(a, r, block)
+    lookup = totals_lookup(tuple(needed), convention)
+    if lookup is None or not lookup(a, r, block):
+        compiled_totals(tuple(needed), convention)(a, r, block)
     rows = {metric: block[row] for row, metric in enumerate(needed)}
     columns = {m: rows[m] if m not in RATIOS else rows[RATIOS[m][0]] / rows[RATIOS[m][1]] for m in metrics}
     if all(m not in RATIOS for m in metrics) and needed == list(metrics):

@@ -60,7 +60,9 @@ def _layer_expressions(convention: Convention, side) -> dict[str, dict[str, symp
     return {s.spec.name: {m: sympy.sympify(f(s, convention)) for m, f in METRICS.items()} for s in shapes}
 
 
-def _sum_layers(layers: Mapping[str, Mapping[str, sympy.Expr]], *, expand: bool = False) -> dict[str, sympy.Expr]:
+def _sum_layers(
+    layers: Mapping[str, Mapping[str, sympy.Expr]], *, expand: bool = False
+) -> dict[str, sympy.Expr]:
     """Every total: sums over the layers, ``Max`` over them for the peaks, ratios of two sums."""
     totals = {m: sympy.Add(*(layer[per] for layer in layers.values())) for m, per in SUMMED.items()}
     if expand:
@@ -129,7 +131,7 @@ def compiled_total(metric: str, convention: Convention) -> Callable[[np.ndarray,
         return _chunked(lambda a, r: numerator(a, r) / denominator(a, r), np.float64)
     dtype = np.float64 if convention.smooth else np.int64
     if metric in MAXIMA:
-        by_layer = _layer_expressions_in_resolution(convention)
+        by_layer = layer_expressions_in_resolution(convention)
         parts = sorted({layer[MAXIMA[metric]] for layer in by_layer.values()}, key=sympy.default_sort_key)
         functions = [_lambdified(_grouped_by_side(part)) for part in parts]
 
@@ -149,7 +151,7 @@ def _lambdified(expression: sympy.Expr) -> Callable[[np.ndarray, np.ndarray], np
 
 
 @lru_cache(maxsize=64)
-def _layer_expressions_in_resolution(convention: Convention) -> Mapping[str, Mapping[str, sympy.Expr]]:
+def layer_expressions_in_resolution(convention: Convention) -> Mapping[str, Mapping[str, sympy.Expr]]:
     """Per-layer expressions in ``alpha`` and the input side ``R``."""
     return _frozen(_layer_expressions(convention, resolution_symbol))
 
@@ -171,14 +173,16 @@ def _chunked(function, dtype) -> Callable[..., np.ndarray]:
 
 
 @lru_cache(maxsize=64)
-def compiled_totals(metrics: tuple[str, ...], convention: Convention) -> Callable[[np.ndarray, np.ndarray, np.ndarray], None]:
+def compiled_totals(
+    metrics: tuple[str, ...], convention: Convention
+) -> Callable[[np.ndarray, np.ndarray, np.ndarray], None]:
     """One NumPy function ``f(alpha, resolution, out)`` filling ``out[i]`` with the total ``metrics[i]`` (no
     ratios) for 1-D point arrays: all totals in one lambdified function with common subexpressions shared, so
     the layer sides and channel counts are computed once per chunk, and a peak is NumPy's ``amax`` over its
     layers' values. Cached per metric tuple and convention.
     """
     totals = network_expressions(convention).in_resolution
-    by_layer = _layer_expressions_in_resolution(convention)
+    by_layer = layer_expressions_in_resolution(convention)
     expressions = []
     for metric in metrics:
         if metric in MAXIMA:
