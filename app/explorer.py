@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import os
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -111,7 +112,7 @@ def checked(raw: Mapping[str, object]) -> tuple[dict[str, object], dict[str, str
         errors["input_channels"] = str(error)
     if state["device"] is None:
         state["device"] = ""
-    if state["device"] not in ("", *device_choices()):
+    if state["device"] != "" and find_device(state["device"]) is None:
         errors["device"] = (
             f"device: {str(state['device'])[:40]!r} is unknown; choose one of {', '.join(device_choices())}"
         )
@@ -167,15 +168,48 @@ def convention_of(state: Mapping[str, object]) -> Convention:
 
 
 @lru_cache(maxsize=1)
-def _devices() -> dict:
+def _builtin_devices() -> dict:
     from costmodel.reference.devices import builtin_devices
 
     return builtin_devices()
 
 
+def stored_devices() -> dict:
+    """The user's devices from the latency database (``mobilenet-cost devices add`` or the Latency page's form),
+    by key, read on every call so that a device added on the Latency page shows on the next page load; a
+    database that cannot be read gives none (the Latency page says why)."""
+    from costmodel.latency.store import LatencyStore
+
+    try:
+        return {d.device: d for d in LatencyStore().devices()}  # $MOBILENET_COST_DB or the default database
+    except (ValueError, sqlite3.Error):
+        return {}
+
+
+def find_device(key: str):
+    """The built-in or stored device ``key`` (the built-in ones are looked at first, without the database),
+    or None.
+
+    >>> find_device("stm32f746").ram_bytes, find_device("no-such-board")
+    (327680, None)
+    """
+    return _builtin_devices().get(key) or stored_devices().get(key)
+
+
 def device_choices() -> tuple[str, ...]:
-    """The device keys the Explorer offers (the built-in devices of ``tables/devices.csv``)."""
-    return tuple(sorted(_devices()))
+    """The device keys the Explorer and the Frontier offer: the built-in devices of ``tables/devices.csv``,
+    then the user's stored ones.
+
+    >>> device_choices()[:3]
+    ('cortex_a53', 'cortex_a76', 'esp32s3')
+    """
+    return (*sorted(_builtin_devices()), *sorted(set(stored_devices()) - set(_builtin_devices())))
+
+
+def device_options() -> list[dict[str, str]]:
+    """Dropdown options for :func:`device_choices`, the user's devices marked (read when a page is loaded)."""
+    builtin = _builtin_devices()
+    return [{"label": key if key in builtin else f"{key} (yours)", "value": key} for key in device_choices()]
 
 
 def memory_view(r: Report, device_key: str) -> dict[str, object]:
@@ -191,7 +225,7 @@ def memory_view(r: Report, device_key: str) -> dict[str, object]:
     from costmodel.reference.devices import memory_fit
     from costmodel.reference.roofline import roofline, roofline_bound_ms
 
-    device = _devices().get(device_key) if device_key else None
+    device = find_device(device_key) if device_key else None
     view: dict[str, object] = {
         "ram": format_bytes(r.totals["peak_activation_bytes"]),
         "flash": format_bytes(r.totals["flash_bytes"]),
@@ -213,7 +247,9 @@ def memory_view(r: Report, device_key: str) -> dict[str, object]:
         view["roofline_note"] = str(error)
         return view
     bound = roofline_bound_ms(r, device)
-    view["roofline"] = make_roofline_figure(layers, f"{device.name}, {r.convention.dtype}: bound {bound:.3g} ms")
+    view["roofline"] = make_roofline_figure(
+        layers, f"{device.name}, {r.convention.dtype}: bound {bound:.3g} ms"
+    )
     view["roofline_note"] = (
         f"roofline latency bound {bound:.3g} ms (sum over layers of max(MACs / peak, traffic / bandwidth)); "
         f"ridge point {layers.attrs['ridge']:.3g} MACs per byte"
@@ -231,9 +267,7 @@ def report_of(state: Mapping[str, object]) -> Report:
     """The cost report of a checked state (raises ValueError/TypeError for an unchecked bad one)."""
     convention = convention_of(state)
     side = _number_text(str(state["side_mode"]), state["side"])
-    point = _point(
-        _alpha(state["alpha"]), str(state["side_mode"]), side, convention
-    )
+    point = _point(_alpha(state["alpha"]), str(state["side_mode"]), side, convention)
     return build_report(point, convention)
 
 
@@ -265,7 +299,9 @@ def parse_query(search: str | None) -> tuple[dict[str, object], dict[str, str]]:
             state = dict(DEFAULTS)
     notes = []
     if len(sides) > 1:
-        notes.append(f"the URL gives the side {len(sides)} times ({', '.join(sides)}); the last one, {sides[-1]}, is used")
+        notes.append(
+            f"the URL gives the side {len(sides)} times ({', '.join(sides)}); the last one, {sides[-1]}, is used"
+        )
     if unknown:
         notes.append(
             f"unknown URL parameter(s) {', '.join(map(repr, unknown))} ignored; known: "
@@ -564,7 +600,8 @@ def estimates(r: Report) -> str:
     row = published_trend("float").predict(float(r.alpha), r.resolution).iloc[0]
     interval = (
         f" ({row['top1_pct_low']:.1f}–{row['top1_pct_high']:.1f} %, TF-slim {TREND_RELEASES['float']} float trend"
-        if "top1_pct_low" in row else f" (TF-slim {TREND_RELEASES['float']} float trend"
+        if "top1_pct_low" in row
+        else f" (TF-slim {TREND_RELEASES['float']} float trend"
     )
     extrapolated = ", extrapolated" if bool(row.get("extrapolated", False)) else ""
     latency = float(_explorer_latency_model().predict(float(r.alpha), r.resolution))

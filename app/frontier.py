@@ -293,6 +293,21 @@ def parse_budget(text: object, x: str) -> tuple[float | None, str]:
     return value, ""
 
 
+def preset_devices() -> list[str]:
+    """The device keys the budget box suggests: the built-in ones with a flash limit (the microcontrollers), then
+    the user's stored devices (read when the page is loaded).
+
+    >>> preset_devices()[:3]
+    ['stm32f746', 'stm32h743', 'nrf52840']
+    """
+    from costmodel.dashboard.explorer import stored_devices
+
+    from costmodel.reference.devices import builtin_devices
+
+    limited = [key for key, device in builtin_devices().items() if device.flash_bytes is not None]
+    return [*limited, *sorted(set(stored_devices()) - set(limited))]
+
+
 def _byte_budget(text: str, x: str) -> tuple[float | None, str]:
     """A memory budget: KiB (a bare number), an amount with a unit (320KiB, 1MB), or a device key whose RAM or
     flash is the limit (the device preset).
@@ -302,11 +317,12 @@ def _byte_budget(text: str, x: str) -> tuple[float | None, str]:
     >>> _byte_budget("320 kilo", "peak_activation_bytes")[1]
     "budget: '320 kilo' has an unknown unit 'kilo'; allowed: B, KB, MB, GB, KiB, MiB or GiB, such as 320KiB, 1MiB, 256KB or 1MB; or type a device key such as stm32f746"
     """
-    from costmodel.dashboard.explorer import _devices
+    from costmodel.dashboard.explorer import find_device
 
     key = text.strip()
-    if key in _devices():
-        limit = getattr(_devices()[key], BYTE_AXES[x][1])
+    device = find_device(key) if key else None
+    if device is not None:
+        limit = getattr(device, BYTE_AXES[x][1])
         if limit is None:
             return None, f"budget: device {key!r} has no flash limit"
         return float(limit), ""

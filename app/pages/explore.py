@@ -167,12 +167,12 @@ def _controls(state: dict, errors: dict) -> list:
                     "Device",
                     dcc.Dropdown(
                         id=ids.EXPLORE_DEVICE,
-                        options=[{"label": "none", "value": ""}]
-                        + [{"label": key, "value": key} for key in explorer.device_choices()],
+                        options=[{"label": "none", "value": ""}, *explorer.device_options()],
                         value=state["device"],
                         clearable=False,
                     ),
-                    hint="RAM, flash and the roofline from tables/devices.csv (vendor datasheets).",
+                    hint="RAM, flash and the roofline from tables/devices.csv (vendor datasheets) and your own "
+                    "devices (added on the Latency page or with mobilenet-cost devices add).",
                 ),
             ],
             open=bool(state["device"])

@@ -95,8 +95,8 @@ def layout(**query) -> html.Div:
                             className="text-input",
                         ),
                         ids.FRONTIER_BUDGET_ERROR,
-                        hint="On the RAM and flash axes: 320KiB, 1MB, or a device key (stm32f746, nrf52840, "
-                        "rp2040, esp32s3, stm32h743) to draw its limit.",
+                        hint="On the RAM and flash axes: 320KiB, 1MB, or a device key "
+                        f"({', '.join(frontier.preset_devices())}) to draw its limit.",
                     ),
                 ],
                 className="sidebar",
