@@ -201,7 +201,7 @@ def device_choices() -> tuple[str, ...]:
     then the user's stored ones.
 
     >>> device_choices()[:3]
-    ('cortex_a53', 'cortex_a76', 'esp32s3')
+    ('a100_40gb', 'apple_a17_pro', 'apple_m2')
     """
     return (*sorted(_builtin_devices()), *sorted(set(stored_devices()) - set(_builtin_devices())))
 
