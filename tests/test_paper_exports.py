@@ -21,7 +21,7 @@ from costmodel.output.files import write_files
 from costmodel.output.frame_format import frame_as_latex
 from costmodel.output.table import Column, ExportTable
 from costmodel.paper.export import paper_files
-from costmodel.paper.grid import grid_table
+from costmodel.paper.grid import grid_pivots, grid_table
 
 PAPER_FILES = paper_files()
 
@@ -41,6 +41,7 @@ def _latex_outputs() -> dict[str, str]:
     outputs["grid_exact.tex"] = grid_table(
         [Decimal("0.5")], [160], ["macs", "activations"], exact=True, rounding="keras", bn="all"
     ).to_latex()
+    outputs["grid_wide.tex"] = "\n".join(p.to_latex() for p in grid_pivots(grid).values())
     outputs["report.tex"] = costmodel.report(alpha=0.5, rho=0.714).as_latex(caption=tricky, label="tab:r")
     outputs["report_bn.tex"] = costmodel.report(alpha=0.75, resolution=128, bn="trainable").as_latex()
     outputs["report_smooth.tex"] = costmodel.report(alpha=0.6, resolution=150, rounding="smooth").as_latex()
@@ -97,7 +98,8 @@ def test_latex_compiles_with_pdflatex(name, tmp_path):
 @pytest.mark.parametrize("name", sorted(LATEX_OUTPUTS))
 def test_every_latex_table_has_a_caption_and_a_label(name):
     text = LATEX_OUTPUTS[name]
-    assert text.count("\\caption{") == 1 and text.count("\\label{tab:") == 1, text[:400]
+    floats = text.count("\\begin{table}")
+    assert floats >= 1 and text.count("\\caption{") == floats and text.count("\\label{tab:") == floats, text[:400]
 
 
 def test_long_text_cells_become_numbered_notes_in_latex():
@@ -286,6 +288,39 @@ def test_grid_markdown_millions_and_empty_top1(capsys):
     assert "| 0.5 | 160 | 76.52 | 1.321 | 59.1 |" in text
     assert "| 0.5 | 200 | " in text and "<sup>a</sup> No TF-slim 2018_02_22 float checkpoint" in text
     assert "Convention: MACs = mult-adds" in text
+
+
+def _wide(capsys, *argv) -> str:
+    grid = ["grid", "--alpha", "0.25,0.5,1.0", "--resolution", "128,160,200", "--wide", *argv]
+    assert main(grid) == 0
+    return capsys.readouterr().out
+
+
+def test_grid_wide_is_the_alpha_by_resolution_pivot_papers_print(capsys):
+    """`grid --wide`: rows alpha, columns resolution, one metric per table, in every format."""
+    sides, alphas = (128, 160, 200), (0.25, 0.5, 1.0)
+    table = pd.read_csv(io.StringIO(_wide(capsys, "--metrics", "macs")))
+    assert table.columns.tolist() == ["alpha", "res_128", "res_160", "res_200"]
+    assert table.alpha.tolist() == list(alphas)
+    assert table[["res_128", "res_160", "res_200"]].values.tolist() == [
+        [costs(a, r)["macs"] for r in sides] for a in alphas
+    ]
+    both = pd.read_csv(io.StringIO(_wide(capsys, "--metrics", "params,top1")))
+    assert both.metric.tolist() == ["params"] * 3 + ["top1_pct"] * 3
+    assert both[both.metric == "params"].res_200.tolist() == [costs(a, 200)["params"] for a in alphas]
+    assert both[both.metric == "top1_pct"].res_160.tolist() == [45.5, 59.1, 68.0]  # TF-slim 2018_02_22 float
+    assert both[both.metric == "top1_pct"].res_200.isna().all()  # no checkpoint at 200 px
+    markdown = _wide(capsys, "--metrics", "macs,top1", "--format", "markdown")
+    assert "| alpha | MACs (M) at resolution (px) 128 | MACs (M) at resolution (px) 160 |" in markdown
+    assert "| 0.5 | 49.16 | 76.52 | 128.02 |" in markdown
+    assert "| 0.5 | 56.3 | 59.1 | <sup>a</sup> |" in markdown and markdown.count("\n| alpha |") == 1
+    latex = _wide(capsys, "--metrics", "macs,params", "--format", "latex", "--label", "tab:g")
+    assert (
+        latex.count("\\begin{table}") == 2
+        and "\\label{tab:g-macs}" in latex
+        and "\\label{tab:g-params}" in latex
+    )
+    assert "alpha & 128 & 160 & 200 \\\\" in latex and "0.5 & 49.16 & 76.52 & 128.02 \\\\" in latex
 
 
 def test_grid_exact_integers(capsys):

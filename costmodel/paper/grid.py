@@ -14,8 +14,8 @@ ValueError: metric 'latency' is unknown; choose from macs, flops, params, weight
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import asdict
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, replace
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
@@ -126,6 +126,71 @@ def grid_table(
         marks=marks,
         footnotes=footnotes,
     )
+
+
+def grid_pivots(table: ExportTable) -> dict[str, ExportTable]:
+    """The α × resolution layout papers print: for each metric column of a :func:`grid_table` (by key), one
+    table with a row per α and a column per resolution (keys ``res_128``, … under a spanning header naming
+    the metric), with the grid's notes and footnote marks.
+
+    >>> long = grid_table([Decimal("0.5"), Decimal("1.0")], [160, 224], ["macs", "top1"])
+    >>> pivots = grid_pivots(long)
+    >>> list(pivots)
+    ['macs', 'top1_pct']
+    >>> print(pivots["macs"].to_csv(), end="")
+    alpha,res_160,res_224
+    0.5,76524800,149497088
+    1.0,290675200,568740352
+    >>> print(pivots["top1_pct"].to_markdown().splitlines()[2])
+    | 0.5 | 59.1 | 63.3 |
+    """
+    alphas = list(dict.fromkeys(row["alpha"] for row in table.rows))
+    sides = list(dict.fromkeys(int(row["resolution"]) for row in table.rows))
+    index = {(row["alpha"], int(row["resolution"])): i for i, row in enumerate(table.rows)}
+    pivots = {}
+    for metric in table.columns[2:]:
+        group = f"{metric.header} at resolution (px)"
+        columns = (
+            Column("alpha", "alpha", "number"),
+            *(replace(metric, key=f"res_{side}", header=str(side), group=group) for side in sides),
+        )
+        rows = tuple(
+            {"alpha": a, **{f"res_{side}": table.rows[index[(a, side)]].get(metric.key) for side in sides}}
+            for a in alphas
+        )
+        marks = {
+            (alphas.index(table.rows[i]["alpha"]), f"res_{int(table.rows[i]['resolution'])}"): mark
+            for (i, key), mark in table.marks.items()
+            if key == metric.key
+        }
+        pivots[metric.key] = ExportTable(
+            columns=columns,
+            rows=rows,
+            caption=f"{table.caption}: {metric.header}",
+            label=f"{table.label}-{metric.key.replace('_', '-')}" if table.label else None,
+            notes=table.notes,
+            marks=marks,
+            footnotes=table.footnotes if marks else (),
+        )
+    return pivots
+
+
+def stacked_csv(pivots: Mapping[str, ExportTable]) -> str:
+    """Several :func:`grid_pivots` tables as one CSV, a ``metric`` column first; each metric's cells written
+    exactly as its own CSV writes them.
+
+    >>> long = grid_table([Decimal("0.5")], [160, 224], ["macs", "top1"])
+    >>> print(stacked_csv(grid_pivots(long)), end="")
+    metric,alpha,res_160,res_224
+    macs,0.5,76524800,149497088
+    top1_pct,0.5,59.1,63.3
+    """
+    lines: list[str] = []
+    for key, pivot in pivots.items():
+        head, *body = pivot.to_csv().splitlines()
+        lines += [] if lines else [f"metric,{head}"]
+        lines += [f"{key},{line}" for line in body]
+    return "\n".join(lines) + "\n"
 
 
 def grid_metadata(table: ExportTable, **knobs) -> dict[str, object]:
