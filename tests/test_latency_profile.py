@@ -1,4 +1,4 @@
-"""Per-layer onnxruntime profiles beside the cost model's per-layer MACs."""
+"""Per-layer profiles (onnxruntime's profiler, LiteRT's layer graphs) beside the cost model's per-layer MACs."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from costmodel.cli import main
 from costmodel.core.report import report
 from costmodel.latency.measure import measure
 from costmodel.latency.profile import OTHER, Profile, profile_litert, profile_onnx, profile_problem
+from costmodel.latency.store import LatencyStore
+from tests.independent_counter import costs
 
 
 @pytest.mark.slow
@@ -50,17 +52,44 @@ def test_measure_profiles_every_point_and_warns_in_the_notes():
     for row, (_, group) in zip(frame.itertuples(), profiles.groupby("resolution"), strict=True):
         share = group.time_ms.sum() / group.whole_ms.iloc[0]
         assert ("warning: per-layer profile sums to" in row.notes) == (abs(share - 1) > 0.20)
-    with pytest.raises(ValueError, match="profile=True needs runtime 'onnxruntime'"):
-        measure([0.25], [64], runtime="litert", profile=True)
 
 
 @pytest.mark.slow
-def test_cli_writes_the_profile_csv(tmp_path, capsys):
+def test_cli_writes_the_profile_csv(tmp_path):
     out = tmp_path / "layers.csv"
     argv = ["measure", "--alpha", "0.25", "--resolution", "32", "--runs", "2", "--warmup", "1", "--no-store"]
     assert main([*argv, "--no-progress", "--profile", str(out)]) == 0
     written = pd.read_csv(out)
-    assert len(written) == 30 and written.macs.sum() == report(alpha=0.25, resolution=32).totals["macs"]
-    capsys.readouterr()
-    assert main([*argv, "--runtime", "litert", "--profile", str(tmp_path / "x.csv")]) == 2
-    assert "--profile needs --runtime onnxruntime" in capsys.readouterr().err
+    assert len(written) == 30 and written.macs.sum() == costs(0.25, 32)["macs"]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int8"])
+def test_measure_profiles_litert_layer_graphs_and_warns_in_the_notes(dtype):
+    frame = measure(
+        [0.25], [32], runtime="litert", dtype=dtype, runs=2, warmup=1, progress=False, profile=True
+    )
+    profiles = frame.attrs["profiles"]
+    assert list(profiles.columns) == ["alpha", "resolution", "layer", "kind", "macs", "time_ms", "whole_ms"]
+    assert profiles.layer.tolist() == report(alpha=0.25, resolution=32).table.layer.tolist()  # no "other"
+    assert int(profiles.macs.sum()) == costs(0.25, 32)["macs"]
+    assert (profiles.time_ms > 0).all() and profiles.whole_ms.nunique() == 1
+    share = profiles.time_ms.sum() / profiles.whole_ms.iloc[0]
+    assert ("warning: per-layer profile sums to" in frame.notes.iloc[0]) == (abs(share - 1) > 0.20)
+
+
+@pytest.mark.slow
+def test_cli_profiles_litert_int8_and_stores_the_profile_with_the_dataset(tmp_path, capsys):
+    out, db = tmp_path / "layers.csv", tmp_path / "db.sqlite3"
+    argv = ["measure", "--runtime", "litert", "--dtype", "int8", "--alpha", "0.25", "--resolution", "32,48"]
+    argv += ["--runs", "2", "--warmup", "1", "--db", str(db), "--dataset", "q", "-o", str(tmp_path / "a.csv")]
+    assert main([*argv, "--profile", str(out)]) == 0
+    assert "profile" in capsys.readouterr().err  # the progress bar of the profiling
+    written = pd.read_csv(out)
+    assert written.groupby("resolution").size().tolist() == [29, 29]
+    assert [int(written[written.resolution == r].macs.sum()) for r in (32, 48)] == [
+        costs(0.25, 32)["macs"],
+        costs(0.25, 48)["macs"],
+    ]
+    stored = LatencyStore(db).profiles("q")
+    assert len(stored) == 58 and set(stored.dtype) == {"int8"} and set(stored.threads) == {1}
+    assert stored.time_ms.tolist() == pytest.approx(written.time_ms.tolist())

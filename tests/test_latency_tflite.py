@@ -136,9 +136,33 @@ def test_a_layer_graph_has_the_layers_shapes_and_weights(layer):
     interpreter.invoke()
 
 
+@pytest.mark.parametrize("layer", [0, 1, 2, 27, 28])
+def test_an_int8_layer_graph_is_the_layer_of_the_int8_network(layer):
+    whole = loaded(build_tflite(0.5, 128, dtype="int8"))
+    alone = loaded(build_layer_tflite(0.5, 128, layer, dtype="int8"))
+    row = report(alpha=0.5, resolution=128).table.iloc[layer]
+    (given,) = alone.get_input_details()
+    assert given["dtype"] == np.int8
+    # the input as the network quantizes it there: the image over [0, 1], every later input over ReLU6's [0, 6]
+    high = 1.0 if layer == 0 else 6.0
+    assert given["quantization"] == pytest.approx((high / 255, -128))
+    (output,) = alone.get_output_details()
+    by_name = {detail["name"]: detail for detail in whole.get_tensor_details()}
+    assert output["quantization"] == by_name[output["name"]]["quantization"]  # Logits: the calibrated range
+    biases = row.out_channels  # int32: the folded BN bias of a conv, the fc's own bias (in params) for Logits
+    weights = row.params - (biases if row.kind == "fc" else 0)
+    assert constant_bytes(build_layer_tflite(0.5, 128, layer, dtype="int8")) == (
+        0 if row.kind == "pool" else weights + 4 * biases
+    )
+    alone.set_tensor(given["index"], random_image(tuple(given["shape"]), "int8"))
+    alone.invoke()
+
+
 def test_a_layer_graph_refuses_a_row_outside_the_table():
     with pytest.raises(ValueError, match="layer=29 is not allowed; give a row of the layer table, 0 to 28"):
         build_layer_tflite(0.5, 128, 29)
+    with pytest.raises(ValueError, match="dtype='int4' is not allowed"):
+        build_layer_tflite(0.5, 128, 1, dtype="int4")
 
 
 def test_bad_input_is_named():

@@ -187,6 +187,24 @@ def time_runs(run: Callable[[], object], count: int, clock: str = "wall") -> np.
     return times
 
 
+def resolve_clock(clock: object, threads: int) -> str:
+    """The :data:`CLOCKS` name to time ``threads`` threads on: ``"auto"`` is ``"cpu"`` with one thread, else ``"wall"``.
+
+    >>> resolve_clock("auto", 1), resolve_clock("auto", 4), resolve_clock("wall", 1)
+    ('cpu', 'wall', 'wall')
+    >>> resolve_clock("cpu", 2)
+    Traceback (most recent call last):
+    ValueError: clock='cpu' needs threads=1 (got 2): other threads' time would be missed
+    """
+    if clock == "auto":
+        clock = "cpu" if threads == 1 else "wall"
+    if not isinstance(clock, str) or clock not in CLOCKS:
+        raise ValueError(f"clock={clock!r} is not allowed; choose from auto, {', '.join(CLOCKS)}")
+    if clock == "cpu" and threads != 1:
+        raise ValueError(f"clock='cpu' needs threads=1 (got {threads}): other threads' time would be missed")
+    return clock
+
+
 def load_average() -> float | None:
     """The 1-minute load average (processes running or waiting for a CPU), or None where the OS has none."""
     try:
@@ -296,10 +314,12 @@ def measure(
     that already holds files is refused unless ``force``. ``clock``: ``"wall"``, ``"cpu"`` (one thread only) or
     ``"auto"``, which is ``"cpu"`` with one thread and ``"wall"`` with more (see :data:`CLOCKS`); the notes column
     says which was used. ``bn`` applies to the ONNX graph (the ``.tflite`` one always folds BN). ``rewarm_ms``:
-    see :func:`rewarm_count` (0 turns it off; it needs ``warmup`` >= 1 to know each model's time). ``profile``
-    (onnxruntime only): after the timing, profile each point's layers (:func:`~costmodel.latency.profile.profile_onnx`)
-    into ``frame.attrs["profiles"]`` (alpha, resolution, layer, kind, macs, time_ms, whole_ms); a point whose
-    layers do not add up to its profiled whole-network time within 20 % gets a warning in its notes.
+    see :func:`rewarm_count` (0 turns it off; it needs ``warmup`` >= 1 to know each model's time). ``profile``:
+    after the timing, profile each point's layers (onnxruntime: its profiler,
+    :func:`~costmodel.latency.profile.profile_onnx`; LiteRT: one graph per layer,
+    :func:`~costmodel.latency.profile.profile_litert`, in ``dtype`` on the same clock) into
+    ``frame.attrs["profiles"]`` (alpha, resolution, layer, kind, macs, time_ms, whole_ms); a point whose layers do
+    not add up to its profiled whole-network time within 20 % gets a warning in its notes.
     """
     threads = _check_count("threads", threads, 1, MAX_THREADS)
     runs = _check_count("runs", runs, 1, MAX_RUNS)
@@ -310,16 +330,9 @@ def measure(
         or not 0 <= rewarm_ms <= MAX_REWARM_MS
     ):
         raise ValueError(f"rewarm_ms={rewarm_ms!r} is not allowed; give 0 to {MAX_REWARM_MS:g} ms")
-    if clock == "auto":
-        clock = "cpu" if threads == 1 else "wall"
-    if clock not in CLOCKS:
-        raise ValueError(f"clock={clock!r} is not allowed; choose from auto, {', '.join(CLOCKS)}")
-    if clock == "cpu" and threads != 1:
-        raise ValueError(f"clock='cpu' needs threads=1 (got {threads}): other threads' time would be missed")
+    clock = resolve_clock(clock, threads)
     check_dtype(dtype)
     runtime, dtype = check_runtime(runtime, dtype)
-    if profile and runtime != "onnxruntime":
-        raise ValueError(f"profile=True needs runtime 'onnxruntime' (its per-node profiler); got {runtime!r}")
     if bn not in BN_MODES:
         raise ValueError(f"bn={bn!r} is not allowed; choose from {', '.join(BN_MODES)}")
     pairs = [(float(a), int(r)) for a in alphas for r in resolutions]
@@ -367,7 +380,9 @@ def measure(
             bar.update(len(pairs))
     load = (load_before, load_average())
     load_note = "" if None in load else f"; load average {load[0]:.2f} before, {load[1]:.2f} after"
-    profiles, problems = _profiles(pairs, runs, warmup, threads, bn, progress) if profile else (None, {})
+    profiles, problems = (None, {})
+    if profile:
+        profiles, problems = _profiles(pairs, runtime, dtype, runs, warmup, threads, clock, bn, progress)
     records = []
     graph = f"BN {bn}" if runtime == "onnxruntime" else "BN folded; XNNPACK delegate"
     for (alpha, resolution), row in zip(pairs, times, strict=True):
@@ -404,14 +419,19 @@ PROFILE_RUNS = 20
 """Most profiled runs per point (after at most 5 warm-up runs)."""
 
 
-def _profiles(pairs, runs: int, warmup: int, threads: int, bn: str, progress: bool):
+def _profiles(
+    pairs, runtime: str, dtype: str, runs: int, warmup: int, threads: int, clock: str, bn: str, progress: bool
+):
     """Per-layer profiles of every point (one table, keyed by alpha and resolution) and the points' problems."""
-    from costmodel.latency.profile import profile_onnx, profile_problem
+    from costmodel.latency.profile import profile_litert, profile_onnx, profile_problem
 
+    counts = {"runs": min(runs, PROFILE_RUNS), "warmup": min(warmup, 5), "threads": threads}
     tables, problems = [], {}
     for alpha, resolution in tqdm(pairs, desc="profile", unit="model", disable=not progress, file=sys.stderr):
-        profile = profile_onnx(alpha, resolution, runs=min(runs, PROFILE_RUNS), warmup=min(warmup, 5),
-                               threads=threads, bn=bn)  # fmt: skip
+        if runtime == "litert":
+            profile = profile_litert(alpha, resolution, dtype=dtype, clock=clock, **counts)
+        else:
+            profile = profile_onnx(alpha, resolution, bn=bn, **counts)
         tables.append(
             profile.layers.assign(whole_ms=profile.whole_ms).assign(alpha=alpha, resolution=resolution)
         )

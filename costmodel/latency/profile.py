@@ -101,33 +101,46 @@ def profile_onnx(
     return Profile(layers, float(np.median(whole)) / 1000, runs)
 
 
-def profile_litert(alpha: float, resolution: int, *, runs: int = 20, warmup: int = 5) -> Profile:
-    """Per-layer times of the LiteRT float32 network, one thread: each layer timed as its own graph.
+def profile_litert(
+    alpha: float,
+    resolution: int,
+    *,
+    dtype: str = "float32",
+    runs: int = 20,
+    warmup: int = 5,
+    threads: int = 1,
+    clock: str = "auto",
+) -> Profile:
+    """Per-layer times of the LiteRT network (float32 or int8): each layer timed as its own graph.
 
     LiteRT's Python API has no per-op profiler, so every layer is built alone
     (:func:`~costmodel.latency.tflite_model.build_layer_tflite`) and timed like the whole network: ``warmup``
-    untimed ``invoke()`` calls, then the median thread-CPU time of ``runs`` back-to-back ones. ``whole_ms`` is
-    the whole network's median measured the same way; the layers sum to it only approximately (no ``other``
-    time: a layer timed alone has no neighbours' data in the caches and pays its own dispatch).
+    untimed ``invoke()`` calls, then the median of ``runs`` back-to-back ones with ``threads`` threads on the
+    ``clock`` (``"auto"``: thread-CPU time with one thread, else wall; see
+    :func:`~costmodel.latency.measure.resolve_clock`). ``whole_ms`` is the whole network's median measured the same
+    way; the layers sum to it only approximately (no ``other`` time: each layer graph pays its own ``invoke()``
+    dispatch, and a layer timed alone, back to back, finds its own weights and input in the caches).
 
-    >>> profile = profile_litert(0.25, 64, runs=3, warmup=1)
+    >>> profile = profile_litert(0.25, 64, dtype="int8", runs=3, warmup=1)
     >>> len(profile.layers), profile.layers.layer.iloc[-1], bool(profile.whole_ms > 0)
     (29, 'Logits', True)
     """
-    from costmodel.latency.measure import make_interpreter, time_runs
-    from costmodel.latency.tflite_model import build_layer_tflite, build_tflite
+    from costmodel.latency.measure import make_interpreter, resolve_clock, time_runs
+    from costmodel.latency.tflite_model import build_layer_tflite, build_tflite, check_dtype
+
+    dtype, clock = check_dtype(dtype), resolve_clock(clock, threads)
 
     def median_ms(data: bytes) -> float:
-        run = make_interpreter(data, 1, "float32").invoke
-        time_runs(run, warmup, "cpu")
-        return float(np.median(time_runs(run, runs, "cpu"))) / 1e6
+        run = make_interpreter(data, threads, dtype).invoke
+        time_runs(run, warmup, clock)
+        return float(np.median(time_runs(run, runs, clock))) / 1e6
 
     table = report(alpha=alpha, resolution=resolution).table
-    times = [median_ms(build_layer_tflite(alpha, resolution, i)) for i in range(len(table))]
+    times = [median_ms(build_layer_tflite(alpha, resolution, i, dtype=dtype)) for i in range(len(table))]
     layers = pd.DataFrame(
         {"layer": table.layer, "kind": table.kind, "macs": table.macs.astype("int64"), "time_ms": times}
     ).reset_index(drop=True)
-    return Profile(layers, median_ms(build_tflite(alpha, resolution)), runs)
+    return Profile(layers, median_ms(build_tflite(alpha, resolution, dtype=dtype)), runs)
 
 
 def profile_problem(profile: Profile, tolerance: float = PROFILE_TOLERANCE) -> str | None:

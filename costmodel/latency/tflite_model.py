@@ -109,17 +109,24 @@ def build_tflite(
     return _serialize(_graph(shapes, point, convention, weights, _calibrate(float_model, seed)))
 
 
-def build_layer_tflite(alpha: float, resolution: int, layer: int, *, seed: int = 0) -> bytes:
-    """One layer of the float32 network at (``alpha``, ``resolution``) alone, as ``.tflite`` bytes (paper convention).
+def build_layer_tflite(
+    alpha: float, resolution: int, layer: int, *, dtype: str = "float32", seed: int = 0
+) -> bytes:
+    """One layer of the network at (``alpha``, ``resolution``) alone, as ``.tflite`` bytes (paper convention).
 
     LiteRT's Python API has no per-op profiler, so a layer is timed as its own graph: the same operator, weights
     and padding as in :func:`build_tflite`, with the layer's input as the graph's input. ``layer`` is the row of
-    the layer table (0 = ``Conv2d_0``; 28 = ``Logits``).
+    the layer table (0 = ``Conv2d_0``; 28 = ``Logits``). ``dtype="int8"``: the layer as in the int8 network, its
+    input quantized as there (the image's range for ``Conv2d_0``, else ReLU6's [0, 6]) and the ``Logits`` output
+    over the whole network's calibrated range.
 
     >>> data = build_layer_tflite(0.5, 160, 1)  # Conv2d_1_depthwise: 3x3x16 weights and 16 biases
     >>> constant_bytes(data) == 4 * (3 * 3 * 16 + 16)
     True
+    >>> constant_bytes(build_layer_tflite(0.5, 160, 1, dtype="int8")) == 3 * 3 * 16 + 4 * 16  # int8 weights, int32 biases
+    True
     """
+    dtype = check_dtype(dtype)
     convention = Convention()
     shapes, point = network_shapes(alpha, resolution, convention)
     if isinstance(layer, bool) or not isinstance(layer, int) or not 0 <= layer < len(shapes):
@@ -127,7 +134,17 @@ def build_layer_tflite(alpha: float, resolution: int, layer: int, *, seed: int =
             f"layer={layer!r} is not allowed; give a row of the layer table, 0 to {len(shapes) - 1}"
         )
     weights = _random_weights(shapes, convention, seed)
-    return _serialize(_graph(shapes[layer : layer + 1], point, convention, weights[layer : layer + 1], None))
+    alone = shapes[layer : layer + 1], point, convention, weights[layer : layer + 1]
+    if dtype == "float32":
+        return _serialize(_graph(*alone, None))
+    input_range = (
+        INPUT_RANGE if layer == 0 else RELU6_RANGE
+    )  # every later layer reads a ReLU6 (or pool) output
+    if shapes[layer].spec.kind == "fc":
+        logits_range = _calibrate(_serialize(_graph(shapes, point, convention, weights, None)), seed)
+    else:
+        logits_range = RELU6_RANGE  # marks the graph int8; only the fc's output is quantized over it
+    return _serialize(_graph(*alone, logits_range, input_range))
 
 
 def random_image(shape: tuple[int, ...], dtype: str, seed: int = 0) -> np.ndarray:
@@ -206,8 +223,9 @@ def _padding(in_side: int, out_side: int, kernel: int, stride: int, keras_pad: b
     return pad
 
 
-def _graph(shapes, point, convention: Convention, weights, logits_range):
-    """The ``ModelT`` object; ``logits_range`` None for float32, else the int8 logits' (low, high)."""
+def _graph(shapes, point, convention: Convention, weights, logits_range, input_range=INPUT_RANGE):
+    """The ``ModelT`` object; ``logits_range`` None for float32, else the int8 logits' (low, high), and the
+    int8 input quantized over ``input_range``."""
     from ai_edge_litert import schema_py_generated as fb
 
     quantized = logits_range is not None
@@ -249,7 +267,7 @@ def _graph(shapes, point, convention: Convention, weights, logits_range):
         subgraph.operators.append(op)
 
     side, channels = shapes[0].in_side, shapes[0].in_channels
-    current_quant = _quantization(*INPUT_RANGE) if quantized else None
+    current_quant = _quantization(*input_range) if quantized else None
     current = tensor(INPUT_NAME, (1, side, side, channels), act_type, quant=current_quant)
     subgraph.inputs = [current]
     for shape, (weight, bias) in zip(shapes, weights, strict=True):
