@@ -36,6 +36,8 @@ MIN_POINTS, MAX_POINTS = 2, 4
 DEFAULT_POINTS = ((1.0, 224), (0.5, 160))
 METRICS = ("macs", "params", "flops", "activations")
 DEFAULT_DATASET = "tflite-pixel2-cpu-float"
+DTYPES = ("float32", "float16", "int8")
+BYTE_METRICS = ("flash_bytes", "peak_activation_bytes")
 
 
 def parse_point(text: str) -> tuple[float, int]:
@@ -91,12 +93,26 @@ def points_from(texts: list[str]) -> tuple[list[tuple[float, int]], list[str]]:
     return points, problems
 
 
-def to_query(points: list[tuple[float, int]], dataset: str | None = None) -> str:
-    """The query string of a comparison: ``?p=0.35,200&p=0.5,160`` (and the dataset when not the default)."""
+def to_query(points: list[tuple[float, int]], dataset: str | None = None, dtype: str = "float32") -> str:
+    """The query string of a comparison: ``?p=0.35,200&p=0.5,160`` (and the dataset and value type when not
+    the defaults)."""
     pairs = [("p", f"{a:g},{r}") for a, r in points]
     if dataset and dataset != DEFAULT_DATASET:
         pairs.append(("dataset", dataset))
+    if dtype != "float32":
+        pairs.append(("dtype", dtype))
     return "?" + urlencode(pairs, safe=",")
+
+
+def check_dtype(dtype: object) -> tuple[str, str]:
+    """The value type for the byte counts (float32 for anything unknown) and a message naming a bad one.
+
+    >>> check_dtype("int8"), check_dtype("int4")
+    (('int8', ''), ('float32', "value type 'int4' is not allowed; choose one of float32, float16, int8"))
+    """
+    if dtype in DTYPES or dtype is None:
+        return dtype or "float32", ""
+    return "float32", f"value type {str(dtype)[:20]!r} is not allowed; choose one of {', '.join(DTYPES)}"
 
 
 def label(point: tuple[float, int]) -> str:
@@ -110,16 +126,19 @@ class CompareView:
     totals: pd.DataFrame
     layers: pd.DataFrame
     latency_note: str
+    dtype: str = "float32"
 
 
 def compare_view(
-    points: list[tuple[float, int]], dataset: str | None = DEFAULT_DATASET, db=None
+    points: list[tuple[float, int]], dataset: str | None = DEFAULT_DATASET, db=None, dtype: str = "float32"
 ) -> CompareView:
-    """Everything the Compare page shows for ``points`` (checked) and a latency ``dataset`` (None: none)."""
+    """Everything the Compare page shows for ``points`` (checked), a latency ``dataset`` (None: none) and the
+    value type ``dtype`` of the flash (weight bytes, BN folded) and peak RAM (activations, chain planner)."""
     alphas = np.array([a for a, _ in points], dtype=float)
     sides = np.array([r for _, r in points], dtype=np.int64)
-    totals = evaluate(alphas, sides, metrics=list(METRICS))
+    totals = evaluate(alphas, sides, metrics=[*METRICS, *BYTE_METRICS], dtype=dtype)
     totals.insert(0, "label", [label(p) for p in points])
+    totals["peak_layer"] = [report(alpha=a, resolution=r, dtype=dtype).peak_layer for a, r in points]
     estimate = published_trend("float").predict(alphas, sides)
     for column in ("top1_pct_estimate", "top1_pct_low", "top1_pct_high"):
         if column in estimate:
@@ -133,7 +152,7 @@ def compare_view(
             note = f"latency predicted by the model fitted to dataset {dataset!r}"
         except ValueError as error:
             note = f"no latency: {error}"
-    return CompareView(totals, layer_differences(points), note)
+    return CompareView(totals, layer_differences(points), note, dtype)
 
 
 def layer_differences(points: list[tuple[float, int]]) -> pd.DataFrame:
@@ -159,6 +178,9 @@ def totals_table(view: CompareView) -> ExportTable:
         Column("macs", "MACs (M)", kind="count", scale=10**6, digits=2),
         Column("params", "Params (M)", kind="count", scale=10**6, digits=3),
         Column("activations", "Activations (M)", kind="count", scale=10**6, digits=2),
+        Column("flash_bytes", "Flash (KiB)", kind="count", scale=1024, digits=1),
+        Column("peak_activation_bytes", "Peak RAM (KiB)", kind="count", scale=1024, digits=1),
+        Column("peak_layer", "Peak at"),
     ]
     if "top1_pct_estimate" in view.totals:
         columns.append(Column("top1_pct_estimate", "Top-1 est. (%)", kind="number", digits=1))
@@ -170,7 +192,9 @@ def totals_table(view: CompareView) -> ExportTable:
     keys = [c.key for c in columns]
     rows = tuple({k: _plain(row[k]) for k in keys} for _, row in view.totals.iterrows())
     notes = [
-        "Exact counts under the paper's convention; top-1 estimated by the TF-slim 2018_02_22 float trend"
+        "Exact counts under the paper's convention; top-1 estimated by the TF-slim 2018_02_22 float trend",
+        f"Flash: weight bytes at {view.dtype} (batch norm folded into the biases); peak RAM: the largest input plus "
+        "output activation buffer (chain planner), at the layer named",
     ]
     if view.latency_note:
         notes.append(view.latency_note.capitalize())

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from app_testing import chromium, running_server, severe_console_entries
 from costmodel.dashboard import compare, explorer, ids
-from independent_counter import costs
+from independent_counter import costs, memory
 
 from costmodel import report
 
@@ -38,6 +38,21 @@ def test_totals_and_layer_differences_are_exact(tmp_path):
         delta = view.layers[f"macs Δ {compare.label((alpha, side))}"]
         assert int(delta.sum()) == costs(alpha, side)["macs"] - costs(*points[0])["macs"]
     assert "tflite-pixel2-cpu-float" in view.latency_note
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int8"])
+def test_flash_and_peak_ram_per_point_at_the_value_type(dtype):
+    points = [(0.35, 200), (0.5, 160), (0.25, 96)]
+    view = compare.compare_view(points, None, dtype=dtype)
+    for (alpha, side), row in zip(points, view.totals.itertuples(), strict=True):
+        expected = memory(alpha, side, dtype=dtype)
+        assert (int(row.flash_bytes), int(row.peak_activation_bytes), row.peak_layer) == (
+            expected["weight_bytes"], expected["peak_activation_bytes"], expected["peak_layer"])  # fmt: skip
+    text = compare.totals_table(view).to_markdown()
+    assert "Peak RAM (KiB)" in text and "Flash (KiB)" in text and f"weight bytes at {dtype}" in text
+    assert compare.to_query(points[:2], dtype=dtype).endswith("" if dtype == "float32" else "&dtype=int8")
+    assert compare.check_dtype("int4") == (
+        "float32", "value type 'int4' is not allowed; choose one of float32, float16, int8")  # fmt: skip
 
 
 def test_downloads_are_csv_and_latex_with_every_point():
@@ -74,13 +89,15 @@ def test_compare_page_in_the_browser(width, tmp_path):
         running_server(env={"MOBILENET_COST_DB": str(tmp_path / "d.sqlite3")}) as port,
         chromium(f"{width},1000") as browser,
     ):
-        browser.get(f"http://127.0.0.1:{port}/compare?p=0.35,200&p=0.5,160")
+        browser.get(f"http://127.0.0.1:{port}/compare?p=0.35,200&p=0.5,160&dtype=int8")
         expected = f"{costs(0.35, 200)['macs'] / 1e6:.2f}"
         WebDriverWait(browser, 30).until(lambda d: expected in d.find_element(By.ID, ids.COMPARE_TOTALS).text)
         WebDriverWait(browser, 30).until(
             lambda d: d.find_elements(By.CSS_SELECTOR, f"#{ids.COMPARE_GRAPH} .bars")
         )
         assert "Latency (ms)" in browser.find_element(By.ID, ids.COMPARE_TOTALS).text
+        peak = memory(0.35, 200, dtype="int8")["peak_activation_bytes"] / 1024
+        assert f"{peak:,.1f}" in browser.find_element(By.ID, ids.COMPARE_TOTALS).text
         assert "Δ 0.5-160" in browser.find_element(By.ID, ids.COMPARE_LAYERS).text
         browser.save_screenshot(f"/tmp/compare-{width}.png")
         overflow = browser.execute_script(

@@ -1,6 +1,6 @@
 """Compare page: two to four design points side by side (``/compare?p=0.35,200&p=0.5,160``).
 
-Totals, estimated top-1 with its interval, predicted latency on a chosen dataset, and the per-layer MACs with
+Totals (with flash and peak RAM at a chosen value type), estimated top-1 with its interval, predicted latency on a chosen dataset, and the per-layer MACs with
 their differences from the first point, as tables and a chart; CSV and LaTeX downloads. The logic is in
 :mod:`costmodel.dashboard.compare`. One callback: fields → URL and view; URL (first load) → fields and view.
 """
@@ -61,6 +61,16 @@ def layout(**query) -> html.Div:
                             else compare.DEFAULT_DATASET,
                         ),
                     ),
+                    field(
+                        "Value type (flash, RAM)",
+                        dcc.Dropdown(
+                            id=ids.COMPARE_DTYPE,
+                            options=[{"label": d, "value": d} for d in compare.DTYPES],
+                            clearable=False,
+                            searchable=False,
+                            value=compare.check_dtype(query.get("dtype"))[0],
+                        ),
+                    ),
                     html.Button("Download CSV", id=ids.COMPARE_CSV, className="button"),
                     html.Button("Download LaTeX", id=ids.COMPARE_LATEX, className="button"),
                     dcc.Download(id=ids.COMPARE_DOWNLOAD),
@@ -91,16 +101,21 @@ def _points_and_problems(text: str | None):
     Output(ids.COMPARE_URL, "search"),
     Input(ids.COMPARE_POINTS, "value"),
     Input(ids.COMPARE_DATASET, "value"),
+    Input(ids.COMPARE_DTYPE, "value"),
 )
-def show(text, dataset):
+def show(text, dataset, dtype):
     """The comparison of the typed points; bad points are named next to the field and left out."""
     points, problems = _points_and_problems(text)
-    view = compare.compare_view(points, dataset, frontier.default_db())
+    dtype, problem = compare.check_dtype(dtype)
+    problems += [problem] if problem else []
+    view = compare.compare_view(points, dataset, frontier.default_db(), dtype)
     totals = compare.totals_table(view).to_markdown()
     layers = compare.layers_table(view).to_markdown()
     figure = make_compare_figure(view.layers, [compare.label(p) for p in points])
-    missing = view.latency_note if view.latency_note.startswith("no latency") else ""  # else the table says it
-    return totals, layers, figure, missing, "; ".join(problems), compare.to_query(points, dataset)
+    missing = (
+        view.latency_note if view.latency_note.startswith("no latency") else ""
+    )  # else the table says it
+    return totals, layers, figure, missing, "; ".join(problems), compare.to_query(points, dataset, dtype)
 
 
 @callback(
@@ -109,12 +124,13 @@ def show(text, dataset):
     Input(ids.COMPARE_LATEX, "n_clicks"),
     State(ids.COMPARE_POINTS, "value"),
     State(ids.COMPARE_DATASET, "value"),
+    State(ids.COMPARE_DTYPE, "value"),
     prevent_initial_call=True,
 )
-def download(_csv, _latex, text, dataset):
+def download(_csv, _latex, text, dataset, dtype):
     if ctx.triggered_id not in (ids.COMPARE_CSV, ids.COMPARE_LATEX):
         return no_update
     points, _ = _points_and_problems(text)
-    content, filename = compare.downloads(compare.compare_view(points, dataset, frontier.default_db()),
-                                          latex=ctx.triggered_id == ids.COMPARE_LATEX)  # fmt: skip
+    view = compare.compare_view(points, dataset, frontier.default_db(), compare.check_dtype(dtype)[0])
+    content, filename = compare.downloads(view, latex=ctx.triggered_id == ids.COMPARE_LATEX)
     return {"content": content, "filename": filename, "type": "text/plain", "base64": False}
