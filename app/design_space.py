@@ -30,28 +30,73 @@ METRICS = {
     "macs": "MACs (mult-adds)",
     "params": "parameters",
     "top1_pct_estimate": "estimated top-1 (%)",
-    "latency_ms": "predicted latency on Pixel 2 CPU (ms)",
+    "latency_ms": "predicted latency (ms)",
+    "peak_activation_bytes": "peak RAM (activation bytes)",
+    "flash_bytes": "flash (weight bytes)",
 }
-BUDGET_METRICS = {"macs": "count", "params": "count", "latency_ms": "ms"}
+BUDGET_METRICS = {
+    "macs": "count",
+    "params": "count",
+    "latency_ms": "ms",
+    "peak_activation_bytes": "bytes",
+    "flash_bytes": "bytes",
+}
 """Metrics an iso-budget line can be drawn for, and how its budget text is read."""
+BUDGET_KEYWORDS = {
+    "macs": "macs",
+    "params": "params",
+    "latency_ms": "latency",
+    "peak_activation_bytes": "ram",
+    "flash_bytes": "flash",
+}
+"""Each budget metric as :func:`costmodel.latency.budgets.estimates_within` (and ``best``) names it."""
+CLI_OPTIONS = {"macs": "--macs", "params": "--params", "latency_ms": "--latency", "peak_activation_bytes": "--ram",
+               "flash_bytes": "--flash"}  # fmt: skip
+DEFAULT_DATASET = "tflite-pixel2-cpu-float"
+DTYPES = ("float32", "float16", "int8")
+TABLE_COLUMNS = {
+    "alpha": "α",
+    "resolution": "resolution",
+    "macs": "MACs",
+    "params": "params",
+    "peak_activation_bytes": "peak RAM (B)",
+    "flash_bytes": "flash (B)",
+    "top1_pct_estimate": "top-1 est. (%)",
+    "top1_pct_low": "from",
+    "top1_pct_high": "to",
+    "latency_ms": "latency (ms)",
+}
+"""The columns of the table of configurations within every budget, in order (those the answer has)."""
 CHECKPOINT_ALPHAS = (0.25, 0.5, 0.75, 1.0)
 CHECKPOINT_RESOLUTIONS = (128, 160, 192, 224)
 
 
-@lru_cache(maxsize=1)
-def design_grid() -> pd.DataFrame:
-    """Every metric of :data:`METRICS` on the :data:`ALPHAS` × :data:`RESOLUTIONS` grid (computed once)."""
-    from costmodel.dashboard.explorer import _explorer_latency_model
+@lru_cache(maxsize=8)
+def design_grid(dtype: str = "float32", dataset: str = DEFAULT_DATASET) -> pd.DataFrame:
+    """Every metric of :data:`METRICS` on the :data:`ALPHAS` × :data:`RESOLUTIONS` grid, bytes at ``dtype``,
+    latency predicted by ``dataset``'s model (NaN when it has none), computed once per pair."""
+    from costmodel.dashboard.frontier import default_db
 
+    from costmodel.latency.axis import with_latency
+    from costmodel.latency.budgets import trend_for
     from costmodel.reference.accuracy_model import published_trend
 
-    grid = evaluate(ALPHAS, RESOLUTIONS, metrics=["macs", "params"], grid=True)
+    grid = evaluate(
+        ALPHAS,
+        RESOLUTIONS,
+        metrics=["macs", "params", "peak_activation_bytes", "flash_bytes"],
+        grid=True,
+        dtype=dtype,
+    )
     grid["top1_pct_estimate"] = (
-        published_trend("float").predict(grid["alpha"], grid["resolution"])["top1_pct_estimate"].to_numpy()
+        published_trend(trend_for(dtype))
+        .predict(grid["alpha"], grid["resolution"])["top1_pct_estimate"]
+        .to_numpy()
     )
-    grid["latency_ms"] = _explorer_latency_model().predict(
-        grid["alpha"].to_numpy(float), grid["resolution"].to_numpy()
-    )
+    try:
+        grid["latency_ms"] = with_latency(grid, dataset, db=default_db())["latency_ms"].to_numpy()
+    except ValueError:
+        grid["latency_ms"] = np.nan
     return grid
 
 
@@ -71,6 +116,8 @@ class DesignSpaceView:
     grid: pd.DataFrame
     budgets: dict[str, float]
     error: str
+    dtype: str = "float32"
+    dataset: str = DEFAULT_DATASET
 
 
 def parse_budgets(texts: dict[str, str | None]) -> tuple[dict[str, float], list[str]]:
@@ -89,21 +136,31 @@ def parse_budgets(texts: dict[str, str | None]) -> tuple[dict[str, float], list[
 
 
 def design_space_view(metric: str, macs_budget: str | None = None, params_budget: str | None = None,
-                      latency_budget: str | None = None) -> DesignSpaceView:  # fmt: skip
-    """The chosen metric (``macs`` for anything unknown) and the iso-budget lines asked for."""
+                      latency_budget: str | None = None, ram_budget: str | None = None,
+                      flash_budget: str | None = None, dtype: str = "float32",
+                      dataset: str | None = DEFAULT_DATASET) -> DesignSpaceView:  # fmt: skip
+    """The chosen metric (``macs`` for anything unknown) and the iso-budget lines asked for; RAM and flash
+    in bytes at ``dtype`` (an unknown one is named and float32 used), latency on ``dataset``."""
     metric = metric if metric in METRICS else "macs"
     budgets, problems = parse_budgets(
-        {"macs": macs_budget, "params": params_budget, "latency_ms": latency_budget}
-    )
-    return DesignSpaceView(metric, design_grid(), budgets, "; ".join(problems))
+        {"macs": macs_budget, "params": params_budget, "latency_ms": latency_budget,
+         "peak_activation_bytes": ram_budget, "flash_bytes": flash_budget}
+    )  # fmt: skip
+    if dtype not in DTYPES:
+        problems.append(f"value type {str(dtype)[:20]!r} is not allowed; choose one of {', '.join(DTYPES)}")
+        dtype = "float32"
+    dataset = dataset or DEFAULT_DATASET
+    return DesignSpaceView(metric, design_grid(dtype, dataset), budgets, "; ".join(problems), dtype, dataset)
 
 
 @lru_cache(maxsize=64)
-def figure_of(metric: str, budgets: tuple[tuple[str, float], ...]) -> dict:
-    """The page's figure as a plain dict, cached per metric and budget lines (a typed budget repeats often)."""
+def figure_of(metric: str, budgets: tuple[tuple[str, float], ...], dtype: str = "float32",
+              dataset: str = DEFAULT_DATASET) -> dict:  # fmt: skip
+    """The page's figure as a plain dict, cached per metric, budget lines, value type and dataset."""
     from costmodel.present.figures import make_design_space_figure
 
-    return make_design_space_figure(design_grid(), metric, METRICS[metric], dict(budgets), checkpoints()).to_dict()
+    grid = design_grid(dtype, dataset)
+    return make_design_space_figure(grid, metric, METRICS[metric], dict(budgets), checkpoints()).to_dict()
 
 
 def fitting_count(view: DesignSpaceView) -> int:
@@ -112,3 +169,75 @@ def fitting_count(view: DesignSpaceView) -> int:
     for metric, limit in view.budgets.items():
         fits &= (view.grid[metric] <= float(limit)).to_numpy()
     return int(fits.sum())
+
+
+@lru_cache(maxsize=64)
+def _fits(budgets: tuple[tuple[str, float], ...], dtype: str, dataset: str) -> pd.DataFrame:
+    from costmodel.dashboard.frontier import default_db
+
+    from costmodel.latency.budgets import estimates_within
+
+    keywords = {BUDGET_KEYWORDS[metric]: limit for metric, limit in budgets}
+    return estimates_within(dataset=dataset, db=default_db(), dtype=dtype, **keywords)
+
+
+def fitting_configurations(view: DesignSpaceView) -> tuple[pd.DataFrame, str]:
+    """Every configuration within all of the view's budgets at once, the answer of ``best --all --estimate``
+    (α in steps of 0.01, every integer resolution of the trend's range), most accurate first; or an empty
+    frame and why."""
+    if not view.budgets:
+        return pd.DataFrame(
+            columns=["alpha", "resolution"]
+        ), "give a budget to list the configurations within it"
+    try:
+        found = _fits(tuple(sorted(view.budgets.items())), view.dtype, view.dataset)
+    except ValueError as error:
+        return pd.DataFrame(columns=["alpha", "resolution"]), str(error)
+    return found, ""
+
+
+def table_columns(found: pd.DataFrame) -> list[dict]:
+    """The shown columns (:data:`TABLE_COLUMNS` the answer has), as ``DataTable`` column specs."""
+    return [
+        {"name": title, "id": key, "type": "numeric"} for key, title in TABLE_COLUMNS.items() if key in found
+    ]
+
+
+def csv_download(view: DesignSpaceView) -> tuple[str, str]:
+    """The whole answer as ``best --all --estimate --format csv`` writes it, and a file name."""
+    from costmodel.output.frame_format import frame_as_csv
+
+    found, _ = fitting_configurations(view)
+    return frame_as_csv(found), "mobilenet_design_space_fits.csv"
+
+
+def cli_line(view: DesignSpaceView) -> str:
+    """The ``mobilenet-cost best --all --estimate`` line giving the same table."""
+    words = ["mobilenet-cost", "best", "--all", "--estimate"]
+    for metric, limit in view.budgets.items():
+        words += [CLI_OPTIONS[metric], str(int(limit)) if float(limit).is_integer() else f"{limit:g}"]
+    if "latency_ms" in view.budgets:
+        words += ["--dataset", view.dataset]
+    if view.dtype != "float32":
+        words += ["--dtype", view.dtype]
+    return " ".join(words)
+
+
+def table_page(frame: pd.DataFrame, sort_by: list[dict] | None, page: int, size: int) -> list[dict]:
+    """One page of the table (``DataTable``'s custom sorting and paging: only the shown rows travel), sorted by
+    the columns ``sort_by`` names (``[{"column_id": "macs", "direction": "asc"}]``), values rounded for reading."""
+    valid = [s for s in sort_by or [] if s.get("column_id") in frame.columns]
+    if valid:
+        frame = frame.sort_values(
+            [s["column_id"] for s in valid],
+            ascending=[s.get("direction") != "desc" for s in valid],
+            kind="stable",
+        )
+    shown = frame.iloc[page * size : (page + 1) * size][[c for c in TABLE_COLUMNS if c in frame]].copy()
+    for column in ("top1_pct_estimate", "top1_pct_low", "top1_pct_high", "latency_ms"):
+        if column in shown:
+            shown[column] = shown[column].astype(float).round(2)
+    return [
+        {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+        for row in shown.to_dict("records")
+    ]

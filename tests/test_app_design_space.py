@@ -52,5 +52,81 @@ def test_design_space_page_in_the_browser(width, tmp_path):
         WebDriverWait(browser, 30).until(
             lambda d: d.find_elements(By.CSS_SELECTOR, f"#{ids.SPACE_GRAPH} .hm")
         )
+        WebDriverWait(browser, 60).until(
+            lambda d: "best --all --estimate --macs 300000000" in d.find_element(By.ID, ids.SPACE_TABLE_NOTE).text
+        )
+        ram = browser.find_element(By.ID, ids.SPACE_RAM_BUDGET)
+        ram.send_keys("512KiB\n")
+        WebDriverWait(browser, 60).until(
+            lambda d: "--ram 524288" in d.find_element(By.ID, ids.SPACE_TABLE_NOTE).text
+        )
+        header = browser.find_element(
+            By.CSS_SELECTOR, f"#{ids.SPACE_TABLE} th[data-dash-column='macs'] .column-header--sort"
+        )
+        header.click()
+        WebDriverWait(browser, 30).until(
+            lambda d: d.find_elements(
+                By.CSS_SELECTOR, f"#{ids.SPACE_TABLE} td[data-dash-column='peak_activation_bytes']"
+            )
+        )
         browser.save_screenshot(f"/tmp/design-space-{width}.png")
+        table = browser.find_element(By.ID, ids.SPACE_TABLE)
+        browser.execute_script("arguments[0].scrollIntoView()", table)
+        browser.save_screenshot(f"/tmp/design-space-table-{width}.png")
+        overflow = browser.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth")  # fmt: skip
+        assert overflow <= 0
         assert severe_console_entries(browser) == []
+
+
+def test_ram_and_flash_are_metrics_and_budget_lines_in_kib_and_mib():
+    view = design_space.design_space_view("peak_activation_bytes", "", "", "", "320KiB", "1MiB", "int8")
+    assert (
+        view.budgets == {"peak_activation_bytes": 320 * 1024, "flash_bytes": 1024 * 1024} and view.error == ""
+    )
+    row = view.grid[(np.isclose(view.grid.alpha, 0.5)) & (view.grid.resolution == 160)].iloc[0]
+    # int8: one byte per weight, plus int32 (4-byte) biases; BN folded gives every conv a bias
+    assert int(row.flash_bytes) > costs(0.5, 160)["params"]
+    figure = design_space.figure_of(
+        view.metric, tuple(sorted(view.budgets.items())), view.dtype, view.dataset
+    )
+    assert [t["type"] for t in figure["data"]].count("contour") == 2
+    bad = design_space.design_space_view("flash_bytes", ram_budget="lots", dtype="int4")
+    assert "peak RAM: 'lots'" in bad.error and "value type 'int4' is not allowed" in bad.error
+
+
+@pytest.mark.parametrize(
+    "budgets",
+    [
+        {"macs_budget": "300M", "params_budget": "2M", "latency_budget": "20"},
+        {"macs_budget": "", "ram_budget": "256KiB", "flash_budget": "1MiB", "dtype": "int8"},
+    ],
+)
+def test_the_table_is_the_answer_of_best_all_estimate(budgets, tmp_path, monkeypatch):
+    from costmodel.cli import main
+
+    monkeypatch.setenv("MOBILENET_COST_DB", str(tmp_path / "d.sqlite3"))
+    view = design_space.design_space_view("macs", **budgets)
+    found, problem = design_space.fitting_configurations(view)
+    assert problem == "" and len(found) > 0
+    words = design_space.cli_line(view).split()
+    out = tmp_path / "best.csv"
+    assert main([*words[1:], "--format", "csv", "-o", str(out), "--db", str(tmp_path / "d.sqlite3")]) == 0
+    content, name = design_space.csv_download(view)
+    assert content == out.read_text() and name.endswith(".csv")
+
+
+def test_the_table_sorts_and_pages_on_the_server():
+    view = design_space.design_space_view("macs", "300M", "2M")
+    found, _ = design_space.fitting_configurations(view)
+    first = design_space.table_page(found, [], 0, 15)
+    assert len(first) == 15 and first[0]["top1_pct_estimate"] == max(r["top1_pct_estimate"] for r in first)
+    by_macs = design_space.table_page(found, [{"column_id": "macs", "direction": "asc"}], 0, 15)
+    assert [r["macs"] for r in by_macs] == sorted(int(m) for m in found["macs"])[:15]
+    last = design_space.table_page(found, [{"column_id": "macs", "direction": "desc"}], 0, 1)
+    assert last[0]["macs"] == int(found["macs"].max()) <= 300_000_000
+    assert [c["id"] for c in design_space.table_columns(found)] == [
+        "alpha", "resolution", "macs", "params", "top1_pct_estimate", "top1_pct_low", "top1_pct_high"
+    ]  # fmt: skip
+    empty, why = design_space.fitting_configurations(design_space.design_space_view("macs", "1k"))
+    assert empty.empty and "below the smallest configuration" in why

@@ -17,10 +17,11 @@ from costmodel.cli.common import (
 )
 from costmodel.cli.selection import add_selection_arguments, select
 from costmodel.core.numbers import parse_quantity
+from costmodel.latency.budgets import estimates_within, trend_for
 from costmodel.output.frame_format import frame_as_csv
 from costmodel.output.table import Column, ExportTable
 from costmodel.reference.accuracy_model import TREND_RELEASES, AccuracyModel, published_trend
-from costmodel.reference.budget import BUDGET_MAX, fitting_estimates, fitting_references
+from costmodel.reference.budget import fitting_references
 from costmodel.reference.tables import load_table, table_names
 
 NEEDED = ("alpha", "resolution", "top1_pct")
@@ -50,7 +51,9 @@ def register(subparsers) -> None:
     parser.add_argument("--params", help="params budget: 3M, 3000000")
     parser.add_argument("--ram", help="peak activation memory budget at --dtype: 320KiB, 256KB, 1MiB")
     parser.add_argument("--flash", help="weight bytes budget at --dtype: 1MiB, 1MB, 512KiB")
-    parser.add_argument("--latency", help="latency budget in ms: 20 or 20ms (needs --dataset or a latency column)")
+    parser.add_argument(
+        "--latency", help="latency budget in ms: 20 or 20ms (needs --dataset or a latency column)"
+    )
     parser.add_argument("--latency-column", default="tflite_cpu_ms", help="the table's latency column")
     parser.add_argument("--dataset", help="latency from this dataset's fitted model (see `latency list`)")
     parser.add_argument("--db", help=DB_HELP)
@@ -98,20 +101,16 @@ def run(args: argparse.Namespace) -> int:
             model = AccuracyModel.fit(table)
             fitted = "the selected rows"
         else:
-            trend = args.trend or ("quant" if args.dtype == "int8" else "float")
+            trend = args.trend or trend_for(args.dtype)
             model = published_trend(trend)
             fitted = f"TF-slim {TREND_RELEASES[trend]} {trend}"
-        if macs is None and params is None and ram is None and flash is None:
-            macs = BUDGET_MAX  # a latency budget alone: the whole grid, then the latency filter
-        found = fitting_estimates(
-            model, macs=macs, params=params, ram=ram, flash=flash, alpha_step=0.01, **knobs
+        found = estimates_within(
+            model, macs=macs, params=params, ram=ram, flash=flash, latency=latency, dataset=args.dataset,
+            db=args.db, alpha_step=0.01, **knobs,
+        )  # fmt: skip
+        note = (
+            f"estimate: top1_pct_estimate comes from the accuracy trend fitted to {fitted}, not from a table"
         )
-        if latency is not None:
-            found = _with_dataset_latency(found, args)
-            found = found[found["latency_ms"] <= latency]
-            if found.empty:
-                raise ValueError(f"no estimated configuration within the budgets fits --latency {args.latency} ms")
-        note = f"estimate: top1_pct_estimate comes from the accuracy trend fitted to {fitted}, not from a table"
     else:
         table = select(load_table(args.table), argparse.Namespace(**{**vars(args), "columns": None}))
         column = args.latency_column
@@ -123,7 +122,14 @@ def run(args: argparse.Namespace) -> int:
                 "(see `latency list`) or --table tflite_hosted_latency"
             )
         found = fitting_references(
-            table, macs=macs, params=params, latency=latency, latency_column=column, ram=ram, flash=flash, **knobs
+            table,
+            macs=macs,
+            params=params,
+            latency=latency,
+            latency_column=column,
+            ram=ram,
+            flash=flash,
+            **knobs,
         )
         note = (
             f"published {'rows' if args.all else 'row'} of {args.table}; macs, params and bytes are exact counts "
@@ -161,7 +167,9 @@ INTERVALS = (
 def _listed(frame: pd.DataFrame) -> str:
     """Every configuration, one a line, cells as :func:`_shown` writes them (numbers right-aligned)."""
     columns = tuple(
-        Column(str(c), str(c), align="right" if is_numeric_dtype(frame[c]) and frame[c].dtype != bool else "left")
+        Column(
+            str(c), str(c), align="right" if is_numeric_dtype(frame[c]) and frame[c].dtype != bool else "left"
+        )
         for c in frame.columns
     )
     rows = tuple({str(c): _shown(v) for c, v in row.items()} for row in frame.to_dict("records"))
@@ -179,12 +187,16 @@ def _formatted(frame, args: argparse.Namespace, note: str) -> str:
         if column in frame.columns:
             frame[column] = frame[column].astype(float).round(2 if frame[column].abs().min() < 10 else 1)
     if args.all:
-        count = f"{len(frame):,} configuration(s)" + ("; --format csv adds the sources" if "source" in frame else "")
+        count = f"{len(frame):,} configuration(s)" + (
+            "; --format csv adds the sources" if "source" in frame else ""
+        )
         return "\n".join([_listed(frame.drop(columns=["source"], errors="ignore")), f"({count}; {note})"])
     row = frame.iloc[0]
     width = max(len(str(k)) for k in frame.columns)
     lines = [f"{str(k).ljust(width)}  {_shown(v)}" for k, v in row.items()]
-    intervals = [f"{name} {row[low]:.1f} to {row[high]:.1f}" for name, low, high in INTERVALS if low in row.index]
+    intervals = [
+        f"{name} {row[low]:.1f} to {row[high]:.1f}" for name, low, high in INTERVALS if low in row.index
+    ]
     if intervals:
         note += "; 90 % jackknife+ intervals: " + ", ".join(intervals)
     return "\n".join([*lines, f"({note})"])

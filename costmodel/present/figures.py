@@ -573,10 +573,15 @@ def make_compare_figure(layers: pd.DataFrame, labels: list[str], metric: str = "
 
 
 def _budget_text(metric: str, limit: float) -> str:
+    if metric.endswith("_bytes"):
+        from costmodel.output.text import format_bytes
+
+        return format_bytes(int(limit))
     return f"{limit:g} ms" if metric == "latency_ms" else f"{limit / 1e6:g} M"
 
 
-BUDGET_LINE_COLOURS = {"macs": "#ffffff", "params": "#111111", "latency_ms": "#ff8c00"}
+BUDGET_LINE_COLOURS = {"macs": "#ffffff", "params": "#111111", "latency_ms": "#ff8c00",
+                       "peak_activation_bytes": "#e64980", "flash_bytes": "#4dabf7"}  # fmt: skip
 
 
 def make_design_space_figure(
