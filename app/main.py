@@ -74,10 +74,15 @@ def handle_malformed_callbacks(server: flask.Flask) -> None:
 def warm_caches() -> None:
     """Build what the first request would otherwise wait for: the default convention's expressions and their
     LaTeX, the frontier's points with exact costs, and its accuracy trends."""
-    from costmodel.dashboard import design_space, explorer, frontier
+    from costmodel.dashboard import compare, design_space, explorer, frontier
 
     explorer.warm()
-    design_space.figure_of("top1_pct_estimate", (("macs", 300_000_000),))  # the Design space page's first view
+    # the Design space page's first view
+    design_space.figure_of("top1_pct_estimate", (("macs", 300_000_000),))
+    # the Design space grids and tables, and the Compare page's bytes, at every value type; its totals
+    for dtype in design_space.DTYPES:
+        design_space.design_grid(dtype)
+    compare.compare_view(list(compare.DEFAULT_POINTS), None)
     frontier.frontier_points()  # compiles the default convention's MACs and params (evaluate)
     for dtype in frontier.DTYPES:
         frontier.accuracy_model(dtype)

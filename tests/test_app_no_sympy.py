@@ -86,3 +86,14 @@ def test_the_closed_forms_cache_is_bounded():
         forms.wait(Convention(classes=classes), timeout=120)
     assert len(forms) == 2 and forms.get(Convention(classes=13)) is not None
     assert forms.get(Convention(classes=13, rounding="keras")) is not None  # rounding: same smooth model
+
+
+def test_the_new_views_serve_every_value_type_without_sympy(pages, no_sympy_on_this_thread):
+    from costmodel.dashboard import compare, design_space
+
+    view = design_space.design_space_view("peak_activation_bytes", "", "", "", "300KiB", "1MiB", "float16")
+    found, problem = design_space.fitting_configurations(view)
+    assert problem == "" and len(found) and design_space.figure_of(
+        view.metric, tuple(sorted(view.budgets.items())), view.dtype, view.dataset)  # fmt: skip
+    assert len(compare.compare_view([(0.3, 131), (0.6, 171)], None, dtype="float16").totals) == 2
+    assert no_sympy_on_this_thread == []
