@@ -7,7 +7,8 @@ Starts ``python -m costmodel.dashboard.server`` on loopback, then
    clients, each on distinct design points, for ``--updates`` updates in all; prints p50/p95/p99, the
    error count and the throughput, against the target p95 ≤ 50 ms; then the same for the Compare page
    (two typed points, a latency dataset) and the Design space page (a metric and three budget lines, a
-   new MACs budget each time, so its figure cache never helps) (``--views``);
+   new MACs budget each time, so its figure cache never helps) and its table of every configuration within
+   the budgets (a new MACs budget each time: a new ``best --all --estimate`` answer, sorted and paged) (``--views``);
 2. opens ``/explore`` in headless Chromium (fresh profile, empty cache) and prints the time from
    navigation to the per-layer chart's bars being drawn, against the 3 s target.
 
@@ -74,7 +75,10 @@ def slider_payload(spec: dict, alpha: float, resolution: int, search: str) -> by
     body = {
         "output": spec["output"],
         "outputs": _outputs(spec),
-        "inputs": [{**i, "value": values[i["id"]]} for i in spec["inputs"]],
+        "inputs": [
+            {**i, "value": values.get(f"{i['id']}.{i['property']}", values.get(i["id"]))}
+            for i in spec["inputs"]
+        ],
         "changedPropIds": [f"{ids.EXPLORE_ALPHA_SLIDER}.value"],
         "parsedChangedPropsIds": [f"{ids.EXPLORE_ALPHA_SLIDER}.value"],
     }
@@ -96,7 +100,10 @@ def plain_payload(spec: dict, values: dict, changed: str) -> bytes:
         "outputs": _outputs(spec)
         if spec["output"].startswith("..")
         else dict(zip(("id", "property"), spec["output"].rsplit(".", 1), strict=True)),
-        "inputs": [{**i, "value": values[i["id"]]} for i in spec["inputs"]],
+        "inputs": [
+            {**i, "value": values.get(f"{i['id']}.{i['property']}", values.get(i["id"]))}
+            for i in spec["inputs"]
+        ],
         "changedPropIds": [f"{changed}.value"],
         "parsedChangedPropsIds": [f"{changed}.value"],
     }
@@ -107,6 +114,7 @@ def compare_request(spec: dict, alpha: float, resolution: int, index: int) -> by
     values = {
         ids.COMPARE_POINTS: f"{alpha:g},{resolution}; 1,224",
         ids.COMPARE_DATASET: "tflite-pixel2-cpu-float",
+        ids.COMPARE_DTYPE: ("float32", "int8")[index % 2],
     }
     return plain_payload(spec, values, ids.COMPARE_POINTS)
 
@@ -120,6 +128,12 @@ def space_request(spec: dict, alpha: float, resolution: int, index: int) -> byte
         ids.SPACE_MACS_BUDGET: f"{100 + index}M",
         ids.SPACE_PARAMS_BUDGET: "2M",
         ids.SPACE_LATENCY_BUDGET: "20",
+        ids.SPACE_RAM_BUDGET: ("", "1MiB")[index % 2],
+        ids.SPACE_FLASH_BUDGET: "",
+        ids.SPACE_DTYPE: "float32",
+        ids.SPACE_DATASET: "tflite-pixel2-cpu-float",
+        f"{ids.SPACE_TABLE}.page_current": index % 5,
+        f"{ids.SPACE_TABLE}.sort_by": [{"column_id": "macs", "direction": "asc"}] if index % 3 == 0 else [],
     }
     return plain_payload(spec, values, ids.SPACE_MACS_BUDGET)
 
@@ -127,6 +141,7 @@ def space_request(spec: dict, alpha: float, resolution: int, index: int) -> byte
 VIEWS = {
     "compare": (ids.COMPARE_TOTALS, compare_request),
     "design-space": (ids.SPACE_GRAPH, space_request),
+    "design-space-table": (ids.SPACE_TABLE, space_request),
 }
 """The other views benchmarked beside the Explorer: the output that proves an answer, and the request."""
 
