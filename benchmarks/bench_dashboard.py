@@ -61,6 +61,10 @@ CONTROL_VALUES = {
     ids.EXPLORE_BN: "none",
     ids.EXPLORE_CLASSES: "1000",
     ids.EXPLORE_FLAGS: ["scale_first_layer", "fc_bias"],
+    ids.EXPLORE_DTYPE: "float32",
+    ids.EXPLORE_INPUT_CHANNELS: "3",
+    ids.EXPLORE_PLANNER: "chain",
+    ids.EXPLORE_DEVICE: "",
 }
 
 
