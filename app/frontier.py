@@ -12,6 +12,7 @@ convention, never from a table's printed mult-adds (those carry errata).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -45,7 +46,15 @@ BYTE_AXES = {"peak_activation_bytes": ("ram", "ram_bytes"), "flash_bytes": ("fla
 """The memory axes: their budget keyword and the device field a device preset draws (issue 14)."""
 BYTE_DTYPES = {"float": "float32", "quant": "int8"}
 """The dtype a point's bytes are counted at: float checkpoints in float32, quantized ones in int8."""
-"""Budgets are typed in millions of MACs, millions of params, or milliseconds."""
+"""A bare number typed as a budget counts in these units: millions of MACs or params, ms, or KiB."""
+DEFAULT_BUDGETS = {
+    "macs": "300M",
+    "params": "",
+    "latency_ms": "",
+    "peak_activation_bytes": "",
+    "flash_bytes": "",
+}
+"""Each axis keeps its own budget (and unit); these are the budgets before anything is typed."""
 DTYPES = ("float", "quant")
 DEFAULT_SOURCES = ("paper", "TF-slim 2018_02_22")
 COLUMNS = ("source", "model", "alpha", "resolution", "dtype", "top1_pct", "latency_ms", "device", "reference")
@@ -110,6 +119,33 @@ def frontier_points() -> pd.DataFrame:
 def sources() -> list[str]:
     """The source names, in the order they are offered."""
     return list(dict.fromkeys(frontier_points()["source"]))
+
+
+def latency_sources() -> list[str]:
+    """The sources that publish latencies (the only ones with points on the published latency axis).
+
+    >>> latency_sources()
+    ['TF Lite hosted, Pixel 2', 'TF Lite hosted, Pixel 3', 'timm, keras.io, OpenVINO']
+    """
+    points = frontier_points()
+    return [s for s in sources() if points[(points.source == s)].latency_ms.notna().any()]
+
+
+def with_latency_sources(x: object, chosen: object, latency_source: object) -> list[str] | None:
+    """The sources to show when the published latency axis is chosen and none of ``chosen`` has a latency:
+    ``chosen`` plus every :func:`latency_sources` source (so the axis is never an empty chart); else None.
+
+    >>> with_latency_sources("latency_ms", ["paper"], "published")
+    ['paper', 'TF Lite hosted, Pixel 2', 'TF Lite hosted, Pixel 3', 'timm, keras.io, OpenVINO']
+    >>> with_latency_sources("latency_ms", ["TF Lite hosted, Pixel 3"], "published"), with_latency_sources("macs", [], "")
+    (None, None)
+    """
+    chosen = chosen if isinstance(chosen, list) else []
+    if check_x(x) != "latency_ms" or latency_dataset(latency_source) is not None:
+        return None
+    if any(source in latency_sources() for source in chosen):
+        return None
+    return [s for s in sources() if s in chosen or s in latency_sources()]
 
 
 PUBLISHED_LATENCY = "published"
@@ -265,15 +301,23 @@ def design_estimate(search: str | None, dtypes: object) -> DesignEstimate:
     )
 
 
-def parse_budget(text: object, x: str) -> tuple[float | None, str]:
-    """A typed budget (millions of MACs or params, or ms) in base units, or None and a message.
+BARE_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+"""A number without a unit (on the MACs and params axes it counts millions)."""
 
-    >>> parse_budget("300", "macs")
-    (300000000.0, '')
+
+def parse_budget(text: object, x: str) -> tuple[float | None, str]:
+    """A typed budget in base units, or None and a message. On the MACs and params axes ``300M``, ``0.3G``,
+    ``500k`` as on the command line (a bare number counts millions); on the latency axis ``20``, ``20ms`` or
+    ``0.02s``; on the RAM and flash axes see :func:`_byte_budget`.
+
+    >>> parse_budget("300", "macs"), parse_budget("2M", "params"), parse_budget("0.02 s", "latency_ms")
+    ((300000000.0, ''), (2000000.0, ''), (20.0, ''))
     >>> parse_budget("-1", "macs")[1]
-    "budget: '-1' is not allowed; type a positive number of millions of MACs"
+    "budget: '-1' is not allowed; type a positive amount such as 300M, 0.3G or 500k (a bare number counts millions)"
     >>> parse_budget("1e10000000", "macs")[1]
-    "budget: '1e10000000' is too large; allowed: numbers below 1e31 in magnitude; type a positive number of millions of MACs"
+    "budget: '1e10000000' is too large; allowed: numbers below 1e31 in magnitude; type a positive amount such as 300M, 0.3G or 500k (a bare number counts millions)"
+    >>> parse_budget("3 parsecs", "latency_ms")[1]
+    "budget: '3 parsecs' has an unknown unit 'parsecs'; allowed: ms or s, such as 20 or 20ms"
     >>> parse_budget("", "macs")
     (None, '')
     """
@@ -281,16 +325,38 @@ def parse_budget(text: object, x: str) -> tuple[float | None, str]:
         return None, ""
     if x in BYTE_AXES:
         return _byte_budget(str(text), x)
-    unit = {"macs": "millions of MACs", "params": "millions of parameters", "latency_ms": "milliseconds"}[x]
+    key = str(text).strip()
     try:
-        number = parse_decimal("budget", str(text))
-    except ValueError as error:  # not a number, or too long or too large to read: the parser says which
-        return None, f"{error}; type a positive number of {unit}"
+        if x == "latency_ms":
+            return check_budget("budget", float(parse_quantity("budget", key, "ms"))), ""
+        if not BARE_NUMBER.fullmatch(key):  # an amount with a suffix, as the CLI takes it
+            return check_budget("budget", float(parse_quantity("budget", key, "count"))), ""
+    except ValueError as error:
+        return None, str(error)
+    how = "type a positive amount such as 300M, 0.3G or 500k (a bare number counts millions)"
     try:
-        value = check_budget("budget", float(number) * BUDGET_UNITS[x])
+        number = parse_decimal("budget", key)
+    except ValueError as error:  # too long or too large to read: the parser says which
+        return None, f"{error}; {how}"
+    try:
+        return check_budget("budget", float(number) * BUDGET_UNITS[x]), ""
     except ValueError:
-        return None, f"budget: {shorten(str(text))} is not allowed; type a positive number of {unit}"
-    return value, ""
+        return None, f"budget: {shorten(str(text))} is not allowed; {how}"
+
+
+def amount_text(value: float, x: str) -> str:
+    """A cost or budget on axis ``x`` as people write it.
+
+    >>> amount_text(2e6, "macs"), amount_text(290675200, "params"), amount_text(12.25, "latency_ms")
+    ('2 M MACs', '290.7 M parameters', '12.2 ms')
+    >>> amount_text(327680, "flash_bytes")
+    '320 KiB of flash'
+    """
+    if x == "latency_ms":
+        return f"{value:,.1f} ms"
+    if x in BYTE_AXES:
+        return f"{value / 1024:,.4g} KiB of {'RAM' if x == 'peak_activation_bytes' else 'flash'}"
+    return f"{value / 1e6:,.4g} M {'MACs' if x == 'macs' else 'parameters'}"
 
 
 def preset_devices() -> list[str]:
@@ -368,6 +434,48 @@ def best_estimated_design(dtype: str, x: str, budget: float) -> tuple[pd.Series 
         return None, str(error)
 
 
+def best_texts(points: pd.DataFrame, x: str, budget: float, dtype: str) -> tuple[dict | None, str]:
+    """The ring's marker (``label``, ``x``, ``top1``; None if nothing fits) and the sentences under the
+    chart: the best published configuration within ``budget`` and the best estimated design."""
+    within = f"within {amount_text(budget, x)}"
+    best = None
+    if points.empty:
+        text = "No points are shown: tick a source and a precision."
+        if x == "latency_ms":
+            text = (
+                "No points are shown: tick a source with published latencies ("
+                + ", ".join(latency_sources())
+                + ")."
+            )
+    else:
+        row, _ = best_under_budget(points, x, budget)
+        if row is None:
+            smallest = points.loc[points[x].astype(float).idxmin()]
+            text = (
+                f"Nothing shown fits {within}: the smallest shown configuration, {smallest['model']} "
+                f"({smallest['source']}, {smallest['dtype']}), needs {amount_text(float(smallest[x]), x)}."
+            )
+        else:
+            best = {"label": str(row["model"]), "x": float(row[x]), "top1": float(row["top1_pct"])}
+            text = (
+                f"Best published configuration {within}: {row['model']} ({row['source']}, {row['dtype']}), "
+                f"α = {row['alpha']:g}, {int(row['resolution'])} px: top-1 {row['top1_pct']:.1f} % at "
+                f"{amount_text(float(row[x]), x)}."
+            )
+    if x == "latency_ms":
+        return (
+            best,
+            text + " (The best estimated design is searched under MACs, parameter, RAM or flash budgets.)",
+        )
+    estimated, _ = best_estimated_design(dtype, x, budget)
+    if estimated is None:
+        return best, text + f" No design in the accuracy trend's fitted range fits {within} either."
+    return best, text + (
+        f" Best estimated design ({dtype}): α = {estimated['alpha']:g}, {int(estimated['resolution'])} px, "
+        f"{amount_text(float(estimated[x]), x)}, top-1 ≈ {estimated['top1_pct_estimate']:.1f} %."
+    )
+
+
 @dataclass(frozen=True)
 class FrontierView:
     """What the Frontier page shows: the figure, the points behind it, and the texts beside it."""
@@ -439,26 +547,13 @@ def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text, latency
             )
         else:
             point_text += " Choose a source with measured latency to place the design point on this axis."
+    if x == "latency_ms" and dataset is None:
+        point_text += (
+            " Published latencies come with these sources only: " + ", ".join(latency_sources()) + "."
+        )
     best, best_text = None, "Type a budget to see the best configuration under it."
     if budget is not None:
-        row, why = best_under_budget(points, x, budget)
-        if row is None:
-            best_text = f"No shown configuration fits: {why}"
-        else:
-            best = {"label": str(row["model"]), "x": float(row[x]), "top1": float(row["top1_pct"])}
-            best_text = (
-                f"Best published configuration within the budget: {row['model']} ({row['source']}, {row['dtype']}), "
-                f"α = {row['alpha']:g}, {int(row['resolution'])} px: top-1 {row['top1_pct']:.1f} % at "
-                f"{float(row[x]):,.{0 if x != 'latency_ms' else 1}f} {X_UNITS[x]}."
-            )
-        estimated, why = best_estimated_design(dtype, x, budget)
-        if estimated is not None:
-            best_text += (
-                f" Best estimated design ({dtype}): α = {estimated['alpha']:g}, {int(estimated['resolution'])} px, "
-                f"{int(estimated[x]):,} {X_UNITS[x]}, top-1 ≈ {estimated['top1_pct_estimate']:.1f} %."
-            )
-        elif why:
-            best_text += f" {why[0].upper()}{why[1:]}."
+        best, best_text = best_texts(points, x, budget, dtype)
     point_text += dataset_problem
     figure = make_sources_frontier_figure(
         points,

@@ -4,20 +4,22 @@ The query string holds the Explorer's design point (``alpha``, ``resolution`` or
 is, plus the Frontier's own settings where they differ from the defaults:
 
 =============  =====================================================================================
-``x``          the cost axis: ``macs`` (default), ``params`` or ``latency_ms``
+``x``          the cost axis: ``macs`` (default), ``params``, ``latency_ms``, ``peak_activation_bytes`` or
+               ``flash_bytes``
 ``log``        ``0`` for a linear x axis (the default is logarithmic)
 ``source``     one per shown source (repeated); one empty ``source=`` shows none
 ``precision``  ``float`` and/or ``quant`` (repeated); one empty ``precision=`` shows none
-``budget``     the typed budget (millions of MACs or params, or ms); empty for none
+``budget_X``   the budget of axis ``X`` (``budget_macs=300M``, ``budget_latency_ms=20``): each axis keeps its
+               own; empty for none. An older link's ``budget`` is the budget of its ``x`` axis
 ``latency``    where latency comes from: ``published``, ``measured:NAME`` or ``predicted:NAME``
 =============  =====================================================================================
 
 Bad values in a URL are replaced by the defaults and listed in the returned problems; a bad budget typed on
 the page leaves the URL's budget as it was.
 
->>> controls, problems = controls_from_query("?alpha=0.5&resolution=160&x=params&source=paper&budget=2")
->>> controls["x"], controls["sources"], controls["budget"], problems
-('params', ['paper'], '2', [])
+>>> controls, problems = controls_from_query("?alpha=0.5&resolution=160&x=params&source=paper&budget_params=2M")
+>>> controls["x"], controls["sources"], controls["budget"], controls["budgets"]["macs"], problems
+('params', ['paper'], '2M', '300M', [])
 >>> query_with_controls("?alpha=0.5&resolution=160", {**DEFAULT_CONTROLS, "log_x": []})
 '?alpha=0.5&resolution=160&log=0'
 """
@@ -30,17 +32,44 @@ from urllib.parse import parse_qsl, urlencode
 from costmodel.dashboard import frontier
 from costmodel.dashboard.explorer import URL_PROBLEMS, parse_query, query_problems
 
-KEYS = ("x", "log", "source", "precision", "budget", "latency")
+BUDGET_KEYS = {f"budget_{axis}": axis for axis in frontier.X_METRICS}
+"""The URL key of each axis' budget."""
+KEYS = ("x", "log", "source", "precision", "budget", *BUDGET_KEYS, "latency")
 """The query parameters the Frontier owns; every other parameter belongs to the design point."""
 DEFAULT_CONTROLS: Mapping[str, object] = {
     "x": "macs",
     "log_x": ["log"],
     "sources": list(frontier.DEFAULT_SOURCES),
     "precision": ["float"],
-    "budget": "300",
+    "budget": frontier.DEFAULT_BUDGETS["macs"],
+    "budgets": dict(frontier.DEFAULT_BUDGETS),
     "latency": frontier.PUBLISHED_LATENCY,
 }
 """The controls' values when the URL says nothing of them."""
+
+
+BUDGET_KEYS_OF = {axis: key for key, axis in BUDGET_KEYS.items()}
+
+
+def next_budgets(search: str | None, x: object, typed: object) -> tuple[dict[str, str], str]:
+    """Every axis' budget after a change, and the text the budget box shows: a budget typed on the URL's axis
+    becomes that axis' budget (unless it cannot be read: the last good one stays); on a newly chosen axis the
+    box shows that axis' own budget.
+
+    >>> next_budgets("?x=params&budget_params=2M", "params", "3M")[0]["params"]
+    '3M'
+    >>> next_budgets("?x=params&budget_params=2M", "macs", "3M")  # the box still held the params budget: not MACs'
+    ({'macs': '300M', 'params': '2M', 'latency_ms': '', 'peak_activation_bytes': '', 'flash_bytes': ''}, '300M')
+    """
+    current, _ = controls_from_query(search)
+    budgets = dict(current["budgets"])  # type: ignore[call-overload]
+    x = frontier.check_x(x)
+    if x != current["x"]:
+        return budgets, budgets[x]
+    text = typed.strip() if isinstance(typed, str) else ""
+    if not text or not frontier.parse_budget(text, x)[1]:
+        budgets[x] = text
+    return budgets, typed if isinstance(typed, str) else ""
 
 
 def _list_controls() -> tuple[tuple[str, str, list[str]], ...]:
@@ -65,7 +94,7 @@ def controls_from_query(
     """
     pairs = parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
     values = {key: [v for k, v in pairs if k == key] for key in KEYS}
-    controls = {key: list(v) if isinstance(v, list) else v for key, v in DEFAULT_CONTROLS.items()}
+    controls = {key: type(v)(v) if isinstance(v, list | dict) else v for key, v in DEFAULT_CONTROLS.items()}
     problems = query_problems(parse_query(urlencode([(k, v) for k, v in pairs if k not in KEYS]))[1])
     if values["x"]:
         x = values["x"][-1]
@@ -87,13 +116,16 @@ def controls_from_query(
             valid = [v for v in allowed if v in chosen]
             if valid or not chosen:  # nothing valid asked for: keep the default
                 controls[control] = valid
-    if values["budget"]:
-        budget = values["budget"][-1]
-        _, error = frontier.parse_budget(budget, str(controls["x"]))
+    budgets = controls["budgets"]
+    asked = [(str(controls["x"]), v[-1]) for v in [values["budget"]] if v]  # an older link's one budget
+    asked += [(axis, values[key][-1]) for key, axis in BUDGET_KEYS.items() if values[key]]
+    for axis, budget in asked:
+        _, error = frontier.parse_budget(budget, axis)
         if error:
-            problems.append(error)
+            problems.append(f"{BUDGET_KEYS_OF[axis]}: {error.removeprefix('budget: ')}")
         else:
-            controls["budget"] = budget
+            budgets[axis] = budget.strip()
+    controls["budget"] = budgets[str(controls["x"])]
     if values["latency"]:
         latency = values["latency"][-1]
         offered = set(latency_values) if latency_values is not None else {frontier.PUBLISHED_LATENCY}
@@ -116,20 +148,22 @@ def problems_text(problems: list[str]) -> str:
 
 
 def query_with_controls(search: str | None, controls: Mapping[str, object]) -> str:
-    """``search`` with the Frontier's settings replaced by ``controls`` (defaults left out).
+    """``search`` with the Frontier's settings replaced by ``controls`` (defaults left out). The budgets are
+    ``controls["budgets"]`` (see :func:`next_budgets`); one that cannot be read keeps the URL's.
 
-    A budget the page cannot read keeps the URL's budget, so a typo never loses the last good one.
-
-    >>> query_with_controls("?alpha=0.5&x=params&budget=2", {**DEFAULT_CONTROLS, "budget": "lots"})
-    '?alpha=0.5&budget=2'
+    >>> query_with_controls("?alpha=0.5&budget_params=2", {**DEFAULT_CONTROLS, "budgets": {"params": "lots"}})
+    '?alpha=0.5&budget_params=2'
     """
     pairs = parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
     design = [(k, v) for k, v in pairs if k not in KEYS]
     current, _ = controls_from_query(search, [str(controls.get("latency"))])
     x = frontier.check_x(controls.get("x"))
-    budget = str(controls.get("budget") or "")
-    if budget.strip() and frontier.parse_budget(budget, x)[1]:
-        budget = str(current["budget"])
+    budgets = dict(current["budgets"])  # type: ignore[call-overload]
+    asked = controls.get("budgets")
+    for axis, text in asked.items() if isinstance(asked, Mapping) else ():
+        text = text.strip() if isinstance(text, str) else None
+        if axis in budgets and text is not None and not (text and frontier.parse_budget(text, axis)[1]):
+            budgets[axis] = text
     own: list[tuple[str, str]] = []
     if x != DEFAULT_CONTROLS["x"]:
         own.append(("x", x))
@@ -141,8 +175,11 @@ def query_with_controls(search: str | None, controls: Mapping[str, object]) -> s
         chosen = [v for v in allowed if isinstance(ticked, list) and v in ticked]  # in the page's order
         if chosen != list(DEFAULT_CONTROLS[control]):  # type: ignore[call-overload]
             own += [(key, v) for v in chosen] or [(key, "")]
-    if budget.strip() != DEFAULT_CONTROLS["budget"]:
-        own.append(("budget", budget.strip()))
+    own += [
+        (key, budgets[axis])
+        for key, axis in BUDGET_KEYS.items()
+        if budgets[axis] != frontier.DEFAULT_BUDGETS[axis]
+    ]
     latency = controls.get("latency")
     if isinstance(latency, str) and latency != DEFAULT_CONTROLS["latency"]:
         own.append(("latency", latency))

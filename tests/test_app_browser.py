@@ -131,9 +131,23 @@ def test_frontier_budget_and_axis(base_url, browser):
     best, _ = frontier.best_under_budget(points, "macs", 100e6)
     wait_for_text(browser, f"#{ids.FRONTIER_BEST}", f"{best['model']} ({best['source']}, float)")
     type_into(browser, ids.FRONTIER_BUDGET, "many")
-    wait_for_text(browser, f"#{ids.FRONTIER_BUDGET_ERROR}", "type a positive number")
+    wait_for_text(browser, f"#{ids.FRONTIER_BUDGET_ERROR}", "must be a positive amount such as 300M")
     browser.find_element(By.CSS_SELECTOR, f"#{ids.FRONTIER_X_METRIC} input[value='params']").click()
     wait_for_text(browser, f"#{ids.FRONTIER_GRAPH} .xtitle", "parameters")
+    budget_box = lambda: browser.find_element(By.ID, ids.FRONTIER_BUDGET).get_attribute("value")  # noqa: E731
+    WebDriverWait(browser, WAIT_S).until(lambda d: budget_box() == "")  # params has its own (no) budget
+    # the latency axis ticks the sources that publish latencies, so it is never an empty chart
+    browser.find_element(By.CSS_SELECTOR, f"#{ids.FRONTIER_X_METRIC} input[value='latency_ms']").click()
+    wait_for_text(browser, f"#{ids.FRONTIER_GRAPH} .legend", "TF Lite hosted, Pixel 2 (float)")
+    assert browser.find_element(
+        By.CSS_SELECTOR, f"#{ids.FRONTIER_SOURCES} input[value='TF Lite hosted, Pixel 2']"
+    ).is_selected()
+    type_into(browser, ids.FRONTIER_BUDGET, "20ms")
+    wait_for_text(browser, f"#{ids.FRONTIER_BEST}", "within 20.0 ms")
+    browser.find_element(By.CSS_SELECTOR, f"#{ids.FRONTIER_X_METRIC} input[value='macs']").click()
+    WebDriverWait(browser, WAIT_S).until(lambda d: budget_box() == "100")  # not 20 M MACs, not 20 ms
+    wait_for_text(browser, f"#{ids.FRONTIER_BEST}", "within 100 M MACs")
+    assert "budget_macs=100" in browser.current_url and "budget_latency_ms=20ms" in browser.current_url
     assert severe_console_entries(browser) == []
 
 
@@ -143,17 +157,18 @@ def test_frontier_settings_live_in_the_url(base_url, browser):
         lambda d: d.find_elements(By.CSS_SELECTOR, f"#{ids.FRONTIER_GRAPH} .scatterlayer .point")
     )
     browser.find_element(By.CSS_SELECTOR, f"#{ids.FRONTIER_X_METRIC} input[value='params']").click()
-    type_into(browser, ids.FRONTIER_BUDGET, "2")
-    WebDriverWait(browser, WAIT_S).until(lambda d: d.current_url.endswith("&x=params&budget=2"))
+    wait_for_text(browser, f"#{ids.FRONTIER_GRAPH} .xtitle", "parameters")  # the box now holds params' budget
+    type_into(browser, ids.FRONTIER_BUDGET, "2M")
+    WebDriverWait(browser, WAIT_S).until(lambda d: d.current_url.endswith("&budget_params=2M"))
     link = browser.current_url
-    assert link.endswith("/frontier?alpha=0.5&resolution=160&x=params&budget=2")
+    assert link.endswith("/frontier?alpha=0.5&resolution=160&x=params&budget_params=2M")
     with chromium() as other:
         other.get(link)
         wait_for_text(other, f"#{ids.FRONTIER_GRAPH} .xtitle", "parameters")
         checked = other.find_element(By.CSS_SELECTOR, f"#{ids.FRONTIER_X_METRIC} input[value='params']")
         assert checked.is_selected()
-        assert other.find_element(By.ID, ids.FRONTIER_BUDGET).get_attribute("value") == "2"
-        wait_for_text(other, f"#{ids.FRONTIER_BEST}", "within the budget")
+        assert other.find_element(By.ID, ids.FRONTIER_BUDGET).get_attribute("value") == "2M"
+        wait_for_text(other, f"#{ids.FRONTIER_BEST}", "within 2 M parameters")
         assert severe_console_entries(other) == []
     browser.get(f"{base_url}/frontier?alpha=abc&x=flops")  # named as the Explorer names them, in one place
     intro = "Some URL parameters were not usable and were replaced by defaults: "

@@ -68,5 +68,40 @@ def test_predicted_latency_shows_its_90_percent_interval_as_error_bars(database)
     assert len(points.error_x.array) == 16 and (points.error_x.array > 0).all()
     assert (points.error_x.arrayminus > 0).all()
     assert "90 % interval" in view.point_text and "error bars" in view.point_text
-    measured = frontier.frontier_view("", "latency_ms", [], ["TF-slim 2018_02_22"], ["float"], "", "measured:phone")
+    measured = frontier.frontier_view(
+        "", "latency_ms", [], ["TF-slim 2018_02_22"], ["float"], "", "measured:phone"
+    )
     assert all(t.error_x.array is None for t in measured.figure.data)
+
+
+def test_the_published_latency_axis_switches_on_the_sources_that_have_latency():
+    """Issue 17 item 3: with the default sources the latency axis was an empty 0-100 % chart."""
+    assert frontier.selected(list(frontier.DEFAULT_SOURCES), ["float"], "latency_ms").empty
+    shown = frontier.with_latency_sources("latency_ms", list(frontier.DEFAULT_SOURCES), "published")
+    assert set(shown) == {*frontier.DEFAULT_SOURCES, "TF Lite hosted, Pixel 2", "TF Lite hosted, Pixel 3",
+                          "timm, keras.io, OpenVINO"}  # fmt: skip
+    assert len(frontier.selected(shown, ["float"], "latency_ms")) > 0
+    view = frontier.frontier_view("", "latency_ms", [], shown, ["float"], "")
+    assert "Published latencies come with these sources only: TF Lite hosted, Pixel 2, " in view.point_text
+    assert (
+        frontier.with_latency_sources("latency_ms", ["paper"], "measured:phone") is None
+    )  # a dataset covers all
+
+
+BUDGET_CASES = [
+    ("macs", ["paper", "TF-slim 2018_02_22"], "2M",
+     "Nothing shown fits within 2 M MACs: the smallest shown configuration, MobileNet_v1_0.25_128 "
+     "(TF-slim 2018_02_22, float), needs 13.57 M MACs. No design in the accuracy trend's fitted range fits "
+     "within 2 M MACs either."),
+    ("latency_ms", ["paper"], "20",
+     "No points are shown: tick a source with published latencies (TF Lite hosted, Pixel 2, TF Lite hosted, "
+     "Pixel 3, timm, keras.io, OpenVINO). (The best estimated design is searched under MACs, parameter, RAM or "
+     "flash budgets.)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("x", "chosen", "budget", "expected"), BUDGET_CASES)
+def test_the_budget_message_is_said_once_in_plain_words(x, chosen, budget, expected):
+    """Issue 17 item 3: the message said the same twice, as ``macs=2,000,000``, and ran sentences together."""
+    view = frontier.frontier_view("", x, [], chosen, ["float"], budget)
+    assert view.best_text == expected

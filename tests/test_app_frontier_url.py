@@ -7,6 +7,7 @@ from costmodel.dashboard import frontier
 from costmodel.dashboard.frontier_url import (
     DEFAULT_CONTROLS,
     controls_from_query,
+    next_budgets,
     problems_text,
     query_with_controls,
 )
@@ -31,6 +32,7 @@ def test_every_setting_survives_the_round_trip():
         sources=["TF Lite hosted, Pixel 2", "paper"],  # a comma inside a source name
         precision=["quant", "float"],
         budget="12.5",
+        budgets={**frontier.DEFAULT_BUDGETS, "latency_ms": "12.5", "params": "2M"},
         latency="predicted:my phone",
     )
     search = query_with_controls(DESIGN, controls)
@@ -57,14 +59,40 @@ def test_nothing_chosen_is_written_as_an_empty_value():
 
 
 def test_a_bad_typed_budget_keeps_the_urls_budget():
-    assert (
-        dict(parse_qsl(query_with_controls(DESIGN + "&budget=50", changed(budget="many")).lstrip("?")))[
-            "budget"
-        ]
-        == "50"
-    )
-    assert "budget" not in query_with_controls(DESIGN, changed(budget="-3"))
-    assert query_with_controls(DESIGN + "&budget=50", changed(budget="")).endswith("&budget=")
+    budgets, box = next_budgets(DESIGN + "&budget_macs=50", "macs", "many")
+    assert budgets["macs"] == "50" and box == "many"  # the box keeps the typo, for its message
+    assert "budget_macs=50" in query_with_controls(DESIGN + "&budget_macs=50", changed(budgets=budgets))
+    assert query_with_controls(DESIGN, changed(budgets={"macs": "-3"})) == DESIGN
+    budgets, _ = next_budgets(DESIGN + "&budget_macs=50", "macs", "")
+    assert query_with_controls(DESIGN + "&budget_macs=50", changed(budgets=budgets)).endswith("&budget_macs=")
+
+
+def test_each_axis_keeps_its_own_budget_and_unit():
+    """Issue 17 item 3: 300 M MACs used to become 300 ms when the axis changed."""
+    search = DESIGN + "&budget_params=2M"
+    budgets, box = next_budgets(search, "latency_ms", "300M")  # the box still holds the MACs budget
+    assert box == "" and budgets["macs"] == "300M" and budgets["latency_ms"] == ""
+    budgets, box = next_budgets(search, "params", "300M")
+    assert box == "2M"
+    search = query_with_controls(search, changed(x="latency_ms", budgets=budgets))
+    budgets, _ = next_budgets(search, "latency_ms", "20ms")
+    search = query_with_controls(search, changed(x="latency_ms", budgets=budgets))
+    controls, problems = controls_from_query(search)
+    assert problems == [] and controls["budget"] == "20ms"
+    assert controls["budgets"] == {**frontier.DEFAULT_BUDGETS, "params": "2M", "latency_ms": "20ms"}
+    assert controls_from_query(search.replace("x=latency_ms", "x=params"))[0]["budget"] == "2M"
+
+
+def test_an_older_links_budget_belongs_to_its_axis():
+    controls, problems = controls_from_query("?x=params&budget=2")
+    assert problems == [] and controls["budget"] == "2" and controls["budgets"]["macs"] == "300M"
+
+
+def test_the_budget_box_takes_amounts_as_the_cli_does():
+    for text, x, value in (("2M", "macs", 2e6), ("0.3G", "macs", 3e8), ("500k", "params", 5e5),
+                           ("300", "macs", 3e8), ("20ms", "latency_ms", 20.0), ("1.5 s", "latency_ms", 1500.0)):  # fmt: skip
+        assert frontier.parse_budget(text, x) == (value, ""), text
+    assert frontier.parse_budget("2 parsecs", "macs")[1].startswith("budget: '2 parsecs' has an unknown unit")
 
 
 @pytest.mark.parametrize(
@@ -74,7 +102,8 @@ def test_a_bad_typed_budget_keeps_the_urls_budget():
         ("log=maybe", "log_x", "log=maybe is not allowed"),
         ("source=Netscope", "sources", "source=Netscope is not a source"),
         ("precision=int4", "precision", "precision=int4 is not a precision"),
-        ("budget=-5", "budget", "budget: '-5' is not allowed"),
+        ("budget=-5", "budget", "budget_macs: '-5' is not allowed"),
+        ("budget_latency_ms=soon", "budget", "budget_latency_ms: 'soon' must be a positive amount"),
         ("latency=measured:gone", "latency", "latency=measured:gone is not offered"),
     ],
 )
@@ -102,7 +131,7 @@ def test_an_unknown_source_among_good_ones_keeps_the_good_ones():
 
 def test_garbage_controls_still_give_a_valid_query():
     search = query_with_controls(DESIGN, {"x": 5, "log_x": "log", "sources": "paper", "precision": None,
-                                          "budget": {"a": 1}, "latency": 3})  # fmt: skip
+                                          "budget": {"a": 1}, "budgets": {"macs": 3, "nope": "1"}, "latency": 3})  # fmt: skip
     controls, problems = controls_from_query(search)
     assert problems == [] and controls["x"] == "macs" and controls["sources"] == []
     assert set(frontier.sources()) >= set(DEFAULT_CONTROLS["sources"])

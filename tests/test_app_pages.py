@@ -53,6 +53,8 @@ def test_design_estimate_of_a_published_point_is_close_to_it():
         ("300", "macs", 300e6, ""),
         ("2.5", "params", 2.5e6, ""),
         ("12", "latency_ms", 12.0, ""),
+        ("2M", "macs", 2e6, ""),
+        ("1.5s", "latency_ms", 1500.0, ""),
         (" ", "macs", None, ""),
     ],
 )
@@ -63,7 +65,7 @@ def test_parse_budget(text, x, value, error):
 @pytest.mark.parametrize("text", ["abc", "0", "-5", "nan", "inf"])
 def test_bad_budget_is_explained(text):
     value, error = frontier.parse_budget(text, "macs")
-    assert value is None and "budget" in error and "millions of MACs" in error
+    assert value is None and "budget" in error and "positive amount such as 300M" in error
 
 
 def test_best_under_budget_is_the_most_accurate_that_fits():
@@ -73,6 +75,8 @@ def test_best_under_budget_is_the_most_accurate_that_fits():
     assert why == "" and best["top1_pct"] == fits.top1_pct.max() and best["macs"] <= 300e6
     none, why = frontier.best_under_budget(points, "macs", 1e6)
     assert none is None and "below the smallest configuration" in why
+    _, text = frontier.best_texts(points, "macs", 1e6, "float")
+    assert text.startswith("Nothing shown fits within 1 M MACs: the smallest shown configuration, ")
 
 
 def test_frontier_view_with_a_bad_budget_keeps_the_figure():
@@ -184,8 +188,10 @@ def test_errata_cells_point_at_the_printed_values():
 def test_a_paper_models_erratum_highlights_its_cost_cell(monkeypatch, column, shown):
     """A params erratum is highlighted on the paper_models table like a mult-adds one (Table 4 row 2 here)."""
     frame = references.load_for_display("paper_models")
-    erratum = load_table("errata").iloc[:1].assign(
-        table="paper_tables", row_key="Table 4 row 2 (MobileNet)", column=column, printed="4.2"
+    erratum = (
+        load_table("errata")
+        .iloc[:1]
+        .assign(table="paper_tables", row_key="Table 4 row 2 (MobileNet)", column=column, printed="4.2")
     )
     monkeypatch.setattr(references, "errata_for", lambda name: erratum)
     cells = references.errata_cells("paper_models", frame)

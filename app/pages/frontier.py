@@ -85,7 +85,7 @@ def layout(**query) -> html.Div:
                     ),
                     html.H2("Budget"),
                     field(
-                        "Budget (millions of MACs or params, ms, or KiB of RAM or flash)",
+                        "Budget on the x axis (each axis keeps its own)",
                         dcc.Input(
                             id=ids.FRONTIER_BUDGET,
                             type="text",
@@ -95,7 +95,8 @@ def layout(**query) -> html.Div:
                             className="text-input",
                         ),
                         ids.FRONTIER_BUDGET_ERROR,
-                        hint="On the RAM and flash axes: 320KiB, 1MB, or a device key "
+                        hint="MACs or parameters: 300M, 0.3G, 500k (a bare number counts millions); latency: 20 "
+                        "or 20ms; RAM or flash: 320KiB, 1MB (a bare number counts KiB), or a device key "
                         f"({', '.join(frontier.preset_devices())}) to draw its limit.",
                     ),
                 ],
@@ -159,15 +160,27 @@ CONTROL_NAMES = ("x", "log_x", "sources", "precision", "budget", "latency")
 def show_frontier(search, x, log_x, sources, dtypes, budget, latency_source):
     values = dict(zip(CONTROL_NAMES, (x, log_x, sources, dtypes, budget, latency_source), strict=True))
     url_error = no_update  # a control's change leaves the URL's message as the link left it
-    if ctx.triggered_id in (None, ids.FRONTIER_URL):  # first load, a link or the back button
+    from_url = ctx.triggered_id in (None, ids.FRONTIER_URL)  # first load, a link or the back button
+    if from_url:
         offered = [o["value"] for o in frontier.latency_source_options(frontier.default_db())]
         values, url_problems = frontier_url.controls_from_query(search, offered)
-        new_search, controls = no_update, [values[name] for name in CONTROL_NAMES]
         url_error = frontier_url.problems_text(url_problems)
     else:
-        new_search = frontier_url.query_with_controls(search, values)
-        new_search = no_update if new_search == (search or "") else new_search
-        controls = [no_update] * len(CONTROL_NAMES)
+        values["budgets"], values["budget"] = frontier_url.next_budgets(search, x, budget)
+    if from_url or ctx.triggered_id in (ids.FRONTIER_X_METRIC, ids.FRONTIER_LATENCY_SOURCE):
+        # the published latency axis with none of its sources ticked would be an empty chart
+        values["sources"] = (
+            frontier.with_latency_sources(values["x"], values["sources"], values["latency"])
+            or values["sources"]
+        )
+    new_search = frontier_url.query_with_controls(search, values)
+    new_search = no_update if new_search == (search or "") or from_url else new_search
+    controls = [
+        values[name] if from_url or values[name] is not typed else no_update
+        for name, typed in zip(
+            CONTROL_NAMES, (x, log_x, sources, dtypes, budget, latency_source), strict=True
+        )
+    ]
     view = frontier.frontier_view(search, *(values[name] for name in CONTROL_NAMES))
     return new_search, *controls, view.figure, view.point_text, view.best_text, view.budget_error, url_error
 
