@@ -38,8 +38,21 @@ def create_app() -> dash.Dash:
     mark_current_page(app)
     add_root_redirect(app.server)
     handle_malformed_callbacks(app.server)
+    limit_blas_threads()
     warm_caches()
     return app
+
+
+def limit_blas_threads() -> None:
+    """One BLAS thread per request thread, for the rest of this process.
+
+    The server answers requests concurrently on its own threads and workers; OpenBLAS's threads would only
+    contend with them for the cores, and they spin after each call, so on a small machine a large product (the
+    accuracy trend's interval over a ``best --all`` grid) cost three times its CPU time.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
 
 
 def add_root_redirect(server: flask.Flask) -> None:
