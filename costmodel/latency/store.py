@@ -34,6 +34,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -225,7 +226,12 @@ def check_name(name: object) -> str:
 
 
 def builtin_frame(name: str) -> pd.DataFrame:
-    """The rows of a built-in dataset in the import schema."""
+    """The rows of a built-in dataset in the import schema (a fresh copy; built once per dataset)."""
+    return _builtin_rows(name).copy()
+
+
+@lru_cache(maxsize=len(BUILTIN_DATASETS))
+def _builtin_rows(name: str) -> pd.DataFrame:
     spec = BUILTIN_DATASETS[name]
     table = load_table("tflite_hosted_latency")
     rows = table[(table.table_version == spec.table_version) & (table["dtype"] == spec.dtype)]

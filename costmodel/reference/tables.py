@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import io
 import re
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -175,17 +176,23 @@ def table_text(name: str) -> str:
 
 
 def _read(name: str) -> pd.DataFrame:
+    """The typed table of a stored file, a fresh copy (parsed once per file text)."""
+    return _typed(name, table_text(name)).copy()
+
+
+@lru_cache(maxsize=len(FILES))
+def _typed(name: str, text: str) -> pd.DataFrame:
     dtypes = DTYPES[name]
-    frame = pd.read_csv(io.StringIO(table_text(name)), dtype=str, keep_default_na=False)
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     if list(frame.columns) != list(dtypes):
         raise ValueError(f"tables/{FILES[name]} has columns {list(frame.columns)}; expected {list(dtypes)}")
     typed = {}
     for column, dtype in dtypes.items():
-        text = frame[column].str.strip()
+        cells = frame[column].str.strip()
         if dtype == TEXT:
-            typed[column] = text.astype(TEXT)
+            typed[column] = cells.astype(TEXT)
         else:
-            numbers = pd.to_numeric(text.replace("", np.nan), errors="raise")
+            numbers = pd.to_numeric(cells.replace("", np.nan), errors="raise")
             typed[column] = numbers.astype(dtype)
     return pd.DataFrame(typed)
 
