@@ -221,7 +221,7 @@ def memory_view(r: Report, device_key: str) -> dict[str, object]:
     ('fits STM32F746NG', '55,296 B (54 KiB)', '478,544 B (467 KiB)')
     """
     from costmodel.output.text import format_bytes
-    from costmodel.present.figures import make_buffer_figure, make_roofline_figure
+    from costmodel.present.figures import buffer_figure_spec, roofline_figure_spec
     from costmodel.reference.devices import memory_fit
     from costmodel.reference.roofline import roofline, roofline_bound_ms
 
@@ -231,7 +231,7 @@ def memory_view(r: Report, device_key: str) -> dict[str, object]:
         "flash": format_bytes(r.totals["flash_bytes"]),
         "badge": None,
         "detail": f"at {r.peak_layer}; {r.convention.dtype}, {r.convention.planner} planner",
-        "buffers": make_buffer_figure(r.table, r.peak_layer, device.ram_bytes if device else None),
+        "buffers": buffer_figure_spec(r.table, r.peak_layer, device.ram_bytes if device else None),
         "roofline": None,
         "roofline_note": "choose a device with a peak MAC/s and a bandwidth for the roofline",
     }
@@ -247,7 +247,7 @@ def memory_view(r: Report, device_key: str) -> dict[str, object]:
         view["roofline_note"] = str(error)
         return view
     bound = roofline_bound_ms(r, device)
-    view["roofline"] = make_roofline_figure(
+    view["roofline"] = roofline_figure_spec(
         layers, f"{device.name}, {r.convention.dtype}: bound {bound:.3g} ms"
     )
     view["roofline_note"] = (

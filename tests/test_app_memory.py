@@ -138,7 +138,7 @@ def test_user_devices_are_offered_by_the_explorer_and_the_frontier(tmp_path, mon
     view = explorer.memory_view(r, "myboard")
     fits = expected["peak_activation_bytes"] <= 200_000 and expected["weight_bytes"] <= 512_000
     assert fits and view["badge"] == "fits myboard"
-    assert [line.y0 for line in view["buffers"].layout.shapes] == [200_000]
+    assert [line["y0"] for line in view["buffers"]["layout"]["shapes"]] == [200_000]
     big = explorer.memory_view(
         explorer.report_of(explorer.parse_query("?alpha=1.0&dtype=int8")[0]), "myboard"
     )

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 KIND_COLOURS: dict[str, str] = {
     "conv": "#4c72b0",
@@ -49,6 +51,22 @@ def _base_layout(**extra) -> dict:
     }
     layout.update(extra)
     return layout
+
+
+@lru_cache(maxsize=4)
+def _template(name: str) -> dict:
+    return pio.templates[name].to_plotly_json()
+
+
+def plotly_template() -> dict:
+    """Plotly's default template (``plotly.io.templates.default``) as the plain dict a ``go.Figure`` carries, so
+    that a ``*_figure_spec`` dict draws as the figure built from it. Built once per template and shared: read it,
+    never change it.
+
+    >>> plotly_template() == go.Figure().to_dict()["layout"]["template"]
+    True
+    """
+    return _template(pio.templates.default)
 
 
 def layer_figure_spec(table: pd.DataFrame, metrics: tuple[str, str] = ("macs", "params")) -> dict:
@@ -472,44 +490,66 @@ def make_residual_figure(points: pd.DataFrame, tolerance_pct: float = 10.0) -> g
     return figure
 
 
-def make_buffer_figure(table: pd.DataFrame, peak_layer: str, ram_bytes: int | None = None) -> go.Figure:
-    """Per-layer activation buffers: input and output bytes stacked, the planner's ``buffer_bytes`` as a
-    marker, the peak layer marked and, given ``ram_bytes``, the device's RAM as a dashed line.
+def buffer_figure_spec(table: pd.DataFrame, peak_layer: str, ram_bytes: int | None = None) -> dict:
+    """Per-layer activation buffers as a plain Plotly dict (what :func:`make_buffer_figure` wraps): input and
+    output bytes stacked, the planner's ``buffer_bytes`` as a marker, the peak layer marked and, given
+    ``ram_bytes``, the device's RAM as a dashed line.
 
     ``table`` has the columns of :attr:`costmodel.Report.table` (``layer``, ``input_bytes``,
-    ``output_bytes``, ``buffer_bytes``).
+    ``output_bytes``, ``buffer_bytes``). Callbacks return the dict directly: it skips the graph-object
+    validation and draws the same (it carries Plotly's default template, as a ``go.Figure`` does).
+
+    >>> import costmodel
+    >>> r = costmodel.report(alpha=0.25, resolution=96, dtype="int8")
+    >>> spec = buffer_figure_spec(r.table, r.peak_layer, 327680)
+    >>> [trace["name"] for trace in spec["data"]], spec["layout"]["annotations"][0]["text"]
+    (['input bytes', 'output bytes', 'buffer (planner)'], 'peak 55,296 B')
+    """
+    columns = table[["layer", "input_bytes", "output_bytes", "buffer_bytes"]].to_dict("list")
+    layers = columns["layer"]
+    data = [
+        {"type": "bar", "x": layers, "y": columns["input_bytes"], "name": "input bytes",
+         "marker": {"color": "#4c72b0"}, "hovertemplate": "<b>%{x}</b><br>input: %{y:,} B<extra></extra>"},
+        {"type": "bar", "x": layers, "y": columns["output_bytes"], "name": "output bytes",
+         "marker": {"color": "#55a868"}, "hovertemplate": "<b>%{x}</b><br>output: %{y:,} B<extra></extra>"},
+        {"type": "scatter", "x": layers, "y": columns["buffer_bytes"], "name": "buffer (planner)", "mode": "markers",
+         "marker": {"color": "#1f2933", "symbol": "line-ew-open", "size": 14, "line": {"width": 2}},
+         "hovertemplate": "<b>%{x}</b><br>buffer: %{y:,} B<extra></extra>"},
+    ]  # fmt: skip
+    peak = int(columns["buffer_bytes"][layers.index(peak_layer)])
+    annotations = [{"x": peak_layer, "y": peak, "text": f"peak {peak:,} B", "showarrow": True, "arrowhead": 2,
+                    "ay": -30}]  # fmt: skip
+    shapes = []
+    if ram_bytes is not None:  # what go.Figure.add_hline draws
+        shapes.append({"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": ram_bytes,
+                       "y1": ram_bytes, "line": {"dash": "dash", "color": "#c44e52"}})  # fmt: skip
+        annotations.append({"text": f"device RAM {ram_bytes:,} B", "showarrow": False, "xref": "x domain", "x": 1,
+                            "xanchor": "right", "yref": "y", "y": ram_bytes, "yanchor": "bottom"})  # fmt: skip
+    layout = _base_layout(
+        barmode="stack", height=420, legend={"orientation": "h", "y": 1.1, "x": 0},
+        margin={"l": 80, "r": 20, "t": 50, "b": 130},
+        xaxis={"tickangle": -60, "tickfont": {"size": 10}, "categoryorder": "array", "categoryarray": layers},
+        yaxis={"title": {"text": "bytes"}, "gridcolor": GRID, "rangemode": "tozero"},
+        annotations=annotations, shapes=shapes, template=plotly_template(),
+    )  # fmt: skip
+    return {"data": data, "layout": layout}
+
+
+def make_buffer_figure(table: pd.DataFrame, peak_layer: str, ram_bytes: int | None = None) -> go.Figure:
+    """:func:`buffer_figure_spec` as a Plotly figure.
 
     >>> import costmodel
     >>> r = costmodel.report(alpha=0.25, resolution=96, dtype="int8")
     >>> [trace.name for trace in make_buffer_figure(r.table, r.peak_layer, 327680).data]
     ['input bytes', 'output bytes', 'buffer (planner)']
     """
-    layers = table["layer"].tolist()
-    figure = go.Figure()
-    figure.add_bar(x=layers, y=table["input_bytes"], name="input bytes", marker={"color": "#4c72b0"},
-                   hovertemplate="<b>%{x}</b><br>input: %{y:,} B<extra></extra>")  # fmt: skip
-    figure.add_bar(x=layers, y=table["output_bytes"], name="output bytes", marker={"color": "#55a868"},
-                   hovertemplate="<b>%{x}</b><br>output: %{y:,} B<extra></extra>")  # fmt: skip
-    figure.add_scatter(x=layers, y=table["buffer_bytes"], name="buffer (planner)", mode="markers",
-                       marker={"color": "#1f2933", "symbol": "line-ew-open", "size": 14, "line": {"width": 2}},
-                       hovertemplate="<b>%{x}</b><br>buffer: %{y:,} B<extra></extra>")  # fmt: skip
-    peak = int(table.loc[table["layer"] == peak_layer, "buffer_bytes"].iloc[0])
-    figure.add_annotation(x=peak_layer, y=peak, text=f"peak {peak:,} B", showarrow=True, arrowhead=2, ay=-30)
-    if ram_bytes is not None:
-        figure.add_hline(y=ram_bytes, line={"dash": "dash", "color": "#c44e52"},
-                         annotation_text=f"device RAM {ram_bytes:,} B", annotation_position="top right")  # fmt: skip
-    figure.update_layout(
-        **_base_layout(barmode="stack", height=420, legend={"orientation": "h", "y": 1.1, "x": 0},
-                       margin={"l": 80, "r": 20, "t": 50, "b": 130}),
-        xaxis={"tickangle": -60, "tickfont": {"size": 10}, "categoryorder": "array", "categoryarray": layers},
-        yaxis={"title": {"text": "bytes"}, "gridcolor": GRID, "rangemode": "tozero"},
-    )  # fmt: skip
-    return figure
+    return go.Figure(buffer_figure_spec(table, peak_layer, ram_bytes))
 
 
-def make_roofline_figure(layers: pd.DataFrame, title: str = "") -> go.Figure:
-    """A log-log roofline: each layer at (intensity, attainable MAC/s), coloured by kind, under the memory
-    roof (bandwidth × intensity) and the compute roof (peak), the ridge point marked.
+def roofline_figure_spec(layers: pd.DataFrame, title: str = "") -> dict:
+    """A log-log roofline as a plain Plotly dict (what :func:`make_roofline_figure` wraps): each layer at
+    (intensity, attainable MAC/s), coloured by kind, under the memory roof (bandwidth × intensity) and the
+    compute roof (peak), the ridge point marked.
 
     ``layers`` is :func:`costmodel.reference.roofline.roofline`'s frame (its ``attrs`` give peak, bandwidth
     and ridge). Layers without MACs (the pool) have no place on a log axis and are left out.
@@ -518,33 +558,47 @@ def make_roofline_figure(layers: pd.DataFrame, title: str = "") -> go.Figure:
     >>> from costmodel.reference.devices import builtin_device
     >>> from costmodel.reference.roofline import roofline
     >>> layers = roofline(costmodel.report(dtype="float16"), builtin_device("jetson_nano"))
-    >>> sorted(trace.name for trace in make_roofline_figure(layers).data)
+    >>> sorted(trace["name"] for trace in roofline_figure_spec(layers)["data"])
     ['classifier', 'depthwise 3×3', 'pointwise 1×1', 'roof', 'standard conv']
     """
     peak, bandwidth, ridge = (layers.attrs[k] for k in ("peak", "bandwidth", "ridge"))
     shown = layers[layers["macs"] > 0]
     low = min(float(shown["intensity"].min()), ridge) / 3
     high = max(float(shown["intensity"].max()), ridge) * 3
-    figure = go.Figure()
-    figure.add_scatter(x=[low, ridge, high], y=[low * bandwidth, peak, peak], mode="lines", name="roof",
-                       line={"color": "#1f2933", "width": 2}, hoverinfo="skip")  # fmt: skip
+    data = [{"type": "scatter", "x": [low, ridge, high], "y": [low * bandwidth, peak, peak], "mode": "lines",
+             "name": "roof", "line": {"color": "#1f2933", "width": 2}, "hoverinfo": "skip"}]  # fmt: skip
     for kind, colour in KIND_COLOURS.items():
         rows = shown[shown["kind"] == kind]
         if rows.empty:
             continue
-        figure.add_scatter(
-            x=rows["intensity"], y=rows["attainable_macs_per_s"], mode="markers", name=KIND_LABELS[kind],
-            marker={"color": colour, "size": 10}, text=rows["layer"], customdata=rows["bound"],
-            hovertemplate="<b>%{text}</b><br>%{x:.3g} MACs/byte<br>%{y:.3g} MAC/s (%{customdata} bound)<extra></extra>",
-        )  # fmt: skip
-    figure.add_annotation(x=np.log10(ridge), y=np.log10(peak), text=f"ridge {ridge:.3g} MACs/B", showarrow=True,
-                          arrowhead=2, ay=40)  # fmt: skip
-    figure.update_layout(
-        **_base_layout(height=440, title={"text": title}, legend={"orientation": "h", "y": -0.2, "x": 0}),
+        data.append({
+            "type": "scatter", "x": rows["intensity"].tolist(), "y": rows["attainable_macs_per_s"].tolist(),
+            "mode": "markers", "name": KIND_LABELS[kind], "marker": {"color": colour, "size": 10},
+            "text": rows["layer"].tolist(), "customdata": rows["bound"].tolist(),
+            "hovertemplate": "<b>%{text}</b><br>%{x:.3g} MACs/byte<br>%{y:.3g} MAC/s (%{customdata} bound)<extra></extra>",
+        })  # fmt: skip
+    annotation = {"x": float(np.log10(ridge)), "y": float(np.log10(peak)), "text": f"ridge {ridge:.3g} MACs/B",
+                  "showarrow": True, "arrowhead": 2, "ay": 40}  # fmt: skip
+    layout = _base_layout(
+        height=440, title={"text": title}, legend={"orientation": "h", "y": -0.2, "x": 0},
         xaxis={"type": "log", "title": {"text": "intensity (MACs per byte moved)"}, "gridcolor": GRID},
         yaxis={"type": "log", "title": {"text": "attainable MAC/s"}, "gridcolor": GRID},
-    )
-    return figure
+        annotations=[annotation], template=plotly_template(),
+    )  # fmt: skip
+    return {"data": data, "layout": layout}
+
+
+def make_roofline_figure(layers: pd.DataFrame, title: str = "") -> go.Figure:
+    """:func:`roofline_figure_spec` as a Plotly figure.
+
+    >>> import costmodel
+    >>> from costmodel.reference.devices import builtin_device
+    >>> from costmodel.reference.roofline import roofline
+    >>> layers = roofline(costmodel.report(dtype="float16"), builtin_device("jetson_nano"))
+    >>> sorted(trace.name for trace in make_roofline_figure(layers).data)
+    ['classifier', 'depthwise 3×3', 'pointwise 1×1', 'roof', 'standard conv']
+    """
+    return go.Figure(roofline_figure_spec(layers, title))
 
 
 COMPARE_COLOURS = ("#2c5fa8", "#d1495b", "#2a9d8f", "#8a5a00")
