@@ -159,10 +159,10 @@ def design_space_view(metric: str, macs_budget: str | None = None, params_budget
 def figure_of(metric: str, budgets: tuple[tuple[str, float], ...], dtype: str = "float32",
               dataset: str = DEFAULT_DATASET) -> dict:  # fmt: skip
     """The page's figure as a plain dict, cached per metric, budget lines, value type and dataset."""
-    from costmodel.present.figures import make_design_space_figure
+    from costmodel.present.figures import design_space_figure_spec
 
     grid = design_grid(dtype, dataset)
-    return make_design_space_figure(grid, metric, METRICS[metric], dict(budgets), checkpoints()).to_dict()
+    return design_space_figure_spec(grid, metric, METRICS[metric], dict(budgets), checkpoints())
 
 
 def fitting_count(view: DesignSpaceView) -> int:

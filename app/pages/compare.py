@@ -14,7 +14,7 @@ from costmodel.dashboard import compare, frontier, ids
 from costmodel.dashboard.layout import field
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from costmodel.present.figures import make_compare_figure
+from costmodel.present.figures import compare_figure_spec
 
 dash.register_page(
     __name__,
@@ -111,7 +111,7 @@ def show(text, dataset, dtype):
     view = compare.compare_view(points, dataset, frontier.default_db(), dtype)
     totals = compare.totals_table(view).to_markdown()
     layers = compare.layers_table(view).to_markdown()
-    figure = make_compare_figure(view.layers, [compare.label(p) for p in points])
+    figure = compare_figure_spec(view.layers, [compare.label(p) for p in points])
     missing = (
         view.latency_note if view.latency_note.startswith("no latency") else ""
     )  # else the table says it

@@ -605,25 +605,35 @@ COMPARE_COLOURS = ("#2c5fa8", "#d1495b", "#2a9d8f", "#8a5a00")
 """One colour per compared design point (at most four), distinct in colour and in lightness."""
 
 
-def make_compare_figure(layers: pd.DataFrame, labels: list[str], metric: str = "macs") -> go.Figure:
-    """Per-layer ``metric`` of two to four design points as grouped bars (one trace per point).
+def compare_figure_spec(layers: pd.DataFrame, labels: list[str], metric: str = "macs") -> dict:
+    """Per-layer ``metric`` of two to four design points as grouped bars (one trace per point), as a plain
+    Plotly dict (what :func:`make_compare_figure` wraps; it carries Plotly's default template, as a
+    ``go.Figure`` does).
 
     ``layers`` has ``layer`` and one ``"{metric} {label}"`` column per point, as
     :func:`costmodel.dashboard.compare.layer_differences` gives.
+
+    >>> layers = pd.DataFrame({"layer": ["Conv2d_0", "Logits"], "macs 1-224": [10, 20], "macs 0.5-160": [3, 4]})
+    >>> [trace["name"] for trace in compare_figure_spec(layers, ["1-224", "0.5-160"])["data"]]
+    ['MobileNet-1-224', 'MobileNet-0.5-160']
     """
-    figure = go.Figure()
-    for colour, name in zip(COMPARE_COLOURS, labels, strict=False):
-        figure.add_bar(
-            x=layers["layer"], y=layers[f"{metric} {name}"], name=f"MobileNet-{name}", marker_color=colour,
-            hovertemplate="%{x}<br>%{y:,} " + _label(metric) + f"<extra>{name}</extra>",
-        )  # fmt: skip
-    figure.update_layout(
-        **_base_layout(
-            barmode="group", height=380, legend={"orientation": "h", "y": 1.12},
-            yaxis={"title": _label(metric), "gridcolor": "#eef1f4"}, xaxis={"tickangle": -55},
-        )
-    )
-    return figure
+    names = layers["layer"].tolist()
+    data = [
+        {"type": "bar", "x": names, "y": layers[f"{metric} {name}"].tolist(), "name": f"MobileNet-{name}",
+         "marker": {"color": colour}, "hovertemplate": "%{x}<br>%{y:,} " + _label(metric) + f"<extra>{name}</extra>"}
+        for colour, name in zip(COMPARE_COLOURS, labels, strict=False)
+    ]  # fmt: skip
+    layout = _base_layout(
+        barmode="group", height=380, legend={"orientation": "h", "y": 1.12},
+        yaxis={"title": {"text": _label(metric)}, "gridcolor": "#eef1f4"}, xaxis={"tickangle": -55},
+        template=plotly_template(),
+    )  # fmt: skip
+    return {"data": data, "layout": layout}
+
+
+def make_compare_figure(layers: pd.DataFrame, labels: list[str], metric: str = "macs") -> go.Figure:
+    """:func:`compare_figure_spec` as a Plotly figure."""
+    return go.Figure(compare_figure_spec(layers, labels, metric))
 
 
 def _budget_text(metric: str, limit: float) -> str:
@@ -638,41 +648,54 @@ BUDGET_LINE_COLOURS = {"macs": "#ffffff", "params": "#111111", "latency_ms": "#f
                        "peak_activation_bytes": "#e64980", "flash_bytes": "#4dabf7"}  # fmt: skip
 
 
-def make_design_space_figure(
+def design_space_figure_spec(
     grid: pd.DataFrame, metric: str, title: str, budgets: dict | None = None, checkpoints: pd.DataFrame | None = None
-) -> go.Figure:
+) -> dict:  # fmt: skip
     """A heatmap of ``metric`` over α (x) × resolution (y) from a long ``grid`` (columns ``alpha``,
     ``resolution`` and the metrics), an iso-budget contour line per entry of ``budgets`` (metric → limit) and
-    the published checkpoints as markers."""
-    table = grid.pivot(index="resolution", columns="alpha", values=metric)
-    figure = go.Figure(
-        go.Heatmap(
-            x=table.columns, y=table.index, z=table.to_numpy(float), colorscale="Viridis",
-            colorbar={"title": {"text": title, "side": "right"}},
-            hovertemplate="α %{x}<br>%{y} px<br>%{z:,.4~g}<extra></extra>",
-        )
-    )
-    for name, limit in (budgets or {}).items():
-        lines = grid.pivot(index="resolution", columns="alpha", values=name)
-        colour = BUDGET_LINE_COLOURS.get(name, "#ffffff")
-        figure.add_trace(
-            go.Contour(
-                x=lines.columns, y=lines.index, z=lines.to_numpy(float), showscale=False, hoverinfo="skip",
-                contours={"start": float(limit), "end": float(limit), "size": 1, "coloring": "none", "showlabels": False},
-                line={"color": colour, "width": 3, "dash": "dash"}, name=f"{_label(name)} budget {_budget_text(name, float(limit))}",
-                showlegend=True,
-            )
-        )
+    the published checkpoints as markers, as a plain Plotly dict (what :func:`make_design_space_figure`
+    wraps; it carries Plotly's default template, as a ``go.Figure`` does).
+
+    >>> import costmodel
+    >>> grid = costmodel.evaluate([0.5, 1.0], [128, 224], metrics=["macs", "params"], grid=True)
+    >>> spec = design_space_figure_spec(grid, "macs", "MACs", {"params": 2e6})
+    >>> spec["data"][0]["z"], spec["data"][1]["name"]
+    ([[49160192.0, 186400768.0], [149497088.0, 568740352.0]], 'parameters budget 2 M')
+    """
+    budgets = budgets or {}
+    shown = list(dict.fromkeys([metric, *budgets]))
+    table = grid.pivot(index="resolution", columns="alpha", values=shown)
+    alphas = table[metric].columns.tolist()
+    sides = table.index.tolist()
+    data = [{
+        "type": "heatmap", "x": alphas, "y": sides, "z": table[metric].to_numpy(float).tolist(),
+        "colorscale": "Viridis", "colorbar": {"title": {"text": title, "side": "right"}},
+        "hovertemplate": "α %{x}<br>%{y} px<br>%{z:,.4~g}<extra></extra>",
+    }]  # fmt: skip
+    for name, limit in budgets.items():
+        data.append({
+            "type": "contour", "x": alphas, "y": sides, "z": table[name].to_numpy(float).tolist(),
+            "showscale": False, "hoverinfo": "skip",
+            "contours": {"start": float(limit), "end": float(limit), "size": 1, "coloring": "none", "showlabels": False},
+            "line": {"color": BUDGET_LINE_COLOURS.get(name, "#ffffff"), "width": 3, "dash": "dash"},
+            "name": f"{_label(name)} budget {_budget_text(name, float(limit))}", "showlegend": True,
+        })  # fmt: skip
     if checkpoints is not None and len(checkpoints):
-        figure.add_scatter(
-            x=checkpoints["alpha"], y=checkpoints["resolution"], mode="markers", name="published checkpoints",
-            marker={"symbol": "star", "size": 12, "color": "#ffd43b", "line": {"color": "#111111", "width": 1}},
-            text=checkpoints["label"], hovertemplate="%{text}<extra></extra>",
-        )  # fmt: skip
-    figure.update_layout(
-        **_base_layout(
-            height=520, xaxis={"title": "width multiplier α"}, yaxis={"title": "input resolution (px)"},
-            legend={"orientation": "h", "y": -0.18},
-        )
-    )
-    return figure
+        data.append({
+            "type": "scatter", "x": checkpoints["alpha"].tolist(), "y": checkpoints["resolution"].tolist(),
+            "mode": "markers", "name": "published checkpoints",
+            "marker": {"symbol": "star", "size": 12, "color": "#ffd43b", "line": {"color": "#111111", "width": 1}},
+            "text": checkpoints["label"].tolist(), "hovertemplate": "%{text}<extra></extra>",
+        })  # fmt: skip
+    layout = _base_layout(
+        height=520, xaxis={"title": {"text": "width multiplier α"}}, yaxis={"title": {"text": "input resolution (px)"}},
+        legend={"orientation": "h", "y": -0.18}, template=plotly_template(),
+    )  # fmt: skip
+    return {"data": data, "layout": layout}
+
+
+def make_design_space_figure(
+    grid: pd.DataFrame, metric: str, title: str, budgets: dict | None = None, checkpoints: pd.DataFrame | None = None
+) -> go.Figure:  # fmt: skip
+    """:func:`design_space_figure_spec` as a Plotly figure."""
+    return go.Figure(design_space_figure_spec(grid, metric, title, budgets, checkpoints))
