@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from costmodel.dashboard import frontier_brush
 from costmodel.dashboard.explorer import parse_query, report_of
 
 from costmodel.core.numbers import parse_decimal, parse_quantity, shorten
@@ -476,20 +477,63 @@ def best_texts(points: pd.DataFrame, x: str, budget: float, dtype: str) -> tuple
     )
 
 
+def parcoords_columns(points: pd.DataFrame) -> list[str]:
+    """The parallel-coordinates axes for ``points``: every :data:`~costmodel.dashboard.frontier_brush.DIMENSIONS`
+    column, latency (the last) only when every point has one. So the i-th axis is always the i-th dimension,
+    the index plotly's brushing names.
+
+    >>> parcoords_columns(selected(["paper"], ["float"], "macs"))[-1]
+    'flash_bytes'
+    >>> parcoords_columns(selected(["TF Lite hosted, Pixel 2"], ["float"], "macs"))[-1]
+    'latency_ms'
+    """
+    columns = list(frontier_brush.DIMENSIONS)
+    return columns if points["latency_ms"].notna().all() and len(points) else columns[:-1]
+
+
+PARCOORDS_HINT = (
+    "Drag along an axis to keep only the points inside the range (drag again beside it to add a range, "
+    "click a range to remove it); the chart above, its Pareto fronts and the best under the budget follow."
+)
+NO_LATENCY_AXIS = (
+    " No latency axis: not every shown point has a latency (choose a stored dataset's predicted latency, or only "
+    "sources that publish latencies)."
+)
+
+
+def with_dataset_latency(points: pd.DataFrame, x: str, latency_source: object) -> pd.DataFrame:
+    """``points`` with the chosen dataset's latency on every cost axis, not only the latency axis (where
+    :func:`selected` has put it already), for the parallel-coordinates view; unchanged for the published
+    latencies or a dataset that cannot be read."""
+    dataset = latency_dataset(latency_source)
+    if dataset is None or x == "latency_ms" or points.empty:
+        return points
+    mode, name = dataset
+    try:
+        return with_latency(points, name, mode=mode, db=default_db()).assign(device=f"{mode} on {name}")
+    except ValueError:  # the latency axis' own message names the problem when it is chosen
+        return points
+
+
 @dataclass(frozen=True)
 class FrontierView:
-    """What the Frontier page shows: the figure, the points behind it, and the texts beside it."""
+    """What the Frontier page shows: the figure, the points behind it (inside the selection), the texts
+    beside it, and the parallel-coordinates view of every shown point with the selection's line."""
 
     figure: object
     points: pd.DataFrame
     point_text: str
     best_text: str
     budget_error: str
+    parcoords: object
+    selection_text: str
+    parcoords_note: str
 
 
 def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text, latency_source=None) -> FrontierView:
-    """The Frontier page's one callback as a plain function; bad control values fall back or explain."""
-    from costmodel.present.figures import make_sources_frontier_figure
+    """The Frontier page's one callback as a plain function; bad control values fall back or explain. The
+    selection (``brush_*`` in ``search``) filters the points the chart draws."""
+    from costmodel.present.figures import make_parcoords_figure, make_sources_frontier_figure
 
     x = check_x(x)
     dataset = latency_dataset(latency_source) if x == "latency_ms" else None
@@ -502,6 +546,12 @@ def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text, latency
             f" Latency dataset: {error}; showing the published latencies instead.",
         )
         points = selected(chosen_sources, dtypes, x)
+    every_point = with_dataset_latency(points, x, latency_source)
+    ranges, _ = frontier_brush.ranges_from_query(search)
+    points = every_point[frontier_brush.inside(every_point, ranges)].reset_index(drop=True)
+    columns = parcoords_columns(every_point)
+    parcoords = make_parcoords_figure(every_point, {c: frontier_brush.DIMENSIONS[c] for c in columns}, ranges)
+    parcoords_note = PARCOORDS_HINT + ("" if "latency_ms" in columns else NO_LATENCY_AXIS)
     estimate = design_estimate(search, dtypes)
     budget, budget_error = parse_budget(budget_text, x)
     design = None
@@ -554,6 +604,8 @@ def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text, latency
     best, best_text = None, "Type a budget to see the best configuration under it."
     if budget is not None:
         best, best_text = best_texts(points, x, budget, dtype)
+        if points.empty and not every_point.empty:
+            best_text = "No shown point lies inside the selection: widen or clear it."
     point_text += dataset_problem
     figure = make_sources_frontier_figure(
         points,
@@ -565,4 +617,7 @@ def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text, latency
         best=best,
         sources=sources(),
     )
-    return FrontierView(figure, points, point_text, best_text, budget_error)
+    selection = frontier_brush.selection_text(len(points), len(every_point), ranges)
+    return FrontierView(
+        figure, points, point_text, best_text, budget_error, parcoords, selection, parcoords_note
+    )

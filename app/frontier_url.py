@@ -12,6 +12,9 @@ is, plus the Frontier's own settings where they differ from the defaults:
 ``budget_X``   the budget of axis ``X`` (``budget_macs=300M``, ``budget_latency_ms=20``): each axis keeps its
                own; empty for none. An older link's ``budget`` is the budget of its ``x`` axis
 ``latency``    where latency comes from: ``published``, ``measured:NAME`` or ``predicted:NAME``
+``brush_X``    a range brushed on the parallel-coordinates axis ``X`` (``brush_macs=1e08,3e08``), repeated
+               for several ranges: only the points inside every brushed axis are drawn
+               (:mod:`costmodel.dashboard.frontier_brush`)
 =============  =====================================================================================
 
 Bad values in a URL are replaced by the defaults and listed in the returned problems; a bad budget typed on
@@ -29,13 +32,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode
 
-from costmodel.dashboard import frontier
+from costmodel.dashboard import frontier, frontier_brush
 from costmodel.dashboard.explorer import URL_PROBLEMS, parse_query, query_problems
 
 BUDGET_KEYS = {f"budget_{axis}": axis for axis in frontier.X_METRICS}
 """The URL key of each axis' budget."""
 KEYS = ("x", "log", "source", "precision", "budget", *BUDGET_KEYS, "latency")
-"""The query parameters the Frontier owns; every other parameter belongs to the design point."""
+"""The query parameters the Frontier owns, with every ``brush_*`` (:func:`owns`); every other parameter
+belongs to the design point."""
 DEFAULT_CONTROLS: Mapping[str, object] = {
     "x": "macs",
     "log_x": ["log"],
@@ -44,11 +48,22 @@ DEFAULT_CONTROLS: Mapping[str, object] = {
     "budget": frontier.DEFAULT_BUDGETS["macs"],
     "budgets": dict(frontier.DEFAULT_BUDGETS),
     "latency": frontier.PUBLISHED_LATENCY,
+    "ranges": {},
 }
 """The controls' values when the URL says nothing of them."""
 
 
 BUDGET_KEYS_OF = {axis: key for key, axis in BUDGET_KEYS.items()}
+
+
+def owns(key: str) -> bool:
+    """Whether a query parameter is the Frontier's (:data:`KEYS` or a selection's ``brush_*``), not the
+    design point's.
+
+    >>> owns("budget_macs"), owns("brush_flops"), owns("alpha")
+    (True, True, False)
+    """
+    return key in KEYS or key.startswith(frontier_brush.PREFIX)
 
 
 def next_budgets(search: str | None, x: object, typed: object) -> tuple[dict[str, str], str]:
@@ -95,7 +110,7 @@ def controls_from_query(
     pairs = parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
     values = {key: [v for k, v in pairs if k == key] for key in KEYS}
     controls = {key: type(v)(v) if isinstance(v, list | dict) else v for key, v in DEFAULT_CONTROLS.items()}
-    problems = query_problems(parse_query(urlencode([(k, v) for k, v in pairs if k not in KEYS]))[1])
+    problems = query_problems(parse_query(urlencode([(k, v) for k, v in pairs if not owns(k)]))[1])
     if values["x"]:
         x = values["x"][-1]
         if x in frontier.X_METRICS:
@@ -135,7 +150,8 @@ def controls_from_query(
             problems.append(
                 f"latency={latency} is not offered (no such stored dataset); showing the published latencies"
             )
-    return controls, problems
+    controls["ranges"], brush_problems = frontier_brush.ranges_from_query(search)
+    return controls, problems + brush_problems
 
 
 def problems_text(problems: list[str]) -> str:
@@ -149,13 +165,14 @@ def problems_text(problems: list[str]) -> str:
 
 def query_with_controls(search: str | None, controls: Mapping[str, object]) -> str:
     """``search`` with the Frontier's settings replaced by ``controls`` (defaults left out). The budgets are
-    ``controls["budgets"]`` (see :func:`next_budgets`); one that cannot be read keeps the URL's.
+    ``controls["budgets"]`` (see :func:`next_budgets`); one that cannot be read keeps the URL's. The selection
+    is ``controls["ranges"]`` where given, else the URL's.
 
     >>> query_with_controls("?alpha=0.5&budget_params=2", {**DEFAULT_CONTROLS, "budgets": {"params": "lots"}})
     '?alpha=0.5&budget_params=2'
     """
     pairs = parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
-    design = [(k, v) for k, v in pairs if k not in KEYS]
+    design = [(k, v) for k, v in pairs if not owns(k)]
     current, _ = controls_from_query(search, [str(controls.get("latency"))])
     x = frontier.check_x(controls.get("x"))
     budgets = dict(current["budgets"])  # type: ignore[call-overload]
@@ -183,5 +200,7 @@ def query_with_controls(search: str | None, controls: Mapping[str, object]) -> s
     latency = controls.get("latency")
     if isinstance(latency, str) and latency != DEFAULT_CONTROLS["latency"]:
         own.append(("latency", latency))
+    ranges = controls.get("ranges")
+    own += frontier_brush.query_pairs(ranges if isinstance(ranges, Mapping) else current["ranges"])  # type: ignore[arg-type]
     query = urlencode(design + own)
     return "?" + query if query else ""

@@ -76,6 +76,10 @@ FRONTIER_DOWNLOAD_SVG = "frontier-download-svg"
 FRONTIER_DOWNLOAD_CSV = "frontier-download-csv"
 FRONTIER_DOWNLOAD = "frontier-download"
 FRONTIER_DOWNLOAD_ERROR = "frontier-download-error"
+FRONTIER_PARCOORDS = "frontier-parcoords"
+FRONTIER_PARCOORDS_NOTE = "frontier-parcoords-note"
+FRONTIER_SELECTION = "frontier-selection"
+FRONTIER_CLEAR_SELECTION = "frontier-clear-selection"
 
 # Conventions.
 CONVENTIONS_POINT = "conventions-point"

@@ -12,6 +12,8 @@ MODULES = [
     "costmodel.present.figures",
     "costmodel.dashboard.formatting",
     "costmodel.dashboard.frontier",
+    "costmodel.dashboard.frontier_brush",
+    "costmodel.dashboard.frontier_url",
     "costmodel.dashboard.references",
     "costmodel.dashboard.server",
 ]

@@ -69,7 +69,14 @@ def test_a_new_knob_set_is_served_without_sympy(pages, no_sympy_on_this_thread, 
     assert rows or error
     monkeypatch.setattr(pages.frontier, "ctx", SimpleNamespace(triggered_id=None))
     shown = pages.frontier.show_frontier(NEW_KNOBS, "macs", [], None, None, "300", None)
-    assert "0.37" in shown[-4]  # the design point's text (then the best, the budget and the URL messages)
+    assert "0.37" in shown[-8]  # the design point's text (then the best, the budget and the URL messages,
+    # the parallel coordinates, their note, the selection and the clear button's hidden)
+    monkeypatch.setattr(pages.frontier, "ctx", SimpleNamespace(triggered_id=ids.FRONTIER_PARCOORDS))
+    brush = [{"dimensions[2].constraintrange": [[1e8, 3e8]]}, [0]]  # a brush on the MACs axis
+    shown = pages.frontier.show_frontier(
+        NEW_KNOBS, "macs", [], ["paper"], ["float"], "300", None, brush, None
+    )
+    assert "brush_macs=1e08%2C3e08" in shown[0] and shown[-2].startswith("Selection: ")
     assert no_sympy_on_this_thread == []
 
     convention = explorer.convention_of(explorer.parse_query(NEW_KNOBS)[0])

@@ -13,7 +13,7 @@ import base64
 from urllib.parse import urlencode
 
 import dash
-from costmodel.dashboard import frontier, frontier_url, ids
+from costmodel.dashboard import frontier, frontier_brush, frontier_url, ids
 from costmodel.dashboard.export import FORMATS, figure_bytes
 from costmodel.dashboard.layout import field
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
@@ -106,8 +106,23 @@ def layout(**query) -> html.Div:
                 [
                     html.Div(id=ids.FRONTIER_URL_ERROR, className="url-error", role="alert"),
                     html.Div(id=ids.FRONTIER_POINT, className="callout"),
+                    html.Div(
+                        [
+                            html.Span(id=ids.FRONTIER_SELECTION, role="status"),
+                            html.Button(
+                                "Clear selection",
+                                id=ids.FRONTIER_CLEAR_SELECTION,
+                                className="button",
+                                hidden=True,
+                            ),
+                        ],
+                        className="selection-line",
+                    ),
                     dcc.Graph(id=ids.FRONTIER_GRAPH, config={"displaylogo": False}, className="graph"),
                     html.Div(id=ids.FRONTIER_BEST, className="callout"),
+                    html.H2("Parallel coordinates: brush to filter the chart"),
+                    dcc.Graph(id=ids.FRONTIER_PARCOORDS, config={"displaylogo": False}, className="graph"),
+                    html.P(id=ids.FRONTIER_PARCOORDS_NOTE, className="field-hint"),
                     html.Div(
                         [
                             html.Button(
@@ -145,6 +160,19 @@ CONTROLS = (
 
 CONTROL_NAMES = ("x", "log_x", "sources", "precision", "budget", "latency")
 """The keys of :data:`costmodel.dashboard.frontier_url.DEFAULT_CONTROLS`, in the order of ``CONTROLS[1:]``."""
+SELECTION = (Input(ids.FRONTIER_PARCOORDS, "restyleData"), Input(ids.FRONTIER_CLEAR_SELECTION, "n_clicks"))
+"""A brush on the parallel-coordinates view, and the button that clears the selection."""
+
+
+def next_ranges(search: str | None, restyle_data: object) -> dict:
+    """The selection after the trigger: none after "Clear selection", the URL's changed by a brush, else the
+    URL's as it is."""
+    ranges, _ = frontier_brush.ranges_from_query(search)
+    if ctx.triggered_id == ids.FRONTIER_CLEAR_SELECTION:
+        return {}
+    if ctx.triggered_id == ids.FRONTIER_PARCOORDS:
+        return frontier_brush.with_restyle(ranges, restyle_data, list(frontier_brush.DIMENSIONS)) or ranges
+    return ranges
 
 
 @callback(
@@ -155,9 +183,14 @@ CONTROL_NAMES = ("x", "log_x", "sources", "precision", "budget", "latency")
     Output(ids.FRONTIER_BEST, "children"),
     Output(ids.FRONTIER_BUDGET_ERROR, "children"),
     Output(ids.FRONTIER_URL_ERROR, "children"),
+    Output(ids.FRONTIER_PARCOORDS, "figure"),
+    Output(ids.FRONTIER_PARCOORDS_NOTE, "children"),
+    Output(ids.FRONTIER_SELECTION, "children"),
+    Output(ids.FRONTIER_CLEAR_SELECTION, "hidden"),
     *CONTROLS,
+    *SELECTION,
 )
-def show_frontier(search, x, log_x, sources, dtypes, budget, latency_source):
+def show_frontier(search, x, log_x, sources, dtypes, budget, latency_source, restyle_data=None, _clear=None):
     values = dict(zip(CONTROL_NAMES, (x, log_x, sources, dtypes, budget, latency_source), strict=True))
     url_error = no_update  # a control's change leaves the URL's message as the link left it
     from_url = ctx.triggered_id in (None, ids.FRONTIER_URL)  # first load, a link or the back button
@@ -167,22 +200,28 @@ def show_frontier(search, x, log_x, sources, dtypes, budget, latency_source):
         url_error = frontier_url.problems_text(url_problems)
     else:
         values["budgets"], values["budget"] = frontier_url.next_budgets(search, x, budget)
+        values["ranges"] = next_ranges(search, restyle_data)
     if from_url or ctx.triggered_id in (ids.FRONTIER_X_METRIC, ids.FRONTIER_LATENCY_SOURCE):
         # the published latency axis with none of its sources ticked would be an empty chart
         values["sources"] = (
             frontier.with_latency_sources(values["x"], values["sources"], values["latency"])
             or values["sources"]
         )
-    new_search = frontier_url.query_with_controls(search, values)
-    new_search = no_update if new_search == (search or "") or from_url else new_search
+    shown_search = frontier_url.query_with_controls(search, values)
+    new_search = no_update if shown_search == (search or "") or from_url else shown_search
     controls = [
         values[name] if from_url or values[name] is not typed else no_update
         for name, typed in zip(
             CONTROL_NAMES, (x, log_x, sources, dtypes, budget, latency_source), strict=True
         )
     ]
-    view = frontier.frontier_view(search, *(values[name] for name in CONTROL_NAMES))
-    return new_search, *controls, view.figure, view.point_text, view.best_text, view.budget_error, url_error
+    view = frontier.frontier_view(shown_search, *(values[name] for name in CONTROL_NAMES))
+    # a brush leaves the parallel coordinates as the user drew them (redrawing would interrupt the drag)
+    parcoords = no_update if ctx.triggered_id == ids.FRONTIER_PARCOORDS else view.parcoords
+    return (
+        new_search, *controls, view.figure, view.point_text, view.best_text, view.budget_error, url_error,
+        parcoords, view.parcoords_note, view.selection_text, not view.selection_text,
+    )  # fmt: skip
 
 
 @callback(

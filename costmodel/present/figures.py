@@ -293,6 +293,46 @@ def make_sources_frontier_figure(
     return figure
 
 
+PARCOORDS_TICKS = {"macs": ".3~s", "params": ".3~s", "peak_activation_bytes": ".3~s", "flash_bytes": ".3~s"}
+"""Tick formats of the parallel-coordinates axes: SI prefixes and three digits on the counts (300M, 4.21M, 393k)."""
+
+
+def make_parcoords_figure(
+    points: pd.DataFrame, dimensions: dict[str, str], ranges: dict | None = None
+) -> go.Figure:
+    """Parallel coordinates of ``points``: one axis per entry of ``dimensions`` (column → label, in order),
+    one line per point coloured by top-1, with ``ranges`` (column → its ``(low, high)`` ranges) drawn as the
+    brushed constraint ranges: the Frontier page's selection view.
+
+    >>> pts = pd.DataFrame({"alpha": [0.5, 1.0], "macs": [76524800, 568740352], "top1_pct": [59.1, 70.9]})
+    >>> fig = make_parcoords_figure(pts, {"alpha": "α", "macs": "MACs"}, {"macs": [(1e8, 6e8)]})
+    >>> [d.label for d in fig.data[0].dimensions], fig.data[0].dimensions[1].constraintrange
+    (['α', 'MACs'], (100000000.0, 600000000.0))
+    """
+    axes = []
+    for column, label in dimensions.items():
+        bounds = [list(b) for b in (ranges or {}).get(column, ())]
+        axis = {"label": label, "values": points[column].to_numpy(dtype=float, na_value=np.nan)}
+        if column in PARCOORDS_TICKS:
+            axis["tickformat"] = PARCOORDS_TICKS[column]
+        if bounds:
+            axis["constraintrange"] = bounds[0] if len(bounds) == 1 else bounds
+            axis["multiselect"] = True
+        axes.append(axis)
+    figure = go.Figure(
+        go.Parcoords(
+            dimensions=axes,
+            line={"color": points["top1_pct"].to_numpy(float), "colorscale": "Viridis", "showscale": False},
+            labelfont={"size": 12},
+            tickfont={"size": 11},
+            rangefont={"size": 10},
+            unselected={"line": {"color": "#c9ced6", "opacity": 0.35}},
+        )
+    )
+    figure.update_layout(**_base_layout(height=360, margin={"l": 60, "r": 60, "t": 70, "b": 30}))
+    return figure
+
+
 METRIC_LABELS: dict[str, str] = {
     "macs": "MACs (mult-adds)",
     "flops": "FLOPs (2 × MACs)",
