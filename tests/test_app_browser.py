@@ -183,6 +183,53 @@ def test_frontier_settings_live_in_the_url(base_url, browser):
     assert severe_console_entries(browser) == []
 
 
+PARCOORDS_DIV = f"document.querySelector('#{ids.FRONTIER_PARCOORDS} .js-plotly-plot')"
+
+
+def drawn_points(driver) -> int:
+    return len(driver.find_elements(By.CSS_SELECTOR, f"#{ids.FRONTIER_GRAPH} .scatterlayer .trace .point"))
+
+
+def test_frontier_parcoords_brush_filters_the_chart(base_url, browser):
+    """Issue 17 item 10: a brush on the parallel coordinates' MACs axis (through plotly, as a drag sends it)
+    leaves only the points inside it on the Frontier, in the URL too; Clear selection brings them back."""
+    from axe_selenium_python import Axe
+
+    browser.get(f"{base_url}/frontier?alpha=0.5&resolution=160")
+    every = frontier.selected(list(frontier.DEFAULT_SOURCES), ["float"], "macs")
+    inside = int(((every.macs >= 1e8) & (every.macs <= 3e8)).sum())
+    extra = 2  # the design point's star and the best-under-budget ring (lines have no .point)
+    WebDriverWait(browser, WAIT_S).until(lambda d: drawn_points(d) == len(every) + extra)
+    WebDriverWait(browser, WAIT_S).until(
+        lambda d: d.execute_script(f"return {PARCOORDS_DIV} && {PARCOORDS_DIV}.data.length === 1")
+    )
+    assert not browser.find_element(By.ID, ids.FRONTIER_CLEAR_SELECTION).is_displayed()
+    browser.execute_script(
+        f"Plotly.restyle({PARCOORDS_DIV}, {{'dimensions[2].constraintrange': [[1e8, 3e8]]}})"
+    )
+    wait_for_text(
+        browser, f"#{ids.FRONTIER_SELECTION}", f"Selection: {inside} of {len(every)} points inside MACs"
+    )
+    WebDriverWait(browser, WAIT_S).until(lambda d: drawn_points(d) == inside + extra)
+    assert browser.current_url.endswith("/frontier?alpha=0.5&resolution=160&brush_macs=1e08%2C3e08")
+    assert browser.find_element(By.ID, ids.FRONTIER_CLEAR_SELECTION).is_displayed()
+    results = Axe(browser)
+    results.inject()
+    bad = [v["id"] for v in results.run()["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == []
+
+    link = browser.current_url
+    browser.find_element(By.ID, ids.FRONTIER_CLEAR_SELECTION).click()
+    WebDriverWait(browser, WAIT_S).until(lambda d: drawn_points(d) == len(every) + extra)
+    assert browser.current_url.endswith("/frontier?alpha=0.5&resolution=160")
+    assert text_of(browser, f"#{ids.FRONTIER_SELECTION}") == ""
+    browser.get(link)  # the link reproduces the filtered view, brush drawn
+    WebDriverWait(browser, WAIT_S).until(lambda d: drawn_points(d) == inside + extra)
+    brushed = browser.execute_script(f"return {PARCOORDS_DIV}.data[0].dimensions[2].constraintrange")
+    assert brushed == [1e8, 3e8]
+    assert severe_console_entries(browser) == []
+
+
 def test_conventions_follow_the_explorer(base_url, browser):
     browser.get(f"{base_url}/conventions?alpha=0.5&resolution=160")
     wait_for_text(browser, f"#{ids.CONVENTIONS_TABLE}", "76,524,800")
