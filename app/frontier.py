@@ -533,7 +533,7 @@ class FrontierView:
 def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text, latency_source=None) -> FrontierView:
     """The Frontier page's one callback as a plain function; bad control values fall back or explain. The
     selection (``brush_*`` in ``search``) filters the points the chart draws."""
-    from costmodel.present.figures import make_parcoords_figure, make_sources_frontier_figure
+    from costmodel.present.figures import make_sources_frontier_figure, parcoords_figure_spec
 
     x = check_x(x)
     dataset = latency_dataset(latency_source) if x == "latency_ms" else None
@@ -550,7 +550,7 @@ def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text, latency
     ranges, _ = frontier_brush.ranges_from_query(search)
     points = every_point[frontier_brush.inside(every_point, ranges)].reset_index(drop=True)
     columns = parcoords_columns(every_point)
-    parcoords = make_parcoords_figure(every_point, {c: frontier_brush.DIMENSIONS[c] for c in columns}, ranges)
+    parcoords = parcoords_figure_spec(every_point, {c: frontier_brush.DIMENSIONS[c] for c in columns}, ranges)
     parcoords_note = PARCOORDS_HINT + ("" if "latency_ms" in columns else NO_LATENCY_AXIS)
     estimate = design_estimate(search, dtypes)
     budget, budget_error = parse_budget(budget_text, x)

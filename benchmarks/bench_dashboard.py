@@ -8,7 +8,8 @@ Starts ``python -m costmodel.dashboard.server`` on loopback, then
    error count and the throughput, against the target p95 ≤ 50 ms; then the same for the Compare page
    (two typed points, a latency dataset) and the Design space page (a metric and three budget lines, a
    new MACs budget each time, so its figure cache never helps) and its table of every configuration within
-   the budgets (a new MACs budget each time: a new ``best --all --estimate`` answer, sorted and paged) (``--views``);
+   the budgets (a new MACs budget each time: a new ``best --all --estimate`` answer, sorted and paged), and the
+   Frontier brushed on its parallel coordinates (a new MACs range and design point each time) (``--views``);
 2. opens ``/explore`` in headless Chromium (fresh profile, empty cache) and prints the time from
    navigation to the per-layer chart's bars being drawn, against the 3 s target.
 
@@ -98,7 +99,9 @@ def callback_for(port: int, output_id: str) -> dict:
 
 
 def plain_payload(spec: dict, values: dict, changed: str) -> bytes:
-    """A callback request with the given input values (by component id), ``changed`` being the trigger."""
+    """A callback request with the given input values (by component id), ``changed`` being the trigger (its
+    ``value``, or ``id.property``)."""
+    changed = changed if "." in changed else f"{changed}.value"
     body = {
         "output": spec["output"],
         "outputs": _outputs(spec)
@@ -108,8 +111,8 @@ def plain_payload(spec: dict, values: dict, changed: str) -> bytes:
             {**i, "value": values.get(f"{i['id']}.{i['property']}", values.get(i["id"]))}
             for i in spec["inputs"]
         ],
-        "changedPropIds": [f"{changed}.value"],
-        "parsedChangedPropsIds": [f"{changed}.value"],
+        "changedPropIds": [changed],
+        "parsedChangedPropsIds": [changed],
     }
     return json.dumps(body).encode()
 
@@ -142,10 +145,27 @@ def space_request(spec: dict, alpha: float, resolution: int, index: int) -> byte
     return plain_payload(spec, values, ids.SPACE_MACS_BUDGET)
 
 
+def frontier_brush_request(spec: dict, alpha: float, resolution: int, index: int) -> bytes:
+    """A brush on the Frontier's parallel-coordinates MACs axis (a new range each time) at a design point."""
+    low = 50 + index % 200
+    values = {
+        ids.FRONTIER_URL: f"?alpha={alpha:g}&resolution={resolution}",
+        ids.FRONTIER_X_METRIC: "macs",
+        ids.FRONTIER_LOG_X: ["log"],
+        ids.FRONTIER_SOURCES: ["paper", "TF-slim 2018_02_22"],
+        ids.FRONTIER_PRECISION: ["float"],
+        ids.FRONTIER_BUDGET: "300M",
+        ids.FRONTIER_LATENCY_SOURCE: "published",
+        ids.FRONTIER_PARCOORDS: [{"dimensions[2].constraintrange": [[low * 1e6, (low + 250) * 1e6]]}, [0]],
+    }
+    return plain_payload(spec, values, f"{ids.FRONTIER_PARCOORDS}.restyleData")
+
+
 VIEWS = {
     "compare": (ids.COMPARE_TOTALS, compare_request),
     "design-space": (ids.SPACE_GRAPH, space_request),
     "design-space-table": (ids.SPACE_TABLE, space_request),
+    "frontier-brush": (ids.FRONTIER_SELECTION, frontier_brush_request),
 }
 """The other views benchmarked beside the Explorer: the output that proves an answer, and the request."""
 

@@ -297,6 +297,32 @@ PARCOORDS_TICKS = {"macs": ".3~s", "params": ".3~s", "peak_activation_bytes": ".
 """Tick formats of the parallel-coordinates axes: SI prefixes and three digits on the counts (300M, 4.21M, 393k)."""
 
 
+def parcoords_figure_spec(
+    points: pd.DataFrame, dimensions: dict[str, str], ranges: dict | None = None
+) -> dict:
+    """Parallel coordinates of ``points`` as a plain Plotly dict (what :func:`make_parcoords_figure` wraps;
+    callbacks return it directly, skipping the graph-object validation)."""
+    axes = []
+    for column, label in dimensions.items():
+        bounds = [list(b) for b in (ranges or {}).get(column, ())]
+        axis = {"label": label, "values": points[column].to_numpy(dtype=float, na_value=np.nan)}
+        if column in PARCOORDS_TICKS:
+            axis["tickformat"] = PARCOORDS_TICKS[column]
+        if bounds:
+            axis["constraintrange"] = bounds[0] if len(bounds) == 1 else bounds
+        axes.append(axis)
+    trace = {
+        "type": "parcoords",
+        "dimensions": axes,
+        "line": {"color": points["top1_pct"].to_numpy(float), "colorscale": "Viridis", "showscale": False},
+        "labelfont": {"size": 12},
+        "tickfont": {"size": 11},
+        "rangefont": {"size": 10},
+        "unselected": {"line": {"color": "#c9ced6", "opacity": 0.35}},
+    }
+    return {"data": [trace], "layout": _base_layout(height=360, margin={"l": 60, "r": 60, "t": 70, "b": 30})}
+
+
 def make_parcoords_figure(
     points: pd.DataFrame, dimensions: dict[str, str], ranges: dict | None = None
 ) -> go.Figure:
@@ -309,28 +335,7 @@ def make_parcoords_figure(
     >>> [d.label for d in fig.data[0].dimensions], fig.data[0].dimensions[1].constraintrange
     (['α', 'MACs'], (100000000.0, 600000000.0))
     """
-    axes = []
-    for column, label in dimensions.items():
-        bounds = [list(b) for b in (ranges or {}).get(column, ())]
-        axis = {"label": label, "values": points[column].to_numpy(dtype=float, na_value=np.nan)}
-        if column in PARCOORDS_TICKS:
-            axis["tickformat"] = PARCOORDS_TICKS[column]
-        if bounds:
-            axis["constraintrange"] = bounds[0] if len(bounds) == 1 else bounds
-            axis["multiselect"] = True
-        axes.append(axis)
-    figure = go.Figure(
-        go.Parcoords(
-            dimensions=axes,
-            line={"color": points["top1_pct"].to_numpy(float), "colorscale": "Viridis", "showscale": False},
-            labelfont={"size": 12},
-            tickfont={"size": 11},
-            rangefont={"size": 10},
-            unselected={"line": {"color": "#c9ced6", "opacity": 0.35}},
-        )
-    )
-    figure.update_layout(**_base_layout(height=360, margin={"l": 60, "r": 60, "t": 70, "b": 30}))
-    return figure
+    return go.Figure(parcoords_figure_spec(points, dimensions, ranges))
 
 
 METRIC_LABELS: dict[str, str] = {
