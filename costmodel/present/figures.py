@@ -300,8 +300,8 @@ PARCOORDS_TICKS = {"macs": ".3~s", "params": ".3~s", "peak_activation_bytes": ".
 def parcoords_figure_spec(
     points: pd.DataFrame, dimensions: dict[str, str], ranges: dict | None = None
 ) -> dict:
-    """Parallel coordinates of ``points`` as a plain Plotly dict (what :func:`make_parcoords_figure` wraps;
-    callbacks return it directly, skipping the graph-object validation)."""
+    """Parallel coordinates of ``points`` as a plain Plotly dict (what :func:`make_parcoords_figure` wraps; it
+    carries Plotly's default template, as a ``go.Figure`` does): callbacks return it, skipping the validation."""
     axes = []
     for column, label in dimensions.items():
         bounds = [list(b) for b in (ranges or {}).get(column, ())]
@@ -320,7 +320,8 @@ def parcoords_figure_spec(
         "rangefont": {"size": 10},
         "unselected": {"line": {"color": "#c9ced6", "opacity": 0.35}},
     }
-    return {"data": [trace], "layout": _base_layout(height=360, margin={"l": 60, "r": 60, "t": 70, "b": 30})}
+    layout = _base_layout(height=360, margin={"l": 60, "r": 60, "t": 70, "b": 30}, template=plotly_template())
+    return {"data": [trace], "layout": layout}
 
 
 def make_parcoords_figure(
