@@ -1,12 +1,14 @@
 """Issue 17 item 10: ranges brushed on the Frontier's parallel-coordinates view filter its points; the ranges
 travel in the URL (``brush_<column>=low,high``), bad ones are named in the page's URL message."""
 
+import json
 from types import SimpleNamespace
 from urllib.parse import parse_qsl
 
 import numpy as np
 import pandas as pd
 import pytest
+from app_testing import dependencies, request, running_server
 from costmodel.dashboard import frontier, frontier_brush, frontier_url, ids
 from costmodel.dashboard.frontier_brush import inside, ranges_from_query, with_restyle
 
@@ -219,3 +221,42 @@ def test_the_callback_puts_a_brush_in_the_url_and_clear_takes_it_out(page, monke
     assert "brush_alpha: 'x' is not a number" in loaded["url_error"]
     pairs = parse_qsl(brushed["search"].lstrip("?"))
     assert ("brush_macs", "1e08,3e08") in pairs
+
+
+@pytest.fixture(scope="module")
+def port():
+    with running_server() as server_port:
+        yield server_port
+
+
+def test_a_brush_request_to_the_real_server(port):
+    """The request plotly's brush sends, through gunicorn; the answer carries the URL and the selection."""
+    spec = next(d for d in dependencies(port) if f"{ids.FRONTIER_SELECTION}.children" in d["output"])
+    values = {
+        ids.FRONTIER_URL: DESIGN,
+        ids.FRONTIER_X_METRIC: "macs",
+        ids.FRONTIER_LOG_X: ["log"],
+        ids.FRONTIER_SOURCES: ["paper"],
+        ids.FRONTIER_PRECISION: ["float"],
+        ids.FRONTIER_BUDGET: "300",
+        ids.FRONTIER_LATENCY_SOURCE: "published",
+        ids.FRONTIER_PARCOORDS: restyle(2, [[[1e8, 2e8], [4e8, 6e8]]]),  # two ranges on MACs
+    }
+    body = {
+        "output": spec["output"],
+        "outputs": [
+            dict(zip(("id", "property"), o.rsplit(".", 1), strict=True))
+            for o in spec["output"].strip(".").split("...")
+        ],
+        "inputs": [{**i, "value": values.get(i["id"])} for i in spec["inputs"]],
+        "changedPropIds": [f"{ids.FRONTIER_PARCOORDS}.restyleData"],
+    }
+    status, answer = request("POST", port, "/_dash-update-component", json.dumps(body).encode())
+    assert status == 200
+    response = json.loads(answer)["response"]
+    assert response[ids.FRONTIER_URL]["search"] == (
+        DESIGN + "&source=paper&budget_macs=300&brush_macs=1e08%2C2e08&brush_macs=4e08%2C6e08"
+    )
+    assert response[ids.FRONTIER_SELECTION]["children"].endswith("inside MACs 100 M–200 M or 400 M–600 M.")
+    assert response[ids.FRONTIER_CLEAR_SELECTION]["hidden"] is False
+    assert ids.FRONTIER_PARCOORDS not in response  # the drawn brush is left as drawn

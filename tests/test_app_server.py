@@ -171,24 +171,21 @@ def test_garbage_control_values_get_a_handled_answer(port, values):
     assert request("GET", port, "/_dash-layout")[0] == 200
 
 
-FRONTIER_VALUES = {
-    ids.FRONTIER_URL: "?alpha=0.5&resolution=160",
-    ids.FRONTIER_X_METRIC: "macs",
-    ids.FRONTIER_LOG_X: ["log"],
-    ids.FRONTIER_SOURCES: ["paper"],
-    ids.FRONTIER_PRECISION: ["float"],
-    ids.FRONTIER_BUDGET: "300",
-    ids.FRONTIER_LATENCY_SOURCE: "published",
-}
-"""The Frontier's controls as a request carries them."""
-
-
 @pytest.mark.parametrize(
     ("button", "magic"), [(ids.FRONTIER_DOWNLOAD_PNG, b"\x89PNG"), (ids.FRONTIER_DOWNLOAD_SVG, b"<svg")]
 )
 def test_frontier_figure_downloads_through_kaleido(port, button, magic):
     spec = next(d for d in dependencies(port) if d["output"].startswith(f"..{ids.FRONTIER_DOWNLOAD}.data"))
-    values = {**FRONTIER_VALUES, button: 1}
+    values = {
+        ids.FRONTIER_URL: "?alpha=0.5&resolution=160",
+        ids.FRONTIER_X_METRIC: "macs",
+        ids.FRONTIER_LOG_X: ["log"],
+        ids.FRONTIER_SOURCES: ["paper"],
+        ids.FRONTIER_PRECISION: ["float"],
+        ids.FRONTIER_BUDGET: "300",
+        ids.FRONTIER_LATENCY_SOURCE: "published",
+        button: 1,
+    }
     outputs = [
         dict(zip(("id", "property"), o.rsplit(".", 1), strict=True))
         for o in spec["output"].strip(".").split("...")
@@ -207,24 +204,6 @@ def test_frontier_figure_downloads_through_kaleido(port, button, magic):
     data = response[ids.FRONTIER_DOWNLOAD]["data"]
     assert magic in base64.b64decode(data["content"])[:400]
     assert data["filename"].startswith("mobilenet_v1_frontier.")
-
-
-def test_a_brush_on_the_frontiers_parallel_coordinates(port):
-    """Issue 17 item 10: the request plotly's brush sends; the answer carries the URL and the selection."""
-    spec = next(d for d in dependencies(port) if f"{ids.FRONTIER_SELECTION}.children" in d["output"])
-    brush = [{"dimensions[2].constraintrange": [[[1e8, 2e8], [4e8, 6e8]]]}, [0]]  # two ranges on MACs
-    body = _payload(
-        spec, {**FRONTIER_VALUES, ids.FRONTIER_PARCOORDS: brush}, f"{ids.FRONTIER_PARCOORDS}.restyleData"
-    )
-    status, answer = request("POST", port, "/_dash-update-component", json.dumps(body).encode())
-    assert status == 200
-    response = json.loads(answer)["response"]
-    assert response[ids.FRONTIER_URL]["search"] == (
-        "?alpha=0.5&resolution=160&source=paper&budget_macs=300&brush_macs=1e08%2C2e08&brush_macs=4e08%2C6e08"
-    )
-    assert response[ids.FRONTIER_SELECTION]["children"].endswith("inside MACs 100 M–200 M or 400 M–600 M.")
-    assert response[ids.FRONTIER_CLEAR_SELECTION]["hidden"] is False
-    assert ids.FRONTIER_PARCOORDS not in response  # the drawn brush is left as drawn
 
 
 @pytest.mark.parametrize(("button", "filename", "marker"), [
