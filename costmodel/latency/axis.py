@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 
 import pandas as pd
 
@@ -30,6 +31,29 @@ def interval_columns(column: str) -> tuple[str, str]:
     """
     stem = column.removesuffix("_ms")
     return f"{stem}_low_ms", f"{stem}_high_ms"
+
+
+FIT_COLUMNS = ("alpha", "resolution", "latency_ms", "device", "runtime")
+"""What :meth:`LatencyModel.fit` reads of a dataset (the last two only to refuse a mix of devices or runtimes)."""
+
+
+def fitted_model(measured: pd.DataFrame) -> LatencyModel:
+    """:meth:`LatencyModel.fit` of ``measured``, fitted once per distinct set of rows: the pages ask for the same
+    dataset's model on every request (a changed dataset is a new set of rows, so it is fitted anew).
+
+    >>> from costmodel.latency.store import builtin_frame
+    >>> frame = builtin_frame("tflite-pixel2-cpu-float")
+    >>> model = fitted_model(frame)
+    >>> model is fitted_model(frame.copy()), model.coefficients == LatencyModel.fit(frame).coefficients
+    (True, True)
+    """
+    columns = tuple(c for c in FIT_COLUMNS if c in measured.columns)
+    return _fitted(columns, tuple(measured[list(columns)].itertuples(index=False, name=None)))
+
+
+@lru_cache(maxsize=16)
+def _fitted(columns: tuple[str, ...], rows: tuple[tuple, ...]) -> LatencyModel:
+    return LatencyModel.fit(pd.DataFrame(list(rows), columns=list(columns)))
 
 
 def with_latency(
@@ -55,7 +79,7 @@ def with_latency(
     measured = LatencyStore(db).load(dataset)
     out = points.copy()
     if mode == "predicted":
-        band = LatencyModel.fit(measured).predict_interval(out.alpha.to_numpy(float), out.resolution.to_numpy())
+        band = fitted_model(measured).predict_interval(out.alpha.to_numpy(float), out.resolution.to_numpy())
         low, high = interval_columns(column)
         out[column] = band.latency_ms.to_numpy()
         out[low], out[high] = band.latency_low_ms.to_numpy(), band.latency_high_ms.to_numpy()

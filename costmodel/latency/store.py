@@ -291,9 +291,8 @@ class LatencyStore:
             raise DatasetError(f"database folder {str(folder)!r} cannot be made: {error}") from None
         exists = self.path.exists()
         self.read_only = not os.access(folder, os.W_OK) or (exists and not os.access(self.path, os.W_OK))
-        if exists:
-            self._check_ours()
-        if not self.read_only:
+        current = exists and self._check_ours()
+        if not self.read_only and not current:  # a write transaction only when the schema needs one
             try:
                 with self._connect(write=True) as connection:
                     migrate(connection)
@@ -309,8 +308,9 @@ class LatencyStore:
     def __repr__(self) -> str:
         return f"LatencyStore({str(self.path)!r})"
 
-    def _check_ours(self) -> None:
-        """Refuse a file that is not this tool's database (read only: nothing is written to find out)."""
+    def _check_ours(self) -> bool:
+        """Refuse a file that is not this tool's database (read only: nothing is written to find out); True when
+        its schema is already :data:`SCHEMA_VERSION` (nothing to migrate)."""
         with self._connect() as connection:
             application = connection.execute("PRAGMA application_id").fetchone()[0]
             version = connection.execute("PRAGMA user_version").fetchone()[0]
@@ -332,6 +332,7 @@ class LatencyStore:
             raise DatasetError(f"{where} is read-only and needs a schema upgrade to version {SCHEMA_VERSION}")
         self._has_devices = "devices" in tables or not tables
         self._has_profiles = "profiles" in tables or not tables
+        return application == APPLICATION_ID and version == SCHEMA_VERSION and tables >= OUR_TABLES
 
     @contextlib.contextmanager
     def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
