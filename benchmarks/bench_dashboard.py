@@ -8,10 +8,16 @@ Starts ``python -m costmodel.dashboard.server`` on loopback, then
    error count and the throughput, against the target p95 ≤ 50 ms; then the same for the Compare page
    (two typed points, a latency dataset) and the Design space page (a metric and three budget lines, a
    new MACs budget each time, so its figure cache never helps) and its table of every configuration within
-   the budgets (a new MACs budget each time: a new ``best --all --estimate`` answer, sorted and paged), and the
-   Frontier brushed on its parallel coordinates (a new MACs range and design point each time) (``--views``);
+   the budgets (a new MACs budget each time: a new ``best --all --estimate`` answer, sorted and paged), the
+   Frontier (a new MACs budget at a new design point each time) and the Frontier brushed on its parallel
+   coordinates (a new MACs range and design point each time) (``--views``), each with the server's CPU time
+   per update under that load (gunicorn master and workers, from /proc);
 2. opens ``/explore`` in headless Chromium (fresh profile, empty cache) and prints the time from
    navigation to the per-layer chart's bars being drawn, against the 3 s target.
+
+Before the server starts it also builds the app in this process and replays each view's requests through
+Flask's test client, one at a time (``--in-process-updates`` of them): the CPU time per update that the server
+spends on one request, without the network, other requests or the load on the machine.
 
 Example: python benchmarks/bench_dashboard.py --clients 10 --updates 400 --workers 2
 """
@@ -40,12 +46,17 @@ TARGET_P95_MS = 50.0
 TARGET_FIRST_LOAD_S = 3.0
 
 
-def explorer_callback(port: int) -> dict:
-    """The Explorer's callback as the server declares it (``/_dash-dependencies``)."""
+def dependencies(port: int) -> list[dict]:
+    """The callbacks as the server declares them (``/_dash-dependencies``)."""
     status, body = request("GET", port, "/_dash-dependencies")
     if status != 200:
         raise RuntimeError(f"/_dash-dependencies answered {status}")
-    return next(d for d in json.loads(body) if d["output"].startswith(f"..{ids.EXPLORE_URL}.search..."))
+    return json.loads(body)
+
+
+def explorer_callback(declared: list[dict]) -> dict:
+    """The Explorer's callback among the ``declared`` ones."""
+    return next(d for d in declared if d["output"].startswith(f"..{ids.EXPLORE_URL}.search..."))
 
 
 def _outputs(spec: dict) -> list[dict]:
@@ -90,12 +101,9 @@ def slider_payload(spec: dict, alpha: float, resolution: int, search: str) -> by
     return json.dumps(body).encode()
 
 
-def callback_for(port: int, output_id: str) -> dict:
-    """The callback whose outputs include ``output_id``, as the server declares it."""
-    status, body = request("GET", port, "/_dash-dependencies")
-    if status != 200:
-        raise RuntimeError(f"/_dash-dependencies answered {status}")
-    return next(d for d in json.loads(body) if f"{output_id}." in d["output"])
+def callback_for(declared: list[dict], output_id: str) -> dict:
+    """The callback among the ``declared`` ones whose outputs include ``output_id``."""
+    return next(d for d in declared if f"{output_id}." in d["output"])
 
 
 def plain_payload(spec: dict, values: dict, changed: str) -> bytes:
@@ -145,6 +153,20 @@ def space_request(spec: dict, alpha: float, resolution: int, index: int) -> byte
     return plain_payload(spec, values, ids.SPACE_MACS_BUDGET)
 
 
+def frontier_request(spec: dict, alpha: float, resolution: int, index: int) -> bytes:
+    """A new MACs budget typed on the Frontier (a new budget each time) at a design point."""
+    values = {
+        ids.FRONTIER_URL: f"?alpha={alpha:g}&resolution={resolution}",
+        ids.FRONTIER_X_METRIC: "macs",
+        ids.FRONTIER_LOG_X: ["log"],
+        ids.FRONTIER_SOURCES: ["paper", "TF-slim 2018_02_22"],
+        ids.FRONTIER_PRECISION: ["float"],
+        ids.FRONTIER_BUDGET: f"{100 + index}M",
+        ids.FRONTIER_LATENCY_SOURCE: "published",
+    }
+    return plain_payload(spec, values, ids.FRONTIER_BUDGET)
+
+
 def frontier_brush_request(spec: dict, alpha: float, resolution: int, index: int) -> bytes:
     """A brush on the Frontier's parallel-coordinates MACs axis (a new range each time) at a design point."""
     low = 50 + index % 200
@@ -165,6 +187,7 @@ VIEWS = {
     "compare": (ids.COMPARE_TOTALS, compare_request),
     "design-space": (ids.SPACE_GRAPH, space_request),
     "design-space-table": (ids.SPACE_TABLE, space_request),
+    "frontier": (ids.FRONTIER_GRAPH, frontier_request),
     "frontier-brush": (ids.FRONTIER_SELECTION, frontier_brush_request),
 }
 """The other views benchmarked beside the Explorer: the output that proves an answer, and the request."""
@@ -173,7 +196,7 @@ VIEWS = {
 def run_view_load(port: int, view: str, clients: int, updates: int) -> dict:
     """Like :func:`run_load` for one of :data:`VIEWS`."""
     output_id, make = VIEWS[view]
-    spec = callback_for(port, output_id)
+    spec = callback_for(dependencies(port), output_id)
     work: queue.Queue = queue.Queue()
     for index, point in enumerate(design_points(updates)):
         work.put((index, point))
@@ -214,7 +237,7 @@ def design_points(count: int) -> list[tuple[float, int]]:
 
 
 def run_load(port: int, clients: int, updates: int) -> dict:
-    spec = explorer_callback(port)
+    spec = explorer_callback(dependencies(port))
     work: queue.Queue = queue.Queue()
     for point in design_points(updates):
         work.put(point)
@@ -250,6 +273,33 @@ def run_load(port: int, clients: int, updates: int) -> dict:
     elapsed = time.perf_counter() - started
     progress.close()
     return {"update_ms": update_ms, "errors": errors, "elapsed_s": elapsed}
+
+
+def in_process_cpu_ms(views: list[str], updates: int) -> dict[str, float]:
+    """CPU milliseconds per update of the Explorer and each of ``views``, the app built in this process and its
+    requests (the load's first ``updates`` design points) sent one at a time through Flask's test client."""
+    from costmodel.dashboard.main import create_app
+
+    client = create_app().server.test_client()
+    declared = client.get("/_dash-dependencies").get_json()
+    points = design_points(updates + 5)
+    explorer = explorer_callback(declared)
+    bodies = {"explorer": [slider_payload(explorer, *point, "?alpha=1.0&resolution=224") for point in points]}
+    for view in views:
+        output_id, make = VIEWS[view]
+        spec = callback_for(declared, output_id)
+        bodies[view] = [make(spec, *point, index) for index, point in enumerate(points)]
+    result = {}
+    for view, requests in bodies.items():
+        for body in requests[updates:]:  # warm-up, on other points
+            client.post("/_dash-update-component", data=body, content_type="application/json")
+        start = time.process_time()
+        for body in requests[:updates]:
+            answer = client.post("/_dash-update-component", data=body, content_type="application/json")
+            if answer.status_code != 200:
+                raise RuntimeError(f"{view}: the in-process request answered {answer.status_code}")
+        result[view] = (time.process_time() - start) / updates * 1000
+    return result
 
 
 def server_cpu_seconds(master_pid: int) -> float:
@@ -300,6 +350,12 @@ def main(argv: list[str] | None = None) -> int:
         "--no-browser", action="store_true", help="skip the headless Chromium first-load test"
     )
     parser.add_argument(
+        "--in-process-updates",
+        type=int,
+        default=100,
+        help="requests per view replayed in this process for the CPU time per update (0: skip)",
+    )
+    parser.add_argument(
         "--views",
         default=",".join(VIEWS),
         help=f"other views to load after the Explorer ({', '.join(VIEWS)}; empty: none)",
@@ -308,6 +364,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.clients < 1 or args.updates < args.clients:
         parser.error("need --clients >= 1 and --updates >= --clients")
 
+    views = [v.strip() for v in args.views.split(",") if v.strip()]
+    unknown = [v for v in views if v not in VIEWS]
+    if unknown:
+        parser.error(f"--views: unknown {', '.join(unknown)}; choose from {', '.join(VIEWS)}")
+    in_process = in_process_cpu_ms(views, args.in_process_updates) if args.in_process_updates > 0 else {}
     args.port = args.port or free_port()
     with server_process(args.port, args.workers) as server:
         warm = run_load(args.port, 2, 20)  # a few requests so both workers have served once
@@ -315,14 +376,12 @@ def main(argv: list[str] | None = None) -> int:
         cpu_before = server_cpu_seconds(server.pid)
         result = run_load(args.port, args.clients, args.updates)
         cpu_per_update_ms = (server_cpu_seconds(server.pid) - cpu_before) / args.updates * 1000
-        views = [v.strip() for v in args.views.split(",") if v.strip()]
-        unknown = [v for v in views if v not in VIEWS]
-        if unknown:
-            parser.error(f"--views: unknown {', '.join(unknown)}; choose from {', '.join(VIEWS)}")
         others = {}
         for view in views:
             run_view_load(args.port, view, 2, 10)  # warm-up
+            cpu_before = server_cpu_seconds(server.pid)
             others[view] = run_view_load(args.port, view, args.clients, args.updates)
+            others[view]["cpu_ms"] = (server_cpu_seconds(server.pid) - cpu_before) / args.updates * 1000
         first_load = None if args.no_browser else first_load_seconds(args.port)
 
     print(
@@ -344,6 +403,8 @@ def main(argv: list[str] | None = None) -> int:
             f"  per update: p50 {p['p50']:.1f} ms  p95 {p['p95']:.1f} ms  p99 {p['p99']:.1f} ms  max {p['max']:.1f} ms"
         )
     print(f"  server CPU time per update (gunicorn master + workers): {cpu_per_update_ms:.1f} ms")
+    if "explorer" in in_process:
+        print(f"  CPU time per update in-process (one request at a time): {in_process['explorer']:.1f} ms")
     print(
         f"  errors: {len(result['errors'])}"
         + (f" (first: {result['errors'][0]})" if result["errors"] else "")
@@ -361,6 +422,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"; p50 {p['p50']:.1f} ms  p95 {p['p95']:.1f} ms  p99 {p['p99']:.1f} ms "
                 f"({p['p95'] / TARGET_P95_MS:.2f}x the {TARGET_P95_MS:.0f} ms target)"
             )
+        line += f"; server CPU per update {other['cpu_ms']:.1f} ms"
+        if view in in_process:
+            line += f", in-process {in_process[view]:.1f} ms"
         print(
             line
             + f"; errors: {len(other['errors'])}"
