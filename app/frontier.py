@@ -517,10 +517,11 @@ def with_dataset_latency(points: pd.DataFrame, x: str, latency_source: object) -
 
 @dataclass(frozen=True)
 class FrontierView:
-    """What the Frontier page shows: the figure, the points behind it (inside the selection), the texts
-    beside it, and the parallel-coordinates view of every shown point with the selection's line."""
+    """What the Frontier page shows: the figure (``spec``, a plain Plotly dict, is what the page sends), the
+    points behind it (inside the selection), the texts beside it, and the parallel-coordinates view of every
+    shown point with the selection's line."""
 
-    figure: object
+    spec: dict
     points: pd.DataFrame
     point_text: str
     best_text: str
@@ -529,11 +530,18 @@ class FrontierView:
     selection_text: str
     parcoords_note: str
 
+    @property
+    def figure(self):
+        """The figure as a Plotly ``go.Figure`` (the PNG and SVG downloads)."""
+        import plotly.graph_objects as go
+
+        return go.Figure(self.spec)
+
 
 def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text, latency_source=None) -> FrontierView:
     """The Frontier page's one callback as a plain function; bad control values fall back or explain. The
     selection (``brush_*`` in ``search``) filters the points the chart draws."""
-    from costmodel.present.figures import make_sources_frontier_figure, parcoords_figure_spec
+    from costmodel.present.figures import parcoords_figure_spec, sources_frontier_figure_spec
 
     x = check_x(x)
     dataset = latency_dataset(latency_source) if x == "latency_ms" else None
@@ -607,7 +615,7 @@ def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text, latency
         if points.empty and not every_point.empty:
             best_text = "No shown point lies inside the selection: widen or clear it."
     point_text += dataset_problem
-    figure = make_sources_frontier_figure(
+    figure = sources_frontier_figure_spec(
         points,
         front(points, x),
         x,

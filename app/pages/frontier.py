@@ -219,7 +219,7 @@ def show_frontier(search, x, log_x, sources, dtypes, budget, latency_source, res
     # a brush leaves the parallel coordinates as the user drew them (redrawing would interrupt the drag)
     parcoords = no_update if ctx.triggered_id == ids.FRONTIER_PARCOORDS else view.parcoords
     return (
-        new_search, *controls, view.figure, view.point_text, view.best_text, view.budget_error, url_error,
+        new_search, *controls, view.spec, view.point_text, view.best_text, view.budget_error, url_error,
         parcoords, view.parcoords_note, view.selection_text, not view.selection_text,
     )  # fmt: skip
 

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import plotly.colors
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -177,7 +178,7 @@ def _interval_bars(rows: pd.DataFrame, x: str) -> dict | None:
     }
 
 
-def make_sources_frontier_figure(
+def sources_frontier_figure_spec(
     points: pd.DataFrame,
     front: pd.DataFrame,
     x: str = "macs",
@@ -187,7 +188,7 @@ def make_sources_frontier_figure(
     budget: float | None = None,
     best: dict | None = None,
     sources: Sequence[str] | None = None,
-) -> go.Figure:
+) -> dict:
     """Top-1 against a cost for published points by source (colour) and precision (marker shape), with each
     precision's Pareto front: the dashboard's Frontier page. (:func:`make_frontier_figure` is the paper
     export's figure: one series per α.)
@@ -201,96 +202,121 @@ def make_sources_frontier_figure(
     that list), so a source keeps its colour when others are hidden. Where ``points`` has
     ``<x stem>_low_ms`` and ``<x stem>_high_ms`` columns (a predicted latency's interval), each point gets a
     horizontal error bar over it.
+
+    A plain Plotly dict (what :func:`make_sources_frontier_figure` wraps; it carries Plotly's default template,
+    as a ``go.Figure`` does): the dashboard returns it without the graph-object validation.
+
+    >>> points = pd.DataFrame({"source": ["paper", "paper"], "model": ["a", "b"], "alpha": [0.5, 1.0],
+    ...                        "resolution": [160, 224], "dtype": ["float", "float"], "top1_pct": [60.2, 70.6],
+    ...                        "macs": [76e6, 569e6]})
+    >>> spec = sources_frontier_figure_spec(points, points, budget=300e6)
+    >>> [trace["name"] for trace in spec["data"]]
+    ['paper (float)', 'Pareto front (float)', 'budget']
     """
     label = _label(x)
-    figure = go.Figure()
+    data = []
     order = list(dict.fromkeys([*(sources or []), *points["source"]]))
     colours = {source: SOURCE_COLOURS[i % len(SOURCE_COLOURS)] for i, source in enumerate(order)}
     for (source, dtype), rows in points.groupby(["source", "dtype"], sort=False):
-        figure.add_trace(
-            go.Scatter(
-                x=rows[x],
-                y=rows["top1_pct"],
-                mode="markers",
-                error_x=_interval_bars(rows, x),
-                name=f"{source} ({dtype})",
-                marker={
-                    "symbol": DTYPE_SYMBOLS.get(dtype, "square"),
-                    "size": 9,
-                    "color": colours[source],
-                    "line": {"width": 1, "color": "white"},
-                    "opacity": 0.85,
-                },
-                customdata=np.column_stack(
-                    [rows["model"], rows["alpha"], rows["resolution"], rows["source"], rows["dtype"]]
-                ),
-                hovertemplate=(
-                    "<b>%{customdata[0]}</b><br>α = %{customdata[1]}, resolution %{customdata[2]} px, %{customdata[4]}"
-                    f"<br>{label}: %{{x:,}}<br>top-1: %{{y:.1f}} %<br>source: %{{customdata[3]}}<extra></extra>"
-                ),
-            )
-        )
+        trace = {
+            "type": "scatter",
+            "x": rows[x].tolist(),
+            "y": rows["top1_pct"].tolist(),
+            "mode": "markers",
+            "name": f"{source} ({dtype})",
+            "marker": {
+                "symbol": DTYPE_SYMBOLS.get(dtype, "square"),
+                "size": 9,
+                "color": colours[source],
+                "line": {"width": 1, "color": "white"},
+                "opacity": 0.85,
+            },
+            "customdata": np.column_stack(
+                [rows["model"], rows["alpha"], rows["resolution"], rows["source"], rows["dtype"]]
+            ).tolist(),
+            "hovertemplate": (
+                "<b>%{customdata[0]}</b><br>α = %{customdata[1]}, resolution %{customdata[2]} px, %{customdata[4]}"
+                f"<br>{label}: %{{x:,}}<br>top-1: %{{y:.1f}} %<br>source: %{{customdata[3]}}<extra></extra>"
+            ),
+        }
+        bars = _interval_bars(rows, x)
+        if bars is not None:
+            trace["error_x"] = bars
+        data.append(trace)
     for dtype, rows in front.groupby("dtype", sort=False):
         rows = rows.sort_values(x)
-        figure.add_trace(
-            go.Scatter(
-                x=rows[x], y=rows["top1_pct"], mode="lines", name=f"Pareto front ({dtype})",
-                line={"color": "#333", "width": 1.5, "shape": "hv", "dash": DTYPE_DASHES.get(dtype, "dot")},
-                hoverinfo="skip",
-            )
-        )  # fmt: skip
+        data.append({
+            "type": "scatter", "x": rows[x].tolist(), "y": rows["top1_pct"].tolist(), "mode": "lines",
+            "name": f"Pareto front ({dtype})", "hoverinfo": "skip",
+            "line": {"color": "#333", "width": 1.5, "shape": "hv", "dash": DTYPE_DASHES.get(dtype, "dot")},
+        })  # fmt: skip
     if design:
-        figure.add_trace(
-            go.Scatter(
-                x=[design["x"]], y=[design["top1"]], mode="markers", name="design point (estimated)",
-                marker={"symbol": "star", "size": 16, "color": "#f2b134", "line": {"width": 1, "color": "#7a5200"}},
-                hovertemplate=f"<b>{design['label']}</b> (estimate)<br>{label}: %{{x:,}}<br>top-1 ≈ %{{y:.1f}} %<extra></extra>",
-            )
-        )  # fmt: skip
+        data.append({
+            "type": "scatter", "x": [design["x"]], "y": [design["top1"]], "mode": "markers",
+            "name": "design point (estimated)",
+            "marker": {"symbol": "star", "size": 16, "color": "#f2b134", "line": {"width": 1, "color": "#7a5200"}},
+            "hovertemplate": f"<b>{design['label']}</b> (estimate)<br>{label}: %{{x:,}}<br>top-1 ≈ %{{y:.1f}} %<extra></extra>",
+        })  # fmt: skip
     if budget:
         # A line trace, not a layout shape: it stays right on a log axis and shows in the legend.
         accuracies = [v for v in (*points["top1_pct"], *([design["top1"]] if design else [])) if v == v]
         low, high = (min(accuracies) - 1, max(accuracies) + 1) if accuracies else (0, 100)
-        figure.add_trace(
-            go.Scatter(
-                x=[budget, budget], y=[low, high], mode="lines", name="budget",
-                line={"color": "#444", "dash": "dash", "width": 1.5},
-                hovertemplate=f"budget: %{{x:,}} ({label})<extra></extra>",
-            )
-        )  # fmt: skip
+        data.append({
+            "type": "scatter", "x": [budget, budget], "y": [low, high], "mode": "lines", "name": "budget",
+            "line": {"color": "#444", "dash": "dash", "width": 1.5},
+            "hovertemplate": f"budget: %{{x:,}} ({label})<extra></extra>",
+        })  # fmt: skip
     if best:
-        figure.add_trace(
-            go.Scatter(
-                x=[best["x"]], y=[best["top1"]], mode="markers", name="best under budget",
-                marker={"symbol": "circle-open", "size": 22, "color": "#222", "line": {"width": 2.5}},
-                hovertemplate=f"<b>best under budget: {best['label']}</b><br>{label}: %{{x:,}}<br>top-1: %{{y:.1f}} %<extra></extra>",
-            )
-        )  # fmt: skip
+        data.append({
+            "type": "scatter", "x": [best["x"]], "y": [best["top1"]], "mode": "markers", "name": "best under budget",
+            "marker": {"symbol": "circle-open", "size": 22, "color": "#222", "line": {"width": 2.5}},
+            "hovertemplate": f"<b>best under budget: {best['label']}</b><br>{label}: %{{x:,}}<br>top-1: %{{y:.1f}} %<extra></extra>",
+        })  # fmt: skip
     # Each label on an arrow to its own marker (the star's to the upper left, the ring's to the lower right),
     # so two markers close together never swap labels.
-    for marker, (ax, ay) in ((design, (-60, -40)), (best, (60, 40))):
-        if marker:
-            figure.add_annotation(
-                x=math.log10(marker["x"]) if log_x and marker["x"] > 0 else marker["x"], y=marker["top1"],
-                text=marker["label"], ax=ax, ay=ay, showarrow=True, arrowhead=2, arrowwidth=1, arrowcolor="#555",
-                font={"size": 11}, bgcolor="rgba(255,255,255,0.85)",
-            )  # fmt: skip
+    annotations = [
+        {"x": math.log10(marker["x"]) if log_x and marker["x"] > 0 else marker["x"], "y": marker["top1"],
+         "text": marker["label"], "ax": ax, "ay": ay, "showarrow": True, "arrowhead": 2, "arrowwidth": 1,
+         "arrowcolor": "#555", "font": {"size": 11}, "bgcolor": "rgba(255,255,255,0.85)"}
+        for marker, (ax, ay) in ((design, (-60, -40)), (best, (60, 40)))
+        if marker
+    ]  # fmt: skip
     shown = [*points[x], *(m["x"] for m in (design, best) if m), *([budget] if budget else [])]
-    figure.update_layout(
-        **_base_layout(
-            height=560,
-            xaxis={
-                "title": {"text": label},
-                "type": "log" if log_x else "linear",
-                "gridcolor": GRID,
-                "range": _padded_range(shown, log_x),
-            },
-            yaxis={"title": {"text": _label("top1")}, "gridcolor": GRID},
-            legend={"font": {"size": 11}},
-            margin={"l": 70, "r": 20, "t": 30, "b": 60},
+    layout = _base_layout(
+        height=560,
+        xaxis={
+            "title": {"text": label},
+            "type": "log" if log_x else "linear",
+            "gridcolor": GRID,
+            "range": _padded_range(shown, log_x),
+        },
+        yaxis={"title": {"text": _label("top1")}, "gridcolor": GRID},
+        legend={"font": {"size": 11}},
+        margin={"l": 70, "r": 20, "t": 30, "b": 60},
+        annotations=annotations,
+        template=plotly_template(),
+    )
+    return {"data": data, "layout": layout}
+
+
+def make_sources_frontier_figure(
+    points: pd.DataFrame,
+    front: pd.DataFrame,
+    x: str = "macs",
+    *,
+    log_x: bool = False,
+    design: dict | None = None,
+    budget: float | None = None,
+    best: dict | None = None,
+    sources: Sequence[str] | None = None,
+) -> go.Figure:
+    """:func:`sources_frontier_figure_spec` as a Plotly figure: the dashboard's Frontier page.
+    (:func:`make_frontier_figure` is the paper export's figure: one series per α.)"""
+    return go.Figure(
+        sources_frontier_figure_spec(
+            points, front, x, log_x=log_x, design=design, budget=budget, best=best, sources=sources
         )
     )
-    return figure
 
 
 PARCOORDS_TICKS = {"macs": ".3~s", "params": ".3~s", "peak_activation_bytes": ".3~s", "flash_bytes": ".3~s"}
@@ -690,6 +716,12 @@ def _budget_text(metric: str, limit: float) -> str:
     return f"{limit:g} ms" if metric == "latency_ms" else f"{limit / 1e6:g} M"
 
 
+VIRIDIS = tuple(
+    (i / (len(plotly.colors.sequential.Viridis) - 1), colour)
+    for i, colour in enumerate(plotly.colors.sequential.Viridis)
+)
+"""Plotly's Viridis colour scale as a ``go.Heatmap`` spells it out (the design space heatmap's colours)."""
+
 BUDGET_LINE_COLOURS = {"macs": "#ffffff", "params": "#111111", "latency_ms": "#ff8c00",
                        "peak_activation_bytes": "#e64980", "flash_bytes": "#4dabf7"}  # fmt: skip
 
@@ -715,7 +747,7 @@ def design_space_figure_spec(
     sides = table.index.tolist()
     data = [{
         "type": "heatmap", "x": alphas, "y": sides, "z": table[metric].to_numpy(float).tolist(),
-        "colorscale": "Viridis", "colorbar": {"title": {"text": title, "side": "right"}},
+        "colorscale": VIRIDIS, "colorbar": {"title": {"text": title, "side": "right"}},
         "hovertemplate": "α %{x}<br>%{y} px<br>%{z:,.4~g}<extra></extra>",
     }]  # fmt: skip
     for name, limit in budgets.items():

@@ -27,7 +27,8 @@ costmodel.reference.budget.BudgetTooSmall: budget macs=1,000,000 is below the sm
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import asdict, replace
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -225,16 +226,43 @@ def fitting_estimates(
         raise ValueError("resolutions is empty; give at least one input side")
     check_grid_size(f"best_estimate(alpha_step={shorten(alpha_step)})", math.floor((high - low) / step) + 2, sides.size)
     alphas = check_alpha_array(np.unique(np.round(np.append(np.arange(low, high, step), high), 6)), convention)
-    grid = evaluate(alphas, sides, metrics=list(_cost_metrics(budgets)), grid=True, **knobs)
-    predicted = model.predict(grid["alpha"], grid["resolution"])
-    for column in ("top1_pct_estimate", "top1_pct_low", "top1_pct_high"):
-        grid[column] = predicted[column].to_numpy()
-    grid["estimate"] = True
+    grid = _estimate_grid(
+        _Same(model), tuple(alphas.tolist()), tuple(sides.tolist()), _cost_metrics(budgets), convention
+    )
 
     def label(row):
         return f"alpha={row['alpha']:g}, resolution={int(row['resolution'])}"
 
     return _fitting(grid, budgets, COST_COLUMNS, "top1_pct_estimate", label)
+
+
+class _Same:
+    """A cache key that is its object, compared by identity (the cache holds it, so its ``id`` stays its own)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: object):
+        self.obj = obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.obj is self.obj
+
+
+@lru_cache(maxsize=8)
+def _estimate_grid(
+    model: _Same, alphas: tuple[float, ...], sides: tuple, metrics: tuple[str, ...], convention: Convention
+) -> pd.DataFrame:
+    """The search grid with its exact costs and the model's estimates, built once per model, grid, totals and
+    convention: the dashboard asks again for every new budget. Shared: :func:`_fitting` only reads it."""
+    grid = evaluate(np.array(alphas), np.array(sides), metrics=list(metrics), grid=True, **asdict(convention))
+    predicted = model.obj.predict(grid["alpha"], grid["resolution"])
+    for column in ("top1_pct_estimate", "top1_pct_low", "top1_pct_high"):
+        grid[column] = predicted[column].to_numpy()
+    grid["estimate"] = True
+    return grid
 
 
 def best_estimate(model: AccuracyModel, **budgets_and_options) -> pd.Series:
