@@ -207,7 +207,9 @@ def test_the_callback_puts_a_brush_in_the_url_and_clear_takes_it_out(page, monke
     every = frontier.selected(list(frontier.DEFAULT_SOURCES), ["float"], "macs")
     inside_count = sum(1e8 <= m <= 3e8 for m in every.macs)
     drawn = sum(
-        len(t.x) for t in brushed["figure"].data if t.mode == "markers" and t.name.endswith("(float)")
+        len(t["x"])
+        for t in brushed["figure"]["data"]
+        if t["mode"] == "markers" and t["name"].endswith("(float)")
     )
     assert drawn == inside_count
 
