@@ -39,19 +39,11 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the dashboard tests' server and browser helpers
 
-from app_testing import chromium, free_port, request, server_process  # noqa: E402
+from app_testing import chromium, dependencies, free_port, request, server_process  # noqa: E402
 from costmodel.dashboard import ids  # noqa: E402
 
 TARGET_P95_MS = 50.0
 TARGET_FIRST_LOAD_S = 3.0
-
-
-def dependencies(port: int) -> list[dict]:
-    """The callbacks as the server declares them (``/_dash-dependencies``)."""
-    status, body = request("GET", port, "/_dash-dependencies")
-    if status != 200:
-        raise RuntimeError(f"/_dash-dependencies answered {status}")
-    return json.loads(body)
 
 
 def explorer_callback(declared: list[dict]) -> dict:
