@@ -40,7 +40,20 @@ def create_app() -> dash.Dash:
     handle_malformed_callbacks(app.server)
     limit_blas_threads()
     warm_caches()
+    register_component_files(app)
     return app
+
+
+def register_component_files(app: dash.Dash) -> None:
+    """Serve a page once so that Dash sets itself up, registering every component file (scripts, async
+    chunks) it may serve, before the workers fork.
+
+    Dash does that on a process's first request; a worker's first requests arrive together (a browser loads
+    a page's scripts at once), and those that came before the set-up was done got a 404: a blank page. The
+    server preloads the app, so this runs once, in the parent, and every worker starts set up.
+    """
+    with app.server.test_client() as client:
+        client.get("/explore")
 
 
 def limit_blas_threads() -> None:

@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -58,11 +59,38 @@ def dependencies(port: int) -> list[dict]:
     return json.loads(body)
 
 
+class ServerProcess:
+    """A gunicorn server started by :func:`server_process`: its ``popen`` and its error log so far.
+
+    A thread reads the server's stderr as it comes, so a chatty server never blocks on a full pipe, and a
+    failing test can print what the server said (:meth:`log`).
+    """
+
+    def __init__(self, popen: subprocess.Popen):
+        self.popen = popen
+        self._lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in self.popen.stderr:
+            self._lines.append(line)
+
+    def log(self) -> str:
+        """Everything the server wrote to stderr so far (all of it once the process has exited)."""
+        if self.popen.poll() is not None:
+            self._reader.join(timeout=10)
+        return "".join(self._lines)
+
+    def wait(self, timeout: float | None = None) -> int:
+        return self.popen.wait(timeout=timeout)
+
+
 @contextlib.contextmanager
 def server_process(port: int, workers: int = 1, env: Mapping[str, str] | None = None):
-    """Yield the process of a gunicorn server (``python -m costmodel.dashboard.server``) on ``port`` once it
-    answers; ``env`` adds environment variables (``MOBILENET_COST_DB``, say)."""
-    process = subprocess.Popen(
+    """Yield the :class:`ServerProcess` of a gunicorn server (``python -m costmodel.dashboard.server``) on
+    ``port`` once it answers; ``env`` adds environment variables (``MOBILENET_COST_DB``, say)."""
+    popen = subprocess.Popen(
         [sys.executable, "-m", "costmodel.dashboard.server", "--port", str(port), "--workers", str(workers)],
         cwd=ROOT,
         env={**os.environ, **(env or {})},
@@ -70,27 +98,34 @@ def server_process(port: int, workers: int = 1, env: Mapping[str, str] | None = 
         stderr=subprocess.PIPE,
         text=True,
     )
+    server = ServerProcess(popen)
     try:
         deadline = time.monotonic() + 90
         while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited with {process.returncode}: {process.stderr.read()}")
+            if popen.poll() is not None:
+                raise RuntimeError(f"server exited with {popen.returncode}: {server.log()}")
             try:
                 if request("GET", port, "/_dash-layout")[0] == 200:
                     break
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("server did not answer within 90 s")
+                raise RuntimeError(f"server did not answer within 90 s: {server.log()[-2000:]}")
             time.sleep(0.2)
-        yield process
+        yield server
     finally:
-        process.terminate()
+        popen.terminate()
         try:
-            process.wait(timeout=30)
+            popen.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            popen.kill()
+            popen.wait()
+        SERVER_LOGS.append(server.log())
+
+
+SERVER_LOGS: list[str] = []
+"""The error logs of the servers stopped during the current test (``conftest.py`` shows them when it fails
+and empties the list before each test)."""
 
 
 @contextlib.contextmanager

@@ -12,6 +12,8 @@ user's own database, and parallel workers never share one.
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from costmodel.latency import DB_ENV
@@ -24,6 +26,21 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing test that started dashboard servers shows their error logs (worker timeouts, tracebacks)."""
+    outcome = yield
+    report = outcome.get_result()
+    testing = sys.modules.get("app_testing")
+    if testing is None:
+        return
+    if call.when == "setup":
+        testing.SERVER_LOGS.clear()
+    if report.failed and testing.SERVER_LOGS:
+        logs = "\n".join(f"--- server {i} ---\n{log[-4000:]}" for i, log in enumerate(testing.SERVER_LOGS, 1))
+        report.sections.append(("dashboard server logs", logs))
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -62,7 +62,7 @@ def test_hostile_urls_in_parallel_with_a_normal_page():
         assert "too large" in answer or "too long" in answer, query
         assert "9" * 1000 not in answer  # the refused value is shortened in the message
     process.wait(timeout=30)
-    log = process.stderr.read()
+    log = process.log()
     assert "WORKER TIMEOUT" not in log and "Traceback" not in log, log[-2000:]
 
 
@@ -85,7 +85,7 @@ def test_slow_clients_do_not_block_a_normal_page():
             for client in stalled:
                 client.close()
     process.wait(timeout=30)
-    assert "WORKER TIMEOUT" not in process.stderr.read()
+    assert "WORKER TIMEOUT" not in process.log()
 
 
 @pytest.mark.slow

@@ -72,6 +72,28 @@ def test_pages_are_served(port):
         assert status == 200 and b"dash_renderer" in body
 
 
+COMPONENT_FILES = (
+    "dash/deps/react-dom@18.3.1.min.js",
+    "dash/dash-renderer/build/dash_renderer.min.js",
+    "dash/dcc/async-graph.js",
+    "dash/dcc/async-upload.js",
+    "plotly/package_data/plotly.min.js",
+)
+
+
+@pytest.mark.slow
+def test_every_worker_serves_the_component_files_from_its_first_request():
+    """Dash registers the files it serves while setting up on a process's first request: a worker's first
+    requests, arriving together (a browser loads a page's scripts at once), answered 404 to scripts that
+    were not registered yet, and the page stayed blank."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = [f"/_dash-component-suites/{path}" for path in COMPONENT_FILES] * 8
+    with running_server(workers=2) as two_workers, ThreadPoolExecutor(max_workers=len(paths)) as pool:
+        statuses = list(pool.map(lambda path: request("GET", two_workers, path)[0], paths))
+    assert statuses == [200] * len(paths), dict(zip(paths, statuses, strict=True))
+
+
 def test_root_redirects_to_the_explorer_with_its_query(port):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     connection.request("GET", "/?alpha=0.5&rho=0.714")

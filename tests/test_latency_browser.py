@@ -28,7 +28,8 @@ def wait_for_text(driver, element_id: str, expected: str, timeout: float = 30) -
         if expected in text:
             return text
         time.sleep(0.3)
-    raise AssertionError(f"{element_id} never showed {expected!r}; last text {text!r}")
+    console = severe_console_entries(driver)
+    raise AssertionError(f"{element_id} never showed {expected!r}; last text {text!r}; console errors {console}")
 
 
 def test_upload_errors_import_and_restart(tmp_path, browser):
