@@ -122,8 +122,13 @@ def layer_features(alpha: float, resolution: int) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=65_536)
-def _point_features(alpha: float, resolution: int) -> tuple[float, ...]:
-    """The features of one design point: its layers' features summed (MACs by kind)."""
+def point_features(alpha: float, resolution: int) -> tuple[float, ...]:
+    """The features of one design point: its layers' features summed (MACs by kind); cached (a benchmark
+    clears the cache with ``point_features.cache_clear()`` to time it cold).
+
+    >>> point_features(1.0, 224)[0]  # the intercept's column
+    1.0
+    """
     macs = dict.fromkeys(("conv", "dw", "pw", "fc"), 0.0)
     traffic = params = 0.0
     for _, kind, _, layer_macs, layer_traffic, layer_params in _layer_rows(alpha, resolution):
@@ -149,7 +154,7 @@ def features(alpha: object, resolution: object) -> pd.DataFrame:
             f"alpha (shape {a.shape}) and resolution (shape {r.shape}) do not broadcast"
         ) from None
     check_grid_size("features", *a.shape)
-    rows = [_point_features(float(x), int(y)) for x, y in zip(a.ravel(), r.ravel(), strict=True)]
+    rows = [point_features(float(x), int(y)) for x, y in zip(a.ravel(), r.ravel(), strict=True)]
     return pd.DataFrame(rows, columns=list(FEATURES))
 
 
