@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from independent_counter import BODY, width
 
 from costmodel.latency.layer_model import LayerLatencyModel
-from tests.independent_counter import BODY, width
 
 GRID = [(a, r) for a in (0.25, 0.5, 0.75, 1.0) for r in (128, 160, 192, 224)]
 # ms per layer, per MAC, per element read or written, per weight: the true coefficients of each kind

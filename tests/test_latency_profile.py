@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from independent_counter import costs
 
 from costmodel.cli import main
 from costmodel.core.report import report
 from costmodel.latency.measure import measure
 from costmodel.latency.profile import OTHER, Profile, profile_litert, profile_onnx, profile_problem
 from costmodel.latency.store import LatencyStore
-from tests.independent_counter import costs
 
 
 @pytest.mark.slow

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from independent_counter import costs, memory
 
 from costmodel.core.convention import Convention
 from costmodel.core.report import report
@@ -14,7 +15,6 @@ from costmodel.latency.tflite_model import (
     random_image,
     tflite_filename,
 )
-from tests.independent_counter import costs, memory
 
 Interpreter = pytest.importorskip("ai_edge_litert.interpreter").Interpreter
 pytestmark = pytest.mark.filterwarnings("ignore:Warning. Enabling .experimental_preserve_all_tensors.")

@@ -6,10 +6,10 @@ import math
 
 import pytest
 import sympy
+from independent_counter import costs
 
 import costmodel
 from costmodel.core.arithmetic import alpha, rho
-from tests.independent_counter import costs
 
 
 def strided_sides(resolution, padding):
