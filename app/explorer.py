@@ -174,26 +174,27 @@ def _builtin_devices() -> dict:
     return builtin_devices()
 
 
-def stored_devices() -> dict:
+def stored_devices(store=None) -> dict:
     """The user's devices from the latency database (``mobilenet-cost devices add`` or the Latency page's form),
     by key, read on every call so that a device added on the Latency page shows on the next page load; a
-    database that cannot be read gives none (the Latency page says why)."""
+    database that cannot be read gives none (the Latency page says why). ``store``: an open
+    :class:`~costmodel.latency.store.LatencyStore` to read (default: ``$MOBILENET_COST_DB`` or the default one)."""
     from costmodel.latency.store import LatencyStore
 
     try:
-        return {d.device: d for d in LatencyStore().devices()}  # $MOBILENET_COST_DB or the default database
+        return {d.device: d for d in (store or LatencyStore()).devices()}
     except (ValueError, sqlite3.Error):
         return {}
 
 
-def find_device(key: str):
-    """The built-in or stored device ``key`` (the built-in ones are looked at first, without the database),
-    or None.
+def find_device(key: str, store=None):
+    """The built-in or stored device ``key`` (the built-in ones are looked at first, without the database;
+    ``store`` as in :func:`stored_devices`), or None.
 
     >>> find_device("stm32f746").ram_bytes, find_device("no-such-board")
     (327680, None)
     """
-    return _builtin_devices().get(key) or stored_devices().get(key)
+    return _builtin_devices().get(key) or stored_devices(store).get(key)
 
 
 def device_choices() -> tuple[str, ...]:

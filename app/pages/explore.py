@@ -12,7 +12,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import dash
-from costmodel.dashboard import explorer, explorer_export, ids
+from costmodel.dashboard import explorer, explorer_export, ids, latency_view, profile_view
 from costmodel.dashboard.formatting import markdown_table
 from costmodel.dashboard.layout import card, field
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
@@ -221,6 +221,20 @@ def _view_skeleton(errors: dict) -> list:
         html.H3("Roofline"),
         html.P(id=ids.EXPLORE_ROOFLINE_NOTE, className="notes"),
         dcc.Graph(id=ids.EXPLORE_ROOFLINE_GRAPH, config={"displaylogo": False}, className="graph"),
+        html.H3("Measured per-layer time"),
+        html.P(id=ids.EXPLORE_PROFILE_NOTE, className="notes", role="status"),
+        html.Div(
+            field("Profile", dcc.Dropdown(id=ids.EXPLORE_PROFILE_DATASET, clearable=False)),
+            id=ids.EXPLORE_PROFILE_CONTROLS,
+            className="controls-row",
+            style={"display": "none"},
+        ),
+        dcc.Graph(
+            id=ids.EXPLORE_PROFILE_GRAPH,
+            config={"displaylogo": False},
+            className="graph",
+            style={"display": "none"},
+        ),
         html.Div(
             [
                 html.Button("Download table (CSV)", id=ids.EXPLORE_DOWNLOAD_CSV, className="button"),
@@ -362,6 +376,34 @@ def _memory_outputs(memory: dict) -> list:
         {} if roofline is not None else {"display": "none"},
         memory["roofline_note"],
     ]
+
+
+@callback(
+    Output(ids.EXPLORE_PROFILE_DATASET, "options"),
+    Output(ids.EXPLORE_PROFILE_DATASET, "value"),
+    Output(ids.EXPLORE_PROFILE_CONTROLS, "style"),
+    Output(ids.EXPLORE_PROFILE_GRAPH, "figure"),
+    Output(ids.EXPLORE_PROFILE_GRAPH, "style"),
+    Output(ids.EXPLORE_PROFILE_NOTE, "children"),
+    Input(ids.EXPLORE_URL, "search"),
+    Input(ids.EXPLORE_PROFILE_DATASET, "value"),
+)
+def profile(search, chosen):
+    """The measured per-layer time of a stored profile at exactly the URL's design point (one database read),
+    with the roofline bound of the Explorer's device; a one-line note where no dataset has one."""
+    state = explorer.parse_query(search)[0]
+    panel = profile_view.explorer_panel(
+        explorer.report_of(state), chosen, state["device"], explorer.find_device, latency_view.default_db()
+    )
+    shown = panel["figure"] is not None
+    return (
+        panel["options"],
+        panel["value"],
+        {} if len(panel["options"]) > 1 else {"display": "none"},
+        panel["figure"] if shown else {"data": [], "layout": {}},
+        {} if shown else {"display": "none"},
+        panel["note"],
+    )
 
 
 @callback(

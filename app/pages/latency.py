@@ -1,13 +1,16 @@
-"""Latency page: upload measurements (row-level errors shown), manage datasets, latency vs MACs with the fit.
+"""Latency page: upload measurements (row-level errors shown), manage datasets, latency vs MACs with the fit,
+and a dataset's per-layer profiles.
 
-Two callbacks: ``manage`` (upload, rename, delete, first load → messages and the dataset list) and ``show``
-(chosen dataset → fitted model, figures and residuals). Their logic is in :mod:`costmodel.dashboard.latency_view`.
+Callbacks: ``manage`` (upload, rename, delete, first load → messages and the dataset list), ``show`` (chosen
+dataset → fitted model, figures and residuals) and ``profile`` (chosen dataset, profiled point and device → the
+per-layer chart, or how to measure one). Their logic is in :mod:`costmodel.dashboard.latency_view` and
+:mod:`costmodel.dashboard.profile_view`.
 """
 
 from __future__ import annotations
 
 import dash
-from costmodel.dashboard import ids, latency_view
+from costmodel.dashboard import explorer, ids, latency_view, profile_view
 from costmodel.dashboard.layout import field
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
@@ -135,6 +138,31 @@ def _view() -> list:
         html.H3("Leave-one-out error of each point"),
         dcc.Graph(id=ids.LATENCY_RESIDUALS, config={"displaylogo": False}, className="graph"),
         html.Pre(id=ids.LATENCY_MODEL, className="panel"),
+        html.H3("Per-layer profile: measured time against MACs"),
+        html.P(id=ids.LATENCY_PROFILE_NOTE, className="notes", role="status"),
+        html.Div(
+            [
+                field("Profiled design point", dcc.Dropdown(id=ids.LATENCY_PROFILE_POINT, clearable=False)),
+                field(
+                    "Device for the roofline bound",
+                    dcc.Dropdown(
+                        id=ids.LATENCY_PROFILE_DEVICE,
+                        options=[{"label": "none", "value": ""}, *explorer.device_options()],
+                        value="",
+                        clearable=False,
+                    ),
+                ),
+            ],
+            id=ids.LATENCY_PROFILE_CONTROLS,
+            className="controls-row",
+            style={"display": "none"},
+        ),
+        dcc.Graph(
+            id=ids.LATENCY_PROFILE_GRAPH,
+            config={"displaylogo": False},
+            className="graph",
+            style={"display": "none"},
+        ),
         html.H3("Datasets"),
         html.Div(id=ids.LATENCY_DATASETS_TABLE, className="panel"),
     ]
@@ -259,4 +287,33 @@ def show(name):
         make_latency_figure(view.points, view.curves, title=name),
         make_residual_figure(view.points) if view.model else {},
         view.model.describe() if view.model else "",
+    )
+
+
+@callback(
+    Output(ids.LATENCY_PROFILE_POINT, "options"),
+    Output(ids.LATENCY_PROFILE_POINT, "value"),
+    Output(ids.LATENCY_PROFILE_CONTROLS, "style"),
+    Output(ids.LATENCY_PROFILE_GRAPH, "figure"),
+    Output(ids.LATENCY_PROFILE_GRAPH, "style"),
+    Output(ids.LATENCY_PROFILE_NOTE, "children"),
+    Input(ids.LATENCY_DATASET, "value"),
+    Input(ids.LATENCY_PROFILE_POINT, "value"),
+    Input(ids.LATENCY_PROFILE_DEVICE, "value"),
+)
+def profile(name, point, device_key):
+    """The chosen dataset's per-layer profile at the chosen point (its first when the dataset changed), with
+    the roofline bound of the chosen device; one line on how to measure profiles where it has none."""
+    if ctx.triggered_id == ids.LATENCY_DATASET:
+        point = None
+    device = explorer.find_device(device_key) if device_key else None
+    view = profile_view.latency_page(name, point, device, latency_view.default_db())
+    shown = view["figure"] is not None
+    return (
+        view["options"],
+        view["value"],
+        {} if shown else {"display": "none"},
+        view["figure"] if shown else {"data": [], "layout": {}},
+        {} if shown else {"display": "none"},
+        view["note"],
     )

@@ -143,6 +143,31 @@ def profile_litert(
     return Profile(layers, median_ms(build_tflite(alpha, resolution, dtype=dtype)), runs)
 
 
+def time_vs_macs(layers: pd.DataFrame) -> pd.DataFrame:
+    """``layers`` (one design point's profile: layer, kind, macs, time_ms) with the time its MACs predict.
+
+    Among the layers with MACs, ``time_share`` and ``mac_share`` are each layer's share of their measured time and
+    of their MACs; ``mac_time_ms`` is the time the layer would take if every MAC cost the same (its MAC share of
+    those layers' time), and ``ratio`` = time_share / mac_share: above 1, a layer is slower than its MACs predict.
+    Layers without MACs (the pool, ``other``) get no share and no ratio (NaN).
+
+    >>> layers = pd.DataFrame({"layer": ["dw", "pw", "other"], "kind": ["dw", "pw", "other"],
+    ...                        "macs": [100, 900, 0], "time_ms": [0.5, 1.5, 0.1]})
+    >>> time_vs_macs(layers)[["mac_time_ms", "ratio"]].round(3).to_numpy().tolist()
+    [[0.2, 2.5], [1.8, 0.833], [nan, nan]]
+    """
+    frame = layers.copy()
+    counted = frame["macs"] > 0
+    macs = frame["macs"].where(counted).astype("float64")
+    time = frame["time_ms"].where(counted).astype("float64")
+    total_time = float(time.sum())
+    frame["time_share"] = time / total_time if total_time > 0 else np.nan
+    frame["mac_share"] = macs / float(macs.sum()) if counted.any() else np.nan
+    frame["mac_time_ms"] = frame["mac_share"] * total_time
+    frame["ratio"] = frame["time_share"] / frame["mac_share"]
+    return frame
+
+
 def profile_problem(profile: Profile, tolerance: float = PROFILE_TOLERANCE) -> str | None:
     """A sentence for the dataset notes when the layers do not add up to the whole network; else None.
 

@@ -495,6 +495,28 @@ class LatencyStore:
             records = [dict(zip(STORED_PROFILE_COLUMNS, row, strict=True)) for row in cursor]
         return profile_frame(records)
 
+    def profiles_at(self, alpha: float, resolution: int) -> pd.DataFrame:
+        """Every stored dataset's per-layer profile rows at (``alpha``, ``resolution``), in one query: a
+        ``dataset`` column, then :data:`~costmodel.latency.schema.STORED_PROFILE_COLUMNS`, by dataset and in the
+        order stored (what the Explorer shows for its design point; α equal within 1e-9).
+
+        >>> import tempfile, os
+        >>> LatencyStore(os.path.join(tempfile.mkdtemp(), "at.sqlite3")).profiles_at(0.5, 160).columns[:3].tolist()
+        ['dataset', 'alpha', 'resolution']
+        """
+        rows = []
+        if getattr(self, "_has_profiles", True):
+            selected = ", ".join(f"p.{c}" for c in STORED_PROFILE_COLUMNS)
+            with self._connect() as connection:
+                rows = connection.execute(
+                    f"SELECT d.name, {selected} FROM profiles p JOIN datasets d ON d.id = p.dataset_id "
+                    "WHERE ABS(p.alpha - ?) < 1e-9 AND p.resolution = ? ORDER BY d.name, p.id",
+                    (float(alpha), int(resolution)),
+                ).fetchall()
+        frame = profile_frame([dict(zip(STORED_PROFILE_COLUMNS, row[1:], strict=True)) for row in rows])
+        frame.insert(0, "dataset", pd.Series([row[0] for row in rows], dtype="object"))
+        return frame
+
     def export_profiles_csv(self, name: str) -> str:
         """The dataset's per-layer profiles as CSV (RFC 4180, CRLF); refused when it has none."""
         frame = self.profiles(name)

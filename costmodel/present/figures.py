@@ -673,6 +673,77 @@ def make_roofline_figure(layers: pd.DataFrame, title: str = "") -> go.Figure:
     return go.Figure(roofline_figure_spec(layers, title))
 
 
+def make_profile_figure(
+    layers: pd.DataFrame, bound: pd.DataFrame | None = None, title: str = ""
+) -> go.Figure:
+    """One profiled design point, per layer: measured time beside the time its MACs predict, and below, the
+    ratio of the two (time share / MAC share, 1 = as the MACs predict), bars coloured by kind.
+
+    ``layers`` is one point's profile (``layer``, ``kind``, ``macs``, ``time_ms``; see
+    :func:`costmodel.latency.profile.time_vs_macs` for the shares). ``bound``, a
+    :func:`costmodel.reference.roofline.roofline` frame of the same network, adds each layer's roofline bound
+    (``attainable_s`` in ms) as a marker; layers are matched by name.
+
+    >>> import costmodel
+    >>> table = costmodel.report(alpha=0.25, resolution=128).table
+    >>> layers = table[["layer", "kind", "macs"]].assign(time_ms=table["macs"] / 1e7)
+    >>> [trace.name for trace in make_profile_figure(layers).data if trace.showlegend is not False]
+    ['conv', 'dw', 'pw', 'pool', 'fc', 'time its MACs predict']
+    """
+    from costmodel.latency.profile import time_vs_macs
+
+    frame = time_vs_macs(layers)
+    names = frame["layer"].tolist()
+    figure = go.Figure()
+    kinds = [*KIND_COLOURS, *sorted(set(frame["kind"]) - set(KIND_COLOURS))]
+    for kind in kinds:
+        rows = frame[frame["kind"] == kind]
+        if rows.empty:
+            continue
+        label = KIND_LABELS.get(kind, "not a layer (layout kernels)" if kind == "other" else kind)
+        colour = KIND_COLOURS.get(kind, "#c7c7c7")
+        shares = np.column_stack([rows["macs"], rows["time_share"] * 100, rows["mac_share"] * 100])
+        figure.add_bar(
+            x=rows["layer"], y=rows["time_ms"], name=kind, legendgroup=kind, marker={"color": colour},
+            customdata=shares, yaxis="y", xaxis="x",
+            hovertemplate=f"<b>%{{x}}</b> ({label})<br>measured %{{y:.4g}} ms<br>MACs %{{customdata[0]:,}}"
+            "<br>time share %{customdata[1]:.1f} %, MAC share %{customdata[2]:.1f} %<extra></extra>",
+        )  # fmt: skip
+        figure.add_bar(
+            x=rows["layer"], y=rows["ratio"], name=kind, legendgroup=kind, showlegend=False,
+            marker={"color": colour}, yaxis="y2", xaxis="x2",
+            hovertemplate=f"<b>%{{x}}</b> ({label})<br>time share / MAC share %{{y:.2f}}<extra></extra>",
+        )  # fmt: skip
+    figure.add_scatter(
+        x=frame["layer"], y=frame["mac_time_ms"], mode="markers", name="time its MACs predict",
+        marker={"color": "#1f2933", "symbol": "line-ew-open", "size": 16, "line": {"width": 2}},
+        hovertemplate="<b>%{x}</b><br>at its MAC share: %{y:.4g} ms<extra></extra>",
+    )  # fmt: skip
+    if bound is not None:
+        bound_ms = frame["layer"].map(bound.set_index("layer")["attainable_s"] * 1e3)
+        device = bound.attrs.get("device", "device")
+        figure.add_scatter(
+            x=frame["layer"], y=bound_ms, mode="markers", name=f"roofline bound ({device})",
+            marker={"color": "#c44e52", "symbol": "diamond", "size": 9},
+            hovertemplate="<b>%{x}</b><br>roofline bound %{y:.3g} ms<extra></extra>",
+        )  # fmt: skip
+    figure.add_hline(y=1, line={"dash": "dash", "color": "#1f2933", "width": 1}, yref="y2")
+    axis = {"categoryorder": "array", "categoryarray": names, "gridcolor": GRID}
+    figure.update_layout(
+        **_base_layout(
+            title={"text": title}, barmode="overlay", height=560,
+            legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
+            margin={"l": 80, "r": 20, "t": 90, "b": 130},
+        ),
+        xaxis={**axis, "anchor": "y", "showticklabels": False, "matches": "x2"},
+        xaxis2={**axis, "anchor": "y2", "tickangle": -60, "tickfont": {"size": 10}},
+        yaxis={"domain": [0.42, 1.0], "title": {"text": "time (ms)"}, "gridcolor": GRID, "rangemode": "tozero"},
+        yaxis2={"domain": [0.0, 0.34], "title": {"text": "time / MAC share"}, "gridcolor": GRID,
+                "rangemode": "tozero"},
+    )  # fmt: skip
+    return figure
+
+
 COMPARE_COLOURS = ("#2c5fa8", "#d1495b", "#2a9d8f", "#8a5a00")
 """One colour per compared design point (at most four), distinct in colour and in lightness."""
 
