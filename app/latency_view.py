@@ -141,11 +141,20 @@ def datasets(db=None) -> pd.DataFrame:
 
 
 def options(listing: pd.DataFrame) -> list[dict]:
-    """Dropdown options: one per dataset, built-in ones marked."""
-    return [
-        {"label": f"{row.name} ({row.rows} points{', built-in' if row.builtin else ''})", "value": row.name}
-        for row in listing.itertuples()
-    ]
+    """Dropdown options: one per dataset, built-in ones marked, and how many points have a per-layer profile.
+
+    >>> listing = pd.DataFrame({"name": ["laptop"], "rows": [4], "builtin": [False], "profiles": [2]})
+    >>> options(listing)[0]["label"]
+    'laptop (4 points, 2 profiled)'
+    """
+
+    def label(row) -> str:
+        profiled = getattr(row, "profiles", 0)
+        notes = [f"{row.rows} points", *(["built-in"] if row.builtin else [])]
+        notes += [f"{profiled} profiled"] if profiled else []
+        return f"{row.name} ({', '.join(notes)})"
+
+    return [{"label": label(row), "value": row.name} for row in listing.itertuples()]
 
 
 def fit_view(name: str, db=None) -> LatencyFit:

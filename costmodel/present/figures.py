@@ -731,9 +731,9 @@ def make_profile_figure(
     axis = {"categoryorder": "array", "categoryarray": names, "gridcolor": GRID}
     figure.update_layout(
         **_base_layout(
-            title={"text": title}, barmode="overlay", height=560,
-            legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
-            margin={"l": 80, "r": 20, "t": 90, "b": 130},
+            title={"text": title, "y": 0.99, "yref": "container", "yanchor": "top"}, barmode="overlay",
+            height=600, legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
+            margin={"l": 80, "r": 20, "t": 100, "b": 130},
         ),
         xaxis={**axis, "anchor": "y", "showticklabels": False, "matches": "x2"},
         xaxis2={**axis, "anchor": "y2", "tickangle": -60, "tickfont": {"size": 10}},
