@@ -14,6 +14,7 @@ MODULES = [
     "costmodel.dashboard.frontier",
     "costmodel.dashboard.frontier_brush",
     "costmodel.dashboard.frontier_url",
+    "costmodel.dashboard.profile_view",
     "costmodel.dashboard.references",
     "costmodel.dashboard.server",
 ]

@@ -104,3 +104,19 @@ def test_the_new_views_serve_every_value_type_without_sympy(pages, no_sympy_on_t
         view.metric, tuple(sorted(view.budgets.items())), view.dtype, view.dataset)  # fmt: skip
     assert len(compare.compare_view([(0.3, 131), (0.6, 171)], None, dtype="float16").totals) == 2
     assert no_sympy_on_this_thread == []
+
+
+def test_the_profile_charts_are_served_without_sympy(pages, no_sympy_on_this_thread, tmp_path, monkeypatch):
+    """Both profile panels at a knob set never seen before: the report, the roofline and the figure are numbers."""
+    from costmodel.dashboard.pages import latency
+    from test_app_profiles import store_profiled
+
+    db = tmp_path / "profiles.sqlite3"
+    store_profiled(db, "laptop", [(0.37, 150)], padding="floor", classes=997)
+    monkeypatch.setenv("MOBILENET_COST_DB", str(db))
+    *_, figure, style, note = pages.explore.profile(NEW_KNOBS + "&device=apple_m2", None)
+    assert style == {} and "roofline bound on Apple M2" in note and len(figure.data) > 5
+    monkeypatch.setattr(latency, "ctx", SimpleNamespace(triggered_id=ids.LATENCY_DATASET))
+    *_, figure, style, note = latency.profile("laptop", None, "a100_40gb")  # the paper's knobs: other MACs
+    assert style == {} and figure.data and "no roofline bound: the profiled layers' MACs are not" in note
+    assert no_sympy_on_this_thread == []
