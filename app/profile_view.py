@@ -139,7 +139,7 @@ def latency_page(name: str | None, key: str | None, device, db=None) -> dict[str
         return view
     try:
         profiles = dataset_profiles(name, db)
-    except (ValueError, sqlite3.Error) as error:
+    except (ValueError, TypeError, sqlite3.Error) as error:
         return view | {"note": f"Cannot read the profiles of {name!r}: {error}"}
     if profiles.empty:
         return view
@@ -186,7 +186,7 @@ def explorer_panel(r: Report, chosen: str | None, device_key: str, find_device, 
             f"--alpha {r.alpha:g} --resolution {r.resolution} --profile layers.csv"
         }
     options = [{"label": _point_label(rows), "value": key} for key, rows in candidates.items()]
-    value = chosen if chosen in candidates else next(iter(candidates))
+    value = chosen if isinstance(chosen, str) and chosen in candidates else next(iter(candidates))
     rows = candidates[value]
     device = find_device(device_key, store) if device_key else None
     figure, note = profile_chart(rows, device, r.convention, _point_label(rows))

@@ -214,6 +214,19 @@ def test_callbacks_show_the_chart_or_the_how_to_line(pages, tmp_path, monkeypatc
     assert style == {"display": "none"} and note.startswith("No per-layer profile at α 1, 224 px")
 
 
+def test_callbacks_answer_garbage_values(pages, tmp_path, monkeypatch):
+    db = tmp_path / "garbage.sqlite3"
+    store_profiled(db, "laptop", [(0.25, 128)])
+    monkeypatch.setenv("MOBILENET_COST_DB", str(db))
+    monkeypatch.setattr(pages.latency, "ctx", SimpleNamespace(triggered_id=ids.LATENCY_PROFILE_POINT))
+    assert pages.latency.profile("laptop", {"x": 1}, ["apple_m2"])[0][0]["label"].startswith("α 0.25, 128 px")
+    note = pages.latency.profile({"x": 1}, None, "")[-1]
+    assert (
+        note == "Cannot read the profiles of {'x': 1}: dataset name must be text; got {'x': 1} of type dict"
+    )
+    assert "choose a device" in pages.explore.profile("?alpha=0.25&resolution=128", ["a"])[-1]
+
+
 # Both pages in a real browser.
 
 

@@ -306,7 +306,7 @@ def profile(name, point, device_key):
     the roofline bound of the chosen device; one line on how to measure profiles where it has none."""
     if ctx.triggered_id == ids.LATENCY_DATASET:
         point = None
-    device = explorer.find_device(device_key) if device_key else None
+    device = explorer.find_device(device_key) if isinstance(device_key, str) and device_key else None
     view = profile_view.latency_page(name, point, device, latency_view.default_db())
     shown = view["figure"] is not None
     return (
