@@ -26,7 +26,7 @@ from costmodel.core.report import Report, build_report
 from costmodel.latency.profile import OTHER, time_vs_macs
 from costmodel.latency.schema import PROFILE_POINT_COLUMNS
 from costmodel.latency.store import LatencyStore
-from costmodel.present.figures import make_profile_figure
+from costmodel.present.figures import profile_figure_spec
 from costmodel.reference.roofline import roofline
 
 HOW_TO_PROFILE = (
@@ -76,7 +76,7 @@ def _same_network(rows: pd.DataFrame, r: Report) -> bool:
 
 
 def profile_chart(rows: pd.DataFrame, device, convention: Convention | None = None, title: str = ""):
-    """``(figure, note)`` for one profiled design point's ``rows``; ``device`` (a
+    """``(figure, note)`` for one profiled design point's ``rows`` (the figure as a plain Plotly dict); ``device`` (a
     :class:`~costmodel.reference.devices.Device` or None) adds each layer's roofline bound, for the network of
     ``convention`` (default: the paper's) at the profile's α, resolution and dtype.
 
@@ -123,7 +123,7 @@ def profile_chart(rows: pd.DataFrame, device, convention: Convention | None = No
                 notes.append(
                     "no roofline bound: the profiled layers' MACs are not those of this network's layers"
                 )
-    return make_profile_figure(rows, bound, title), notes[0] + ". " + "; ".join(notes[1:]) + "."
+    return profile_figure_spec(rows, bound, title), notes[0] + ". " + "; ".join(notes[1:]) + "."
 
 
 def dataset_profiles(name: str, db=None) -> pd.DataFrame:

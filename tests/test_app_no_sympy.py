@@ -115,8 +115,8 @@ def test_the_profile_charts_are_served_without_sympy(pages, no_sympy_on_this_thr
     store_profiled(db, "laptop", [(0.37, 150)], padding="floor", classes=997)
     monkeypatch.setenv("MOBILENET_COST_DB", str(db))
     *_, figure, style, note = pages.explore.profile(NEW_KNOBS + "&device=apple_m2", None)
-    assert style == {} and "roofline bound on Apple M2" in note and len(figure.data) > 5
+    assert style == {} and "roofline bound on Apple M2" in note and len(figure["data"]) > 5
     monkeypatch.setattr(latency, "ctx", SimpleNamespace(triggered_id=ids.LATENCY_DATASET))
     *_, figure, style, note = latency.profile("laptop", None, "a100_40gb")  # the paper's knobs: other MACs
-    assert style == {} and figure.data and "no roofline bound: the profiled layers' MACs are not" in note
+    assert style == {} and figure["data"] and "no roofline bound: the profiled layers' MACs are not" in note
     assert no_sympy_on_this_thread == []

@@ -16,7 +16,7 @@ from costmodel.core.report import report
 from costmodel.latency.profile import time_vs_macs
 from costmodel.latency.schema import dataset_frame
 from costmodel.latency.store import LatencyStore
-from costmodel.present.figures import make_profile_figure
+from costmodel.present.figures import make_profile_figure, profile_figure_spec
 from costmodel.reference.devices import builtin_device
 from costmodel.reference.roofline import roofline
 
@@ -92,7 +92,7 @@ def test_profile_figure_traces_hold_the_profile_and_the_restated_roofline():
     expected = {layer: max(macs / peak, moved / bandwidth) * 1e3
                 for layer, macs, moved in zip(table["layer"], table["macs"], traffic, strict=True)}  # fmt: skip
     bound = traces(figure, "roofline bound (jetson_nano)")
-    assert set(bound) == {*expected, "other"} and math.isnan(bound.pop("other"))
+    assert set(bound) == {*expected, "other"} and bound.pop("other") is None  # a gap
     assert bound == pytest.approx(expected, rel=1e-12)
 
     ratios = {}
@@ -107,6 +107,8 @@ def test_profile_figure_traces_hold_the_profile_and_the_restated_roofline():
     predicted = traces(figure, "time its MACs predict")
     assert predicted["Conv2d_0"] == pytest.approx(time_total * counted["macs"].iloc[0] / mac_total, rel=1e-12)
     assert figure.layout.title.text == "title"
+    spec = profile_figure_spec(layers, roofline(r, device), "title")  # what the callbacks send
+    assert [t["y"] for t in spec["data"]] == [list(t.y) for t in figure.data]
     assert not any("roofline" in (t.name or "") for t in make_profile_figure(layers).data)
 
 
@@ -138,7 +140,7 @@ def test_latency_panel(tmp_path):
                                                      "α 0.25, 128 px, float32, 1 thread"]  # fmt: skip
     assert view["value"] == view["options"][0]["value"] and "choose a device" in view["note"]
     second = profile_view.latency_page("laptop", view["options"][1]["value"], builtin_device("apple_m2"), db)
-    assert second["figure"].layout.title.text == "laptop: α 0.25, 128 px, float32, 1 thread"
+    assert second["figure"]["layout"]["title"]["text"] == "laptop: α 0.25, 128 px, float32, 1 thread"
     bound = (
         roofline(report(alpha=0.25, resolution=128), builtin_device("apple_m2"))["attainable_s"].sum() * 1e3
     )
@@ -164,7 +166,10 @@ def test_explorer_panel_needs_exactly_the_design_point(tmp_path):
                                                       "laptop: α 0.5, 160 px, float32, 1 thread"]  # fmt: skip
     assert "roofline bound on Apple M2" in shown["note"] and shown["figure"] is not None
     chosen = panel("?alpha=0.5&rho=0.714&device=apple_m2", shown["options"][1]["value"])  # ρ 0.714 is 160 px
-    assert chosen["value"] == shown["options"][1]["value"] and "laptop" in chosen["figure"].layout.title.text
+    assert (
+        chosen["value"] == shown["options"][1]["value"]
+        and "laptop" in chosen["figure"]["layout"]["title"]["text"]
+    )
     assert panel("?alpha=0.5&resolution=160&bn=all")["figure"] is not None  # BN does not change the MACs
     other = panel("?alpha=0.5&resolution=160&classes=10")  # another classifier: other layer MACs
     assert (
@@ -201,7 +206,7 @@ def test_callbacks_show_the_chart_or_the_how_to_line(pages, tmp_path, monkeypatc
     assert len(options) == 2 and value == options[0]["value"] and controls == {} and style == {}
     assert "roofline bound on NVIDIA Jetson Nano at float32" not in note  # no float32 peak for the Nano
     assert "has no peak MAC/s at float32" in note
-    assert {t.name for t in figure.data} >= {"dw", "time its MACs predict"}
+    assert {t["name"] for t in figure["data"]} >= {"dw", "time its MACs predict"}
     options, value, controls, figure, style, note = pages.latency.profile("tflite-pixel3-gpu-float", None, "")
     assert (options, value, controls, style, note) == (
         [], None, {"display": "none"}, {"display": "none"}, profile_view.HOW_TO_PROFILE,
@@ -209,7 +214,9 @@ def test_callbacks_show_the_chart_or_the_how_to_line(pages, tmp_path, monkeypatc
 
     options, value, controls, figure, style, note = pages.explore.profile("?alpha=0.25&resolution=128", None)
     assert len(options) == 1 and controls == {"display": "none"} and style == {}  # one profile: no chooser
-    assert "Depthwise layers:" in note and figure.layout.title.text.startswith("laptop: α 0.25, 128 px")
+    assert "Depthwise layers:" in note and figure["layout"]["title"]["text"].startswith(
+        "laptop: α 0.25, 128 px"
+    )
     *_, figure, style, note = pages.explore.profile("?alpha=1&resolution=224", None)
     assert style == {"display": "none"} and note.startswith("No per-layer profile at α 1, 224 px")
 

@@ -673,6 +673,66 @@ def make_roofline_figure(layers: pd.DataFrame, title: str = "") -> go.Figure:
     return go.Figure(roofline_figure_spec(layers, title))
 
 
+def _listed(values) -> list:
+    """Plain floats for a figure spec, NaN as None (a gap, and valid JSON)."""
+    return [None if v is None or v != v else float(v) for v in values]
+
+
+def profile_figure_spec(layers: pd.DataFrame, bound: pd.DataFrame | None = None, title: str = "") -> dict:
+    """The per-layer profile chart as a plain Plotly dict (what :func:`make_profile_figure` wraps); callbacks
+    return it directly, skipping the graph objects' validation (about 90 ms a chart on the project's machine)."""
+    from costmodel.latency.profile import time_vs_macs
+
+    frame = time_vs_macs(layers)
+    names = frame["layer"].tolist()
+    data = []
+    for kind in [*KIND_COLOURS, *sorted(set(frame["kind"]) - set(KIND_COLOURS))]:
+        rows = frame[frame["kind"] == kind]
+        if rows.empty:
+            continue
+        label = KIND_LABELS.get(kind, "not a layer (layout kernels)" if kind == "other" else kind)
+        common = {"type": "bar", "name": kind, "legendgroup": kind, "x": rows["layer"].tolist(),
+                  "marker": {"color": KIND_COLOURS.get(kind, "#c7c7c7")}}  # fmt: skip
+        time_pct, mac_pct = _listed(rows["time_share"] * 100), _listed(rows["mac_share"] * 100)
+        shares = zip(rows["macs"], time_pct, mac_pct, strict=True)
+        data.append(common | {
+            "y": _listed(rows["time_ms"]), "customdata": [[int(m), t, c] for m, t, c in shares],
+            "hovertemplate": f"<b>%{{x}}</b> ({label})<br>measured %{{y:.4g}} ms<br>MACs %{{customdata[0]:,}}"
+            "<br>time share %{customdata[1]:.1f} %, MAC share %{customdata[2]:.1f} %<extra></extra>",
+        })  # fmt: skip
+        data.append(common | {
+            "y": _listed(rows["ratio"]), "showlegend": False, "xaxis": "x2", "yaxis": "y2",
+            "hovertemplate": f"<b>%{{x}}</b> ({label})<br>time share / MAC share %{{y:.2f}}<extra></extra>",
+        })  # fmt: skip
+    data.append({
+        "type": "scatter", "mode": "markers", "name": "time its MACs predict", "x": names,
+        "y": _listed(frame["mac_time_ms"]),
+        "marker": {"color": "#1f2933", "symbol": "line-ew-open", "size": 16, "line": {"width": 2}},
+        "hovertemplate": "<b>%{x}</b><br>at its MAC share: %{y:.4g} ms<extra></extra>",
+    })  # fmt: skip
+    if bound is not None:
+        data.append({
+            "type": "scatter", "mode": "markers", "name": f"roofline bound ({bound.attrs.get('device', 'device')})",
+            "x": names, "y": _listed(frame["layer"].map(bound.set_index("layer")["attainable_s"] * 1e3)),
+            "marker": {"color": "#c44e52", "symbol": "diamond", "size": 9},
+            "hovertemplate": "<b>%{x}</b><br>roofline bound %{y:.3g} ms<extra></extra>",
+        })  # fmt: skip
+    axis = {"categoryorder": "array", "categoryarray": names, "gridcolor": GRID}
+    layout = _base_layout(
+        title={"text": title, "y": 0.99, "yref": "container", "yanchor": "top"}, barmode="overlay", height=600,
+        legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
+        margin={"l": 80, "r": 20, "t": 100, "b": 130},
+        xaxis={**axis, "anchor": "y", "showticklabels": False, "matches": "x2"},
+        xaxis2={**axis, "anchor": "y2", "tickangle": -60, "tickfont": {"size": 10}},
+        yaxis={"domain": [0.42, 1.0], "title": {"text": "time (ms)"}, "gridcolor": GRID, "rangemode": "tozero"},
+        yaxis2={"domain": [0.0, 0.34], "title": {"text": "time / MAC share"}, "gridcolor": GRID,
+                "rangemode": "tozero"},
+        shapes=[{"type": "line", "xref": "x2 domain", "x0": 0, "x1": 1, "yref": "y2", "y0": 1, "y1": 1,
+                 "line": {"dash": "dash", "color": "#1f2933", "width": 1}}],
+    )  # fmt: skip
+    return {"data": data, "layout": layout}
+
+
 def make_profile_figure(
     layers: pd.DataFrame, bound: pd.DataFrame | None = None, title: str = ""
 ) -> go.Figure:
@@ -690,58 +750,7 @@ def make_profile_figure(
     >>> [trace.name for trace in make_profile_figure(layers).data if trace.showlegend is not False]
     ['conv', 'dw', 'pw', 'pool', 'fc', 'time its MACs predict']
     """
-    from costmodel.latency.profile import time_vs_macs
-
-    frame = time_vs_macs(layers)
-    names = frame["layer"].tolist()
-    figure = go.Figure()
-    kinds = [*KIND_COLOURS, *sorted(set(frame["kind"]) - set(KIND_COLOURS))]
-    for kind in kinds:
-        rows = frame[frame["kind"] == kind]
-        if rows.empty:
-            continue
-        label = KIND_LABELS.get(kind, "not a layer (layout kernels)" if kind == "other" else kind)
-        colour = KIND_COLOURS.get(kind, "#c7c7c7")
-        shares = np.column_stack([rows["macs"], rows["time_share"] * 100, rows["mac_share"] * 100])
-        figure.add_bar(
-            x=rows["layer"], y=rows["time_ms"], name=kind, legendgroup=kind, marker={"color": colour},
-            customdata=shares, yaxis="y", xaxis="x",
-            hovertemplate=f"<b>%{{x}}</b> ({label})<br>measured %{{y:.4g}} ms<br>MACs %{{customdata[0]:,}}"
-            "<br>time share %{customdata[1]:.1f} %, MAC share %{customdata[2]:.1f} %<extra></extra>",
-        )  # fmt: skip
-        figure.add_bar(
-            x=rows["layer"], y=rows["ratio"], name=kind, legendgroup=kind, showlegend=False,
-            marker={"color": colour}, yaxis="y2", xaxis="x2",
-            hovertemplate=f"<b>%{{x}}</b> ({label})<br>time share / MAC share %{{y:.2f}}<extra></extra>",
-        )  # fmt: skip
-    figure.add_scatter(
-        x=frame["layer"], y=frame["mac_time_ms"], mode="markers", name="time its MACs predict",
-        marker={"color": "#1f2933", "symbol": "line-ew-open", "size": 16, "line": {"width": 2}},
-        hovertemplate="<b>%{x}</b><br>at its MAC share: %{y:.4g} ms<extra></extra>",
-    )  # fmt: skip
-    if bound is not None:
-        bound_ms = frame["layer"].map(bound.set_index("layer")["attainable_s"] * 1e3)
-        device = bound.attrs.get("device", "device")
-        figure.add_scatter(
-            x=frame["layer"], y=bound_ms, mode="markers", name=f"roofline bound ({device})",
-            marker={"color": "#c44e52", "symbol": "diamond", "size": 9},
-            hovertemplate="<b>%{x}</b><br>roofline bound %{y:.3g} ms<extra></extra>",
-        )  # fmt: skip
-    figure.add_hline(y=1, line={"dash": "dash", "color": "#1f2933", "width": 1}, yref="y2")
-    axis = {"categoryorder": "array", "categoryarray": names, "gridcolor": GRID}
-    figure.update_layout(
-        **_base_layout(
-            title={"text": title, "y": 0.99, "yref": "container", "yanchor": "top"}, barmode="overlay",
-            height=600, legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
-            margin={"l": 80, "r": 20, "t": 100, "b": 130},
-        ),
-        xaxis={**axis, "anchor": "y", "showticklabels": False, "matches": "x2"},
-        xaxis2={**axis, "anchor": "y2", "tickangle": -60, "tickfont": {"size": 10}},
-        yaxis={"domain": [0.42, 1.0], "title": {"text": "time (ms)"}, "gridcolor": GRID, "rangemode": "tozero"},
-        yaxis2={"domain": [0.0, 0.34], "title": {"text": "time / MAC share"}, "gridcolor": GRID,
-                "rangemode": "tozero"},
-    )  # fmt: skip
-    return figure
+    return go.Figure(profile_figure_spec(layers, bound, title))
 
 
 COMPARE_COLOURS = ("#2c5fa8", "#d1495b", "#2a9d8f", "#8a5a00")
