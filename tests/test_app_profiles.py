@@ -238,14 +238,16 @@ def test_callbacks_answer_garbage_values(pages, tmp_path, monkeypatch):
 
 
 def _select(driver, dropdown_id: str, value: str) -> None:
-    """Choose ``value`` in a Dash dropdown as a user does: open it, click the option."""
+    """Choose ``value`` in a Dash dropdown as a user does: open it, wait for the option, click it."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver.find_element(By.ID, dropdown_id).click()
-    option = driver.find_element(By.CSS_SELECTOR, f"input.dash-options-list-option-checkbox[value='{value}']")
-    row = option.find_element(By.XPATH, "ancestor::*[@role='option']")
+    option = (By.XPATH, f"//input[@value='{value}']/ancestor::*[@role='option']")
+    row = WebDriverWait(driver, 30).until(expected_conditions.presence_of_element_located(option))
     driver.execute_script("arguments[0].scrollIntoView({block: 'nearest'})", row)
-    row.click()
+    WebDriverWait(driver, 30).until(expected_conditions.element_to_be_clickable(option)).click()
 
 
 @pytest.mark.slow

@@ -719,7 +719,8 @@ def profile_figure_spec(layers: pd.DataFrame, bound: pd.DataFrame | None = None,
         })  # fmt: skip
     axis = {"categoryorder": "array", "categoryarray": names, "gridcolor": GRID}
     layout = _base_layout(
-        title={"text": title, "y": 0.99, "yref": "container", "yanchor": "top"}, barmode="overlay", height=600,
+        title={"text": title, "x": 0, "xref": "paper", "y": 0.99, "yref": "container", "yanchor": "top"},
+        barmode="overlay", height=600,
         legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
         margin={"l": 80, "r": 20, "t": 100, "b": 130},
         xaxis={**axis, "anchor": "y", "showticklabels": False, "matches": "x2"},
