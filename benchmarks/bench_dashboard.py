@@ -11,7 +11,8 @@ Starts ``python -m costmodel.dashboard.server`` on loopback, then
    the budgets (a new MACs budget each time: a new ``best --all --estimate`` answer, sorted and paged), the
    Frontier (a new MACs budget at a new design point each time) and the Frontier brushed on its parallel
    coordinates (a new MACs range and design point each time) (``--views``), each with the server's CPU time
-   per update under that load (gunicorn master and workers, from /proc);
+   per update under that load (gunicorn master and workers, from /proc) and the clients' own (this process,
+   which shares the machine's cores with the server);
 2. opens ``/explore`` in headless Chromium (fresh profile, empty cache) and prints the time from
    navigation to the per-layer chart's bars being drawn, against the 3 s target.
 
@@ -212,14 +213,19 @@ def run_view_load(port: int, view: str, clients: int, updates: int) -> dict:
                 (update_ms if ok else errors).append(elapsed_ms if ok else (alpha, resolution, status))
                 progress.update()
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     progress.close()
-    return {"update_ms": update_ms, "errors": errors, "elapsed_s": time.perf_counter() - started}
+    return {
+        "update_ms": update_ms,
+        "errors": errors,
+        "elapsed_s": time.perf_counter() - started,
+        "client_cpu_ms": (time.process_time() - cpu) / updates * 1000,
+    }
 
 
 def design_points(count: int) -> list[tuple[float, int]]:
@@ -256,7 +262,7 @@ def run_load(port: int, clients: int, updates: int) -> dict:
             if ok:
                 search = json.loads(body)["response"][ids.EXPLORE_URL]["search"]
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:
         thread.start()
@@ -264,7 +270,12 @@ def run_load(port: int, clients: int, updates: int) -> dict:
         thread.join()
     elapsed = time.perf_counter() - started
     progress.close()
-    return {"update_ms": update_ms, "errors": errors, "elapsed_s": elapsed}
+    return {
+        "update_ms": update_ms,
+        "errors": errors,
+        "elapsed_s": elapsed,
+        "client_cpu_ms": (time.process_time() - cpu) / updates * 1000,
+    }
 
 
 def in_process_cpu_ms(views: list[str], updates: int) -> dict[str, float]:
@@ -395,6 +406,9 @@ def main(argv: list[str] | None = None) -> int:
             f"  per update: p50 {p['p50']:.1f} ms  p95 {p['p95']:.1f} ms  p99 {p['p99']:.1f} ms  max {p['max']:.1f} ms"
         )
     print(f"  server CPU time per update (gunicorn master + workers): {cpu_per_update_ms:.1f} ms")
+    print(
+        f"  the clients' own CPU time per update (this process, on the same cores): {result['client_cpu_ms']:.1f} ms"
+    )
     if "explorer" in in_process:
         print(f"  CPU time per update in-process (one request at a time): {in_process['explorer']:.1f} ms")
     print(
@@ -414,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"; p50 {p['p50']:.1f} ms  p95 {p['p95']:.1f} ms  p99 {p['p99']:.1f} ms "
                 f"({p['p95'] / TARGET_P95_MS:.2f}x the {TARGET_P95_MS:.0f} ms target)"
             )
-        line += f"; server CPU per update {other['cpu_ms']:.1f} ms"
+        line += f"; server CPU per update {other['cpu_ms']:.1f} ms (clients {other['client_cpu_ms']:.1f} ms)"
         if view in in_process:
             line += f", in-process {in_process[view]:.1f} ms"
         print(
