@@ -340,13 +340,18 @@ def parcoords_figure_spec(
     trace = {
         "type": "parcoords",
         "dimensions": axes,
-        "line": {"color": points["top1_pct"].to_numpy(float), "colorscale": "Viridis", "showscale": False},
+        "line": {
+            "color": points["top1_pct"].to_numpy(float),
+            "colorscale": "Viridis",
+            "showscale": True,  # the colour's key: which lines are the accurate ones
+            "colorbar": {"title": {"text": "top-1 (%)", "side": "right"}, "thickness": 12, "len": 0.85},
+        },
         "labelfont": {"size": 12},
         "tickfont": {"size": 11},
         "rangefont": {"size": 10},
         "unselected": {"line": {"color": "#c9ced6", "opacity": 0.35}},
     }
-    layout = _base_layout(height=360, margin={"l": 60, "r": 60, "t": 70, "b": 30}, template=plotly_template())
+    layout = _base_layout(height=360, margin={"l": 60, "r": 110, "t": 70, "b": 30}, template=plotly_template())
     return {"data": [trace], "layout": layout}
 
 
