@@ -141,7 +141,9 @@ def compare_view(
     memory = evaluate(alphas, sides, metrics=["macs", "params", *BYTE_METRICS], dtype=dtype)
     totals[list(BYTE_METRICS)] = memory[list(BYTE_METRICS)].to_numpy()
     totals.insert(0, "label", [label(p) for p in points])
-    totals["peak_layer"] = [report(alpha=a, resolution=r, dtype=dtype).peak_layer for a, r in points]
+    reports = [report(alpha=a, resolution=r) for a, r in points]  # float32, the per-layer table's
+    typed = reports if dtype == "float32" else [report(alpha=a, resolution=r, dtype=dtype) for a, r in points]
+    totals["peak_layer"] = [typed_report.peak_layer for typed_report in typed]
     estimate = published_trend("float").predict(alphas, sides)
     for column in ("top1_pct_estimate", "top1_pct_low", "top1_pct_high"):
         if column in estimate:
@@ -155,12 +157,14 @@ def compare_view(
             note = f"latency predicted by the model fitted to dataset {dataset!r}"
         except ValueError as error:
             note = f"no latency: {error}"
-    return CompareView(totals, layer_differences(points), note, dtype)
+    return CompareView(totals, layer_differences(points, reports), note, dtype)
 
 
-def layer_differences(points: list[tuple[float, int]]) -> pd.DataFrame:
-    """Per layer: each point's MACs and params, and each later point's difference from the first."""
-    tables = [report(alpha=a, resolution=r).table.set_index("layer") for a, r in points]
+def layer_differences(points: list[tuple[float, int]], reports: list | None = None) -> pd.DataFrame:
+    """Per layer: each point's MACs and params, and each later point's difference from the first (from the
+    points' ``reports`` when the caller has them)."""
+    reports = reports or [report(alpha=a, resolution=r) for a, r in points]
+    tables = [r.table.set_index("layer") for r in reports]
     first = tables[0]
     out = pd.DataFrame({"layer": first.index, "kind": first["kind"].to_numpy()})
     for point, table in zip(points, tables, strict=True):

@@ -154,8 +154,8 @@ def features(alpha: object, resolution: object) -> pd.DataFrame:
             f"alpha (shape {a.shape}) and resolution (shape {r.shape}) do not broadcast"
         ) from None
     check_grid_size("features", *a.shape)
-    rows = [point_features(float(x), int(y)) for x, y in zip(a.ravel(), r.ravel(), strict=True)]
-    return pd.DataFrame(rows, columns=list(FEATURES))
+    rows = list(map(point_features, a.ravel().astype(float).tolist(), r.ravel().astype(np.int64).tolist()))
+    return pd.DataFrame(np.array(rows, dtype=float).reshape(len(rows), len(FEATURES)), columns=list(FEATURES))
 
 
 def fit_relative(x: np.ndarray, y: np.ndarray) -> np.ndarray:
