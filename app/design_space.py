@@ -187,6 +187,14 @@ def _fits(budgets: tuple[tuple[str, float], ...], dtype: str, dataset: str) -> p
     return estimates_within(dataset=dataset, db=default_db(), dtype=dtype, **keywords)
 
 
+def warm() -> None:
+    """Build what the page's requests would otherwise wait for: the grid at every value type, and the table's
+    search grid with every point's latency features (a new budget then only filters them)."""
+    for dtype in DTYPES:
+        design_grid(dtype)
+        _fits((("latency_ms", BUDGET_MAX),), dtype, DEFAULT_DATASET)
+
+
 def fitting_configurations(view: DesignSpaceView) -> tuple[pd.DataFrame, str]:
     """Every configuration within all of the view's budgets at once, the answer of ``best --all --estimate``
     (α in steps of 0.01, every integer resolution of the trend's range), most accurate first; or an empty

@@ -106,8 +106,7 @@ def warm_caches() -> None:
     # the Design space page's first view
     design_space.figure_of("top1_pct_estimate", (("macs", 300_000_000),))
     # the Design space grids and tables, and the Compare page's bytes, at every value type; its totals
-    for dtype in design_space.DTYPES:
-        design_space.design_grid(dtype)
+    design_space.warm()
     compare.compare_view(list(compare.DEFAULT_POINTS), None)
     frontier.frontier_points()  # compiles the default convention's MACs and params (evaluate)
     for dtype in frontier.DTYPES:
