@@ -374,17 +374,18 @@ def main(argv: list[str] | None = None) -> int:
     in_process = in_process_cpu_ms(views, args.in_process_updates) if args.in_process_updates > 0 else {}
     args.port = args.port or free_port()
     with server_process(args.port, args.workers) as server:
+        pid = server.popen.pid
         warm = run_load(args.port, 2, 20)  # a few requests so both workers have served once
         load_before = os.getloadavg()[0]
-        cpu_before = server_cpu_seconds(server.pid)
+        cpu_before = server_cpu_seconds(pid)
         result = run_load(args.port, args.clients, args.updates)
-        cpu_per_update_ms = (server_cpu_seconds(server.pid) - cpu_before) / args.updates * 1000
+        cpu_per_update_ms = (server_cpu_seconds(pid) - cpu_before) / args.updates * 1000
         others = {}
         for view in views:
             run_view_load(args.port, view, 2, 10)  # warm-up
-            cpu_before = server_cpu_seconds(server.pid)
+            cpu_before = server_cpu_seconds(pid)
             others[view] = run_view_load(args.port, view, args.clients, args.updates)
-            others[view]["cpu_ms"] = (server_cpu_seconds(server.pid) - cpu_before) / args.updates * 1000
+            others[view]["cpu_ms"] = (server_cpu_seconds(pid) - cpu_before) / args.updates * 1000
         first_load = None if args.no_browser else first_load_seconds(args.port)
 
     print(
