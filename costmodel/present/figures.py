@@ -76,7 +76,7 @@ def layer_figure_spec(table: pd.DataFrame, metrics: tuple[str, str] = ("macs", "
     Callbacks return this dict directly: it skips the graph-object copy and validation.
     """
     top, bottom = metrics
-    columns = table[["layer", "kind", "out_channels", top, bottom]].to_dict("list")
+    columns = {column: table[column].tolist() for column in ("layer", "kind", "out_channels", top, bottom)}
     layers = columns["layer"]
     data = []
     for kind, colour in KIND_COLOURS.items():
@@ -582,7 +582,9 @@ def buffer_figure_spec(table: pd.DataFrame, peak_layer: str, ram_bytes: int | No
     >>> [trace["name"] for trace in spec["data"]], spec["layout"]["annotations"][0]["text"]
     (['input bytes', 'output bytes', 'buffer (planner)'], 'peak 55,296 B')
     """
-    columns = table[["layer", "input_bytes", "output_bytes", "buffer_bytes"]].to_dict("list")
+    columns = {
+        column: table[column].tolist() for column in ("layer", "input_bytes", "output_bytes", "buffer_bytes")
+    }
     layers = columns["layer"]
     data = [
         {"type": "bar", "x": layers, "y": columns["input_bytes"], "name": "input bytes",
