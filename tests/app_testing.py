@@ -85,6 +85,10 @@ class ServerProcess:
     def wait(self, timeout: float | None = None) -> int:
         return self.popen.wait(timeout=timeout)
 
+    @property
+    def returncode(self) -> int | None:
+        return self.popen.returncode
+
 
 @contextlib.contextmanager
 def server_process(port: int, workers: int = 1, env: Mapping[str, str] | None = None):
