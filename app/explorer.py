@@ -320,7 +320,7 @@ def parse_query(search: str | None) -> tuple[dict[str, object], dict[str, str]]:
     return state, errors
 
 
-URL_PROBLEMS = "Some URL parameters were not usable and were replaced by defaults: "
+URL_PROBLEMS = "Some URL parameters were not usable and were ignored (their defaults apply): "
 """How a page opens its list of the URL's unusable values (the Explorer's and the Frontier's)."""
 
 

@@ -158,7 +158,7 @@ def problems_text(problems: list[str]) -> str:
     """The line above the chart naming the URL's unusable values, as the Explorer words it; empty if none.
 
     >>> problems_text(controls_from_query("?alpha=abc&x=flops")[1])
-    "Some URL parameters were not usable and were replaced by defaults: alpha: 'abc' is not a number; x=flops is not an axis; allowed: macs, params, latency_ms, peak_activation_bytes, flash_bytes"
+    "Some URL parameters were not usable and were ignored (their defaults apply): alpha: 'abc' is not a number; x=flops is not an axis; allowed: macs, params, latency_ms, peak_activation_bytes, flash_bytes"
     """
     return URL_PROBLEMS + "; ".join(problems) if problems else ""
 

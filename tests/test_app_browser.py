@@ -171,7 +171,7 @@ def test_frontier_settings_live_in_the_url(base_url, browser):
         wait_for_text(other, f"#{ids.FRONTIER_BEST}", "within 2 M parameters")
         assert severe_console_entries(other) == []
     browser.get(f"{base_url}/frontier?alpha=abc&x=flops")  # named as the Explorer names them, in one place
-    intro = "Some URL parameters were not usable and were replaced by defaults: "
+    intro = "Some URL parameters were not usable and were ignored (their defaults apply): "
     wait_for_text(
         browser, f"#{ids.FRONTIER_URL_ERROR}", intro + "alpha: 'abc' is not a number; x=flops is not an axis"
     )

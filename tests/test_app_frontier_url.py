@@ -119,7 +119,7 @@ def test_bad_design_point_values_are_named_as_the_explorer_names_them():
     assert problems[0] == "alpha: 'abc' is not a number"
     assert problems[1].startswith("unknown URL parameter(s) 'colour' ignored")
     assert problems_text(problems).startswith(
-        "Some URL parameters were not usable and were replaced by defaults: "
+        "Some URL parameters were not usable and were ignored (their defaults apply): "
     )
     assert problems_text([]) == ""
 
