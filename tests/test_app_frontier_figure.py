@@ -64,3 +64,18 @@ def test_the_range_leaves_out_nothing_it_draws():
     figure = make_sources_frontier_figure(points, points.iloc[:0], "params", budget=1e5)
     low, high = figure.layout.xaxis.range
     assert low < 1e5 and high > points.params.max()
+
+
+def test_a_label_near_either_edge_points_inwards():
+    """A design point at the left edge (the smallest network, or a selection that narrows the axis) has its
+    label to its right; one at the right edge to its left: never cut off by the plot's edge."""
+    for search, inwards in (("?alpha=0.25&resolution=128", 1), ("?alpha=1&resolution=224", -1)):
+        for log in (True, False):
+            figure = view(log=log, chosen=["paper"], dtypes=["float"], budget="900", search=search).figure
+            (star,) = [t for t in figure.data if t.name == "design point (estimated)"]
+            (label,) = [a for a in figure.layout.annotations if a.y == star.y[0]]
+            low, high = figure.layout.xaxis.range
+            at = math.log10(star.x[0]) if log else star.x[0]
+            near_left = (at - low) / (high - low) < 0.2
+            assert near_left == (inwards == 1), (search, log)
+            assert label.ax * inwards > 0, (search, log, label.ax)

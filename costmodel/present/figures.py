@@ -178,6 +178,20 @@ def _interval_bars(rows: pd.DataFrame, x: str) -> dict | None:
     }
 
 
+def _label_side(offset: float, position: float) -> float:
+    """An annotation's horizontal arrow offset: ``offset`` unless its point lies in the outer fifth of the x
+    range (``position`` 0 at the left edge, 1 at the right), where the label goes to the inner side instead.
+
+    >>> _label_side(-60, 0.5), _label_side(-60, 0.1), _label_side(60, 0.9), _label_side(60, 0.1)
+    (-60, 60, -60, 60)
+    """
+    if position < 0.2:
+        return abs(offset)
+    if position > 0.8:
+        return -abs(offset)
+    return offset
+
+
 def sources_frontier_figure_spec(
     points: pd.DataFrame,
     front: pd.DataFrame,
@@ -272,23 +286,31 @@ def sources_frontier_figure_spec(
             "marker": {"symbol": "circle-open", "size": 22, "color": "#222", "line": {"width": 2.5}},
             "hovertemplate": f"<b>best under budget: {best['label']}</b><br>{label}: %{{x:,}}<br>top-1: %{{y:.1f}} %<extra></extra>",
         })  # fmt: skip
-    # Each label on an arrow to its own marker (the star's to the upper left, the ring's to the lower right),
-    # so two markers close together never swap labels.
+    shown = [*points[x], *(m["x"] for m in (design, best) if m), *([budget] if budget else [])]
+    x_range = _padded_range(shown, log_x)
+
+    def where(value: float) -> float:  # 0 at the left edge of the x range, 1 at the right
+        if x_range is None:
+            return 0.5
+        at = math.log10(value) if log_x and value > 0 else value
+        return (at - x_range[0]) / ((x_range[1] - x_range[0]) or 1)
+
+    # Each label on an arrow to its own marker (the star's above, the ring's below), so two markers close
+    # together never swap labels; a label goes to the side of its marker with room for it (never off the plot).
     annotations = [
         {"x": math.log10(marker["x"]) if log_x and marker["x"] > 0 else marker["x"], "y": marker["top1"],
-         "text": marker["label"], "ax": ax, "ay": ay, "showarrow": True, "arrowhead": 2, "arrowwidth": 1,
+         "text": marker["label"], "ax": _label_side(ax, where(marker["x"])), "ay": ay, "showarrow": True, "arrowhead": 2, "arrowwidth": 1,
          "arrowcolor": "#555", "font": {"size": 11}, "bgcolor": "rgba(255,255,255,0.85)"}
         for marker, (ax, ay) in ((design, (-60, -40)), (best, (60, 40)))
         if marker
     ]  # fmt: skip
-    shown = [*points[x], *(m["x"] for m in (design, best) if m), *([budget] if budget else [])]
     layout = _base_layout(
         height=560,
         xaxis={
             "title": {"text": label},
             "type": "log" if log_x else "linear",
             "gridcolor": GRID,
-            "range": _padded_range(shown, log_x),
+            "range": x_range,
         },
         yaxis={"title": {"text": _label("top1")}, "gridcolor": GRID},
         legend={"font": {"size": 11}},
@@ -351,7 +373,9 @@ def parcoords_figure_spec(
         "rangefont": {"size": 10},
         "unselected": {"line": {"color": "#c9ced6", "opacity": 0.35}},
     }
-    layout = _base_layout(height=360, margin={"l": 60, "r": 110, "t": 70, "b": 30}, template=plotly_template())
+    layout = _base_layout(
+        height=360, margin={"l": 60, "r": 110, "t": 70, "b": 30}, template=plotly_template()
+    )
     return {"data": [trace], "layout": layout}
 
 
