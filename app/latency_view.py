@@ -99,9 +99,19 @@ def delete(name: str | None, db=None) -> ActionResult:
     return ActionResult(f"Deleted {name!r} ({rows} rows).")
 
 
-def add_device(key, ram, flash, source, db=None) -> ActionResult:
-    """Store a device from the form (RAM and flash as 320KiB, 1MB, ...; a source is required); a bad field is
-    one message and nothing is stored.
+DEVICE_RATES = {
+    "peak_macs_per_s_float32": "peak MAC/s (float32)",
+    "peak_macs_per_s_int8": "peak MAC/s (int8)",
+    "bandwidth_bytes_per_s": "bandwidth (bytes/s)",
+}
+"""The device form's optional rates (the roofline needs a peak at the dtype and the bandwidth; float16 and the
+clock through ``mobilenet-cost devices add``), by field, with the name a message gives them."""
+
+
+def add_device(key, ram, flash, source, db=None, rates=None) -> ActionResult:
+    """Store a device from the form (RAM and flash as 320KiB, 1MB, ...; ``rates`` maps :data:`DEVICE_RATES`'
+    fields to texts such as 100G or 2.5e10, blank for unknown; a source is required); a bad field is one message
+    and nothing is stored.
 
     >>> import tempfile, os
     >>> db = os.path.join(tempfile.mkdtemp(), "dev.sqlite3")
@@ -109,6 +119,11 @@ def add_device(key, ram, flash, source, db=None) -> ActionResult:
     "Stored device 'myboard': RAM 262,144 bytes, flash 1,048,576 bytes."
     >>> add_device("other", "256KiB", "", "", db).problems
     ["device 'other' has no source; every device row needs one (a datasheet or URL)"]
+    >>> rates = {"peak_macs_per_s_float32": "100G", "bandwidth_bytes_per_s": "25G"}
+    >>> add_device("laptop", "8GiB", "", "vendor sheet", db, rates).message
+    "Stored device 'laptop': RAM 8,589,934,592 bytes, no flash limit; float32 peak 1e+11 MAC/s, bandwidth 2.5e+10 B/s."
+    >>> add_device("fast", "8GiB", "", "sheet", db, {"peak_macs_per_s_int8": "lots"}).problems
+    ["peak MAC/s (int8): 'lots' must be a positive amount such as 300M, 0.3G, 1.5k or 300000000"]
     """
     from costmodel.core.numbers import parse_quantity
 
@@ -119,20 +134,44 @@ def add_device(key, ram, flash, source, db=None) -> ActionResult:
             "flash_bytes": parse_quantity("flash", flash, "bytes") if (flash or "").strip() else None,
             "source": source or "",
         }
+        for field, label in DEVICE_RATES.items():
+            text = (rates or {}).get(field)
+            row[field] = parse_quantity(label, text, "count") if (text or "").strip() else None
         device = LatencyStore(db).add_device(row)
     except ValueError as error:
         return ActionResult(problems=[str(error)])
     flash_text = "no flash limit" if device.flash_bytes is None else f"flash {device.flash_bytes:,} bytes"
-    return ActionResult(f"Stored device {device.device!r}: RAM {device.ram_bytes:,} bytes, {flash_text}.")
+    rates_text = _rates_text(device)
+    return ActionResult(
+        f"Stored device {device.device!r}: RAM {device.ram_bytes:,} bytes, {flash_text}"
+        + (f"; {rates_text}." if rates_text else ".")
+    )
+
+
+def _rates_text(device) -> str:
+    """The device's known peaks and bandwidth, for messages and the list ("" when none is known)."""
+    parts = [
+        f"{dtype} peak {rate:.3g} MAC/s"
+        for dtype in ("float32", "float16", "int8")
+        if (rate := device.peak_macs_per_s(dtype)) is not None
+    ]
+    if device.bandwidth_bytes_per_s is not None:
+        parts.append(f"bandwidth {device.bandwidth_bytes_per_s:.3g} B/s")
+    return ", ".join(parts)
 
 
 def stored_devices(db=None) -> list[str]:
     """One line per stored device, for the list under the form."""
-    return [
-        f"{d.device}: RAM {d.ram_bytes:,} B" + ("" if d.flash_bytes is None else f", flash {d.flash_bytes:,} B")
-        + f" ({d.source})"
-        for d in LatencyStore(db).devices()
-    ]
+    lines = []
+    for d in LatencyStore(db).devices():
+        rates = _rates_text(d)
+        lines.append(
+            f"{d.device}: RAM {d.ram_bytes:,} B"
+            + ("" if d.flash_bytes is None else f", flash {d.flash_bytes:,} B")
+            + (f", {rates}" if rates else "")
+            + f" ({d.source})"
+        )
+    return lines
 
 
 def datasets(db=None) -> pd.DataFrame:

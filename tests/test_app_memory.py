@@ -170,6 +170,8 @@ def test_device_form_on_the_latency_page(tmp_path):
             (ids.DEVICE_KEY, "myboard"),
             (ids.DEVICE_RAM, "320 kilo"),
             (ids.DEVICE_SOURCE, "rev 2"),
+            (ids.DEVICE_PEAK_FLOAT32, "2G"),
+            (ids.DEVICE_BANDWIDTH, "400M"),
         ):
             browser.find_element(By.ID, element).send_keys(text)
         browser.find_element(By.ID, ids.DEVICE_ADD).click()
@@ -187,7 +189,8 @@ def test_device_form_on_the_latency_page(tmp_path):
             )
         finally:
             browser.save_screenshot("/tmp/memory_device_form.png")
-        assert "myboard: RAM 262,144 B (rev 2)" in browser.find_element(By.ID, ids.DEVICE_LIST).text
+        listed = browser.find_element(By.ID, ids.DEVICE_LIST).text
+        assert "myboard: RAM 262,144 B, float32 peak 2e+09 MAC/s, bandwidth 4e+08 B/s (rev 2)" in listed
         browser.execute_script("arguments[0].scrollIntoView();", browser.find_element(By.ID, ids.DEVICE_ADD))
         browser.save_screenshot("/tmp/memory_device_form.png")
         assert severe_console_entries(browser) == []

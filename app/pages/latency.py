@@ -99,6 +99,13 @@ def _controls() -> list:
         field("RAM", _text_input(ids.DEVICE_RAM, "e.g. 256KiB")),
         field("Flash (optional)", _text_input(ids.DEVICE_FLASH, "e.g. 1MiB")),
         field("Source", _text_input(ids.DEVICE_SOURCE, "datasheet or URL (required)")),
+        field("Peak MAC/s, float32 (optional)", _text_input(ids.DEVICE_PEAK_FLOAT32, "e.g. 100G")),
+        field("Peak MAC/s, int8 (optional)", _text_input(ids.DEVICE_PEAK_INT8, "e.g. 400G")),
+        field(
+            "Memory bandwidth, bytes/s (optional)",
+            _text_input(ids.DEVICE_BANDWIDTH, "e.g. 25G"),
+            hint="A peak at the profile's value type and the bandwidth draw the roofline bound.",
+        ),
         html.Button("Add device", id=ids.DEVICE_ADD, className="button"),
         html.Div(id=ids.DEVICE_MESSAGE, className="field-hint", role="status"),
         html.Div(id=ids.DEVICE_ERROR, className="field-error", role="alert"),
@@ -115,13 +122,17 @@ def _controls() -> list:
     State(ids.DEVICE_RAM, "value"),
     State(ids.DEVICE_FLASH, "value"),
     State(ids.DEVICE_SOURCE, "value"),
+    State(ids.DEVICE_PEAK_FLOAT32, "value"),
+    State(ids.DEVICE_PEAK_INT8, "value"),
+    State(ids.DEVICE_BANDWIDTH, "value"),
 )
-def add_device(clicks, key, ram, flash, source):
+def add_device(clicks, key, ram, flash, source, peak_float32, peak_int8, bandwidth):
     """The device form: stored in the SQLite database beside the datasets (CLI: `mobilenet-cost devices`)."""
     db = latency_view.default_db()
     message, problem = "", ""
     if clicks:
-        result = latency_view.add_device(key, ram, flash, source, db)
+        rates = dict(zip(latency_view.DEVICE_RATES, (peak_float32, peak_int8, bandwidth), strict=True))
+        result = latency_view.add_device(key, ram, flash, source, db, rates)
         message, problem = result.message, "; ".join(result.problems)
     try:
         listing = [html.Li(line) for line in latency_view.stored_devices(db)]
