@@ -5,7 +5,8 @@ Starts ``python -m costmodel.dashboard.server`` on loopback, then
 1. drives ``POST /_dash-update-component`` with the request the Explorer sends when the α slider is
    released (one round trip returns the new URL and the whole view) from ``--clients`` concurrent
    clients, each on distinct design points, for ``--updates`` updates in all; prints p50/p95/p99, the
-   error count and the throughput, against the target p95 ≤ 50 ms; then the same for the Compare page
+   error count and the throughput, against the target p95 ≤ 50 ms; then the same for the Explorer's
+   per-layer profile panel (the second request every change of the Explorer's URL makes), the Compare page
    (two typed points, a latency dataset) and the Design space page (a metric and three budget lines, a
    new MACs budget each time, so its figure cache never helps) and its table of every configuration within
    the budgets (a new MACs budget each time: a new ``best --all --estimate`` answer, sorted and paged), the
@@ -42,6 +43,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the dashboard tests' server a
 
 from app_testing import chromium, dependencies, free_port, request, server_process  # noqa: E402
 from costmodel.dashboard import ids  # noqa: E402
+from costmodel.dashboard.server import THREADS  # noqa: E402
 
 TARGET_P95_MS = 50.0
 TARGET_FIRST_LOAD_S = 3.0
@@ -176,7 +178,14 @@ def frontier_brush_request(spec: dict, alpha: float, resolution: int, index: int
     return plain_payload(spec, values, f"{ids.FRONTIER_PARCOORDS}.restyleData")
 
 
+def explorer_profile_request(spec: dict, alpha: float, resolution: int, index: int) -> bytes:
+    """The Explorer's per-layer profile panel at a new design point (it follows every change of the URL)."""
+    values = {ids.EXPLORE_URL: f"?alpha={alpha:g}&resolution={resolution}", ids.EXPLORE_PROFILE_DATASET: None}
+    return plain_payload(spec, values, f"{ids.EXPLORE_URL}.search")
+
+
 VIEWS = {
+    "explorer-profile": (ids.EXPLORE_PROFILE_NOTE, explorer_profile_request),
     "compare": (ids.COMPARE_TOTALS, compare_request),
     "design-space": (ids.SPACE_GRAPH, space_request),
     "design-space-table": (ids.SPACE_TABLE, space_request),
@@ -389,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         first_load = None if args.no_browser else first_load_seconds(args.port)
 
     print(
-        f"machine: {os.cpu_count()} CPU(s); server: gunicorn, {args.workers} sync worker(s), 127.0.0.1:{args.port}"
+        f"machine: {os.cpu_count()} CPU(s); server: gunicorn, {args.workers} gthread worker(s) of {THREADS} threads, 127.0.0.1:{args.port}"
     )
     print(f"warm-up: {len(warm['update_ms'])} updates, {len(warm['errors'])} errors")
     print(
