@@ -148,31 +148,30 @@ def space_request(spec: dict, alpha: float, resolution: int, index: int) -> byte
     return plain_payload(spec, values, ids.SPACE_MACS_BUDGET)
 
 
-def frontier_request(spec: dict, alpha: float, resolution: int, index: int) -> bytes:
-    """A new MACs budget typed on the Frontier (a new budget each time) at a design point."""
-    values = {
+def frontier_values(alpha: float, resolution: int, budget: str) -> dict:
+    """The Frontier's control values at a design point: MACs on a log axis, the paper's and TF-slim's float
+    points, the published latencies, and a MACs ``budget``."""
+    return {
         ids.FRONTIER_URL: f"?alpha={alpha:g}&resolution={resolution}",
         ids.FRONTIER_X_METRIC: "macs",
         ids.FRONTIER_LOG_X: ["log"],
         ids.FRONTIER_SOURCES: ["paper", "TF-slim 2018_02_22"],
         ids.FRONTIER_PRECISION: ["float"],
-        ids.FRONTIER_BUDGET: f"{100 + index}M",
+        ids.FRONTIER_BUDGET: budget,
         ids.FRONTIER_LATENCY_SOURCE: "published",
     }
-    return plain_payload(spec, values, ids.FRONTIER_BUDGET)
+
+
+def frontier_request(spec: dict, alpha: float, resolution: int, index: int) -> bytes:
+    """A new MACs budget typed on the Frontier (a new budget each time) at a design point."""
+    return plain_payload(spec, frontier_values(alpha, resolution, f"{100 + index}M"), ids.FRONTIER_BUDGET)
 
 
 def frontier_brush_request(spec: dict, alpha: float, resolution: int, index: int) -> bytes:
     """A brush on the Frontier's parallel-coordinates MACs axis (a new range each time) at a design point."""
     low = 50 + index % 200
     values = {
-        ids.FRONTIER_URL: f"?alpha={alpha:g}&resolution={resolution}",
-        ids.FRONTIER_X_METRIC: "macs",
-        ids.FRONTIER_LOG_X: ["log"],
-        ids.FRONTIER_SOURCES: ["paper", "TF-slim 2018_02_22"],
-        ids.FRONTIER_PRECISION: ["float"],
-        ids.FRONTIER_BUDGET: "300M",
-        ids.FRONTIER_LATENCY_SOURCE: "published",
+        **frontier_values(alpha, resolution, "300M"),
         ids.FRONTIER_PARCOORDS: [{"dimensions[2].constraintrange": [[low * 1e6, (low + 250) * 1e6]]}, [0]],
     }
     return plain_payload(spec, values, f"{ids.FRONTIER_PARCOORDS}.restyleData")
