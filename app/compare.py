@@ -19,6 +19,7 @@ the first point.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode
 
 import numpy as np
@@ -28,7 +29,7 @@ from costmodel.core.convention import Convention
 from costmodel.core.design_point import check_alpha, check_resolution
 from costmodel.core.evaluate import evaluate
 from costmodel.core.numbers import parse_decimal, shorten
-from costmodel.core.report import report
+from costmodel.core.report import Report, report
 from costmodel.output.table import Column, ExportTable
 from costmodel.reference.accuracy_model import published_trend
 
@@ -141,8 +142,8 @@ def compare_view(
     memory = evaluate(alphas, sides, metrics=["macs", "params", *BYTE_METRICS], dtype=dtype)
     totals[list(BYTE_METRICS)] = memory[list(BYTE_METRICS)].to_numpy()
     totals.insert(0, "label", [label(p) for p in points])
-    reports = [report(alpha=a, resolution=r) for a, r in points]  # float32, the per-layer table's
-    typed = reports if dtype == "float32" else [report(alpha=a, resolution=r, dtype=dtype) for a, r in points]
+    reports = [point_report(a, r) for a, r in points]  # float32, the per-layer table's
+    typed = reports if dtype == "float32" else [point_report(a, r, dtype) for a, r in points]
     totals["peak_layer"] = [typed_report.peak_layer for typed_report in typed]
     estimate = published_trend("float").predict(alphas, sides)
     for column in ("top1_pct_estimate", "top1_pct_low", "top1_pct_high"):
@@ -160,10 +161,17 @@ def compare_view(
     return CompareView(totals, layer_differences(points, reports), note, dtype)
 
 
+@lru_cache(maxsize=128)
+def point_report(alpha: float, resolution: int, dtype: str = "float32") -> Report:
+    """The paper-convention report of a compared point (cached: a comparison usually keeps some of its points,
+    and the paper's 1.0-224 is in most; callers only read it)."""
+    return report(alpha=alpha, resolution=resolution, dtype=dtype)
+
+
 def layer_differences(points: list[tuple[float, int]], reports: list | None = None) -> pd.DataFrame:
     """Per layer: each point's MACs and params, and each later point's difference from the first (from the
     points' ``reports`` when the caller has them)."""
-    reports = reports or [report(alpha=a, resolution=r) for a, r in points]
+    reports = reports or [point_report(a, r) for a, r in points]
     tables = [r.table.set_index("layer") for r in reports]
     first = tables[0]
     out = pd.DataFrame({"layer": first.index, "kind": first["kind"].to_numpy()})
@@ -197,7 +205,7 @@ def totals_table(view: CompareView) -> ExportTable:
     if "latency_ms" in view.totals:
         columns.append(Column("latency_ms", "Latency (ms)", kind="number", digits=1))
     keys = [c.key for c in columns]
-    rows = tuple({k: _plain(row[k]) for k in keys} for _, row in view.totals.iterrows())
+    rows = tuple({k: _plain(v) for k, v in row.items()} for row in view.totals[keys].to_dict("records"))
     notes = [
         "Exact counts under the paper's convention; top-1 estimated by the TF-slim 2018_02_22 float trend",
         f"Flash: weight bytes at {view.dtype} (batch norm folded into the biases); peak RAM: the largest input plus "
@@ -218,7 +226,7 @@ def layers_table(view: CompareView) -> ExportTable:
         if c.startswith("macs")
     ]
     keys = [c.key for c in columns]
-    rows = tuple({k: _plain(row[k]) for k in keys} for _, row in view.layers.iterrows())
+    rows = tuple({k: _plain(v) for k, v in row.items()} for row in view.layers[keys].to_dict("records"))
     return ExportTable(tuple(columns), rows, caption="Per-layer MACs of the compared design points",
                        label="tab:mobilenet-compare-layers")  # fmt: skip
 

@@ -32,7 +32,7 @@ from costmodel.dashboard import ids
 
 from costmodel.core.architecture import BASE_RESOLUTION
 from costmodel.core.convention import BATCH_NORMS, DTYPES, PADDINGS, PLANNERS, ROUNDINGS, Convention
-from costmodel.core.design_point import check_alpha, check_alpha_for, design_point
+from costmodel.core.design_point import DesignPoint, check_alpha, check_alpha_for, design_point
 from costmodel.core.numbers import parse_decimal
 from costmodel.core.reduction import block_comparison
 from costmodel.core.report import Report, build_report, report, totals_at
@@ -264,12 +264,16 @@ def _point(alpha, side_mode: str, side: Decimal, convention: Convention):
     return design_point(alpha, resolution=int(side), convention=convention)
 
 
-def report_of(state: Mapping[str, object]) -> Report:
-    """The cost report of a checked state (raises ValueError/TypeError for an unchecked bad one)."""
+def design_point_of(state: Mapping[str, object]) -> tuple[DesignPoint, Convention]:
+    """The design point and convention of a checked state (raises ValueError/TypeError for a bad one)."""
     convention = convention_of(state)
     side = _number_text(str(state["side_mode"]), state["side"])
-    point = _point(_alpha(state["alpha"]), str(state["side_mode"]), side, convention)
-    return build_report(point, convention)
+    return _point(_alpha(state["alpha"]), str(state["side_mode"]), side, convention), convention
+
+
+def report_of(state: Mapping[str, object]) -> Report:
+    """The cost report of a checked state (raises ValueError/TypeError for an unchecked bad one)."""
+    return build_report(*design_point_of(state))
 
 
 def parse_query(search: str | None) -> tuple[dict[str, object], dict[str, str]]:

@@ -19,9 +19,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 from costmodel.dashboard import frontier_brush
-from costmodel.dashboard.explorer import parse_query, report_of
+from costmodel.dashboard.explorer import design_point_of, parse_query
 
 from costmodel.core.numbers import parse_decimal, parse_quantity, shorten
+from costmodel.core.report import totals_at
 from costmodel.latency.axis import with_latency
 from costmodel.latency.model import LatencyModel
 from costmodel.latency.store import DatasetError, LatencyStore
@@ -196,16 +197,28 @@ def selected(chosen_sources: object, dtypes: object, x: str, latency_source: obj
     that dataset: measured where the dataset has the same (α, resolution), or predicted by the dataset's
     latency model; a dataset that cannot be read raises ``ValueError``.
     """
-    points = frontier_points()
-    chosen_sources = chosen_sources if isinstance(chosen_sources, list) else []
-    dtypes = dtypes if isinstance(dtypes, list) else []
-    rows = points[points.source.isin(chosen_sources) & points.dtype.isin(dtypes)]
     x = check_x(x)
     dataset = latency_dataset(latency_source) if x == "latency_ms" else None
-    if dataset is not None:
-        mode, name = dataset
-        rows = with_latency(rows, name, mode=mode, db=default_db()).assign(device=f"{mode} on {name}")
+    if dataset is None:
+        return _published(_strings(chosen_sources), _strings(dtypes), x).copy()
+    mode, name = dataset
+    rows = _published(_strings(chosen_sources), _strings(dtypes), None)
+    rows = with_latency(rows, name, mode=mode, db=default_db()).assign(device=f"{mode} on {name}")
     return rows[rows[x].notna()].reset_index(drop=True)
+
+
+def _strings(values: object) -> tuple[str, ...]:
+    """The strings of a control's list value (a source or precision name never is anything else)."""
+    return tuple(v for v in values if isinstance(v, str)) if isinstance(values, list) else ()
+
+
+@lru_cache(maxsize=64)
+def _published(chosen_sources: tuple[str, ...], dtypes: tuple[str, ...], x: str | None) -> pd.DataFrame:
+    """The published points of the chosen sources and precisions with a value on ``x`` (all of them for None),
+    cached: they never change while serving (callers get copies)."""
+    points = frontier_points()
+    rows = points[points.source.isin(chosen_sources) & points.dtype.isin(dtypes)]
+    return rows if x is None else rows[rows[x].notna()].reset_index(drop=True)
 
 
 def interval_text(low: float, high: float) -> str:
@@ -235,6 +248,16 @@ def front(points: pd.DataFrame, x: str) -> pd.DataFrame:
     """The Pareto front of each precision in ``points`` (cost ``x`` lower, top-1 higher)."""
     fronts = [pareto_front(group, cost=x, accuracy="top1_pct") for _, group in points.groupby("dtype")]
     return pd.concat(fronts, ignore_index=True) if fronts else points.iloc[:0]
+
+
+@lru_cache(maxsize=64)
+def _published_front(
+    chosen_sources: tuple[str, ...], dtypes: tuple[str, ...], x: str, ranges: tuple
+) -> pd.DataFrame:
+    """:func:`front` of the published points inside a selection (``ranges``: its items as sorted tuples),
+    cached: a new budget or design point draws the same fronts."""
+    every_point = _published(chosen_sources, dtypes, x)
+    return front(every_point[frontier_brush.inside(every_point, dict(ranges))].reset_index(drop=True), x)
 
 
 def accuracy_model(dtype: str) -> AccuracyModel:
@@ -290,16 +313,17 @@ class DesignEstimate:
 def design_estimate(search: str | None, dtypes: object) -> DesignEstimate:
     """The design point of an Explorer-style query string with its estimated top-1 (paper convention)."""
     state, _ = parse_query(search)
-    r = report_of({**state, "rounding": "slim" if state["rounding"] == "smooth" else state["rounding"]})
-    resolution = int(r.point.resolution)
+    point, convention = design_point_of(
+        {**state, "rounding": "slim" if state["rounding"] == "smooth" else state["rounding"]}
+    )
+    alpha, resolution = float(point.alpha), int(point.resolution)
+    totals = totals_at(point.alpha, point.resolution, convention, ("macs", "params"))
     estimates, extrapolated = {}, False
     for dtype in [d for d in DTYPES if isinstance(dtypes, list) and d in dtypes] or ["float"]:
-        prediction = accuracy_model(dtype).predict(r.alpha, resolution).iloc[0]
+        prediction = accuracy_model(dtype).predict(alpha, resolution).iloc[0]
         estimates[dtype] = float(prediction.top1_pct_estimate)
         extrapolated |= bool(prediction.extrapolated)
-    return DesignEstimate(
-        r.alpha, resolution, int(r.totals["macs"]), int(r.totals["params"]), estimates, extrapolated
-    )
+    return DesignEstimate(alpha, resolution, int(totals["macs"]), int(totals["params"]), estimates, extrapolated)
 
 
 BARE_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -414,8 +438,14 @@ def best_under_budget(points: pd.DataFrame, x: str, budget: float) -> tuple[pd.S
                 f"the smallest shown configuration, {smallest['model']}, needs {int(smallest[x]):,} bytes",
             )
         return fits.sort_values(["top1_pct", x], ascending=[False, True]).iloc[0], ""
+    if x in ("macs", "params"):  # the points carry their exact costs already (frontier_points): no recount
+        cost = points[x].to_numpy(dtype=float, na_value=np.nan)
+        top1 = points["top1_pct"].to_numpy(dtype=float, na_value=np.nan)
+        fits = np.flatnonzero(~np.isnan(top1) & (cost <= budget))  # NaN costs compare False
+        if fits.size:  # the most accurate; of equals, the cheaper (as best_reference orders them)
+            return points.iloc[fits[np.lexsort((cost[fits], -top1[fits]))[0]]], ""
     keyword = {"macs": "macs", "params": "params", "latency_ms": "latency"}[x]
-    try:
+    try:  # the latency axis, and the reason when nothing fits
         best = best_reference(points, **{keyword: budget}, latency_column="latency_ms")
     except ValueError as error:
         return None, str(error)
@@ -615,9 +645,14 @@ def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text, latency
         if points.empty and not every_point.empty:
             best_text = "No shown point lies inside the selection: widen or clear it."
     point_text += dataset_problem
+    if latency_dataset(latency_source) is None:  # published points only: nothing that changes while serving
+        key = tuple(sorted((column, tuple(map(tuple, spans))) for column, spans in ranges.items()))
+        fronts = _published_front(_strings(chosen_sources), _strings(dtypes), x, key)
+    else:
+        fronts = front(points, x)
     figure = sources_frontier_figure_spec(
         points,
-        front(points, x),
+        fronts,
         x,
         log_x=isinstance(log_x, list) and "log" in log_x,
         design=design,

@@ -1,5 +1,6 @@
 """Frontier, Conventions and Tables pages: their plain functions and figure builders."""
 
+import numpy as np
 import pandas as pd
 import pytest
 from costmodel.dashboard import conventions, frontier, references
@@ -77,6 +78,26 @@ def test_best_under_budget_is_the_most_accurate_that_fits():
     assert none is None and "below the smallest configuration" in why
     _, text = frontier.best_texts(points, "macs", 1e6, "float")
     assert text.startswith("Nothing shown fits within 1 M MACs: the smallest shown configuration, ")
+
+
+def test_best_under_budget_agrees_with_best_reference_which_counts_again():
+    """The page takes the points' own exact costs; best_reference counts every row again from α and side."""
+    from costmodel.reference.budget import BudgetTooSmall, best_reference
+
+    for sources in (frontier.sources(), ["paper"], ["TF-slim 2018_02_22", "TF Lite hosted, Pixel 3"]):
+        for dtypes in (["float"], ["float", "quant"]):
+            points = frontier.selected(sources, dtypes, "macs")
+            for x, budgets in (("macs", np.geomspace(15e6, 700e6, 40)), ("params", np.geomspace(0.5e6, 5e6, 25))):
+                for budget in budgets:
+                    best, why = frontier.best_under_budget(points, x, float(budget))
+                    try:
+                        expected = best_reference(points, **{x: float(budget)}, latency_column="latency_ms")
+                    except BudgetTooSmall as error:
+                        assert best is None and why == str(error)
+                        continue
+                    assert best[["model", "source", "dtype", "top1_pct"]].tolist() == (
+                        expected[["model", "source", "dtype", "top1_pct"]].tolist()
+                    ), (sources, dtypes, x, budget)
 
 
 def test_frontier_view_with_a_bad_budget_keeps_the_figure():
