@@ -21,7 +21,7 @@ from dataclasses import replace
 import pandas as pd
 
 from costmodel.core.convention import Convention
-from costmodel.core.design_point import design_point
+from costmodel.core.design_point import DesignPoint, design_point
 from costmodel.core.report import Report, build_report
 from costmodel.latency.profile import OTHER, time_vs_macs
 from costmodel.latency.schema import PROFILE_POINT_COLUMNS
@@ -152,21 +152,31 @@ def latency_page(name: str | None, key: str | None, device, db=None) -> dict[str
     return view | {"options": options, "value": key, "figure": figure, "note": note}
 
 
-def explorer_panel(r: Report, chosen: str | None, device_key: str, find_device, db=None) -> dict[str, object]:
-    """The Explorer's profile panel for its report ``r``: every stored dataset's profile at exactly this design
-    point (same α and resolution, and the same layers with the same MACs as ``r``), read in one query; the
-    chooser's ``options`` and ``value`` (dataset, threads, dtype), the ``figure`` (or None) and a ``note``.
-    ``find_device(key, store)`` gives the device for the roofline bound (None for none)."""
+def explorer_panel(
+    point: DesignPoint, convention: Convention, chosen: str | None, device_key: str, find_device, db=None
+) -> dict[str, object]:
+    """The Explorer's profile panel for its design ``point`` under ``convention``: every stored dataset's profile
+    at exactly this point (same α and resolution, and the same layers with the same MACs as its report), read in
+    one query (the report is built only when some dataset has a profile there); the chooser's ``options`` and
+    ``value`` (dataset, threads, dtype), the ``figure`` (or None) and a ``note``. ``find_device(key, store)``
+    gives the device for the roofline bound (None for none)."""
     view: dict[str, object] = {"options": [], "value": None, "figure": None}
-    where = f"α {r.alpha:g}, {r.resolution} px"
+    where = f"α {float(point.alpha):g}, {point.resolution} px"
+    how_to = (
+        f"Measure one with: mobilenet-cost measure --alpha {float(point.alpha):g} --resolution {point.resolution} "
+        "--profile layers.csv"
+    )
     try:
         store = LatencyStore(db)
-        found = store.profiles_at(r.alpha, r.resolution)
+        found = store.profiles_at(point.alpha, point.resolution)
     except (ValueError, sqlite3.Error) as error:
         return view | {"note": f"Stored profiles cannot be read: {error}"}
+    if found.empty:
+        return view | {"note": f"No per-layer profile at {where}. {how_to}"}
+    r = build_report(point, convention)
     keys = [
-        json.dumps([dataset, point_key(*point)])
-        for dataset, *point in found[["dataset", *PROFILE_POINT_COLUMNS]].itertuples(index=False)
+        json.dumps([dataset, point_key(*profiled)])
+        for dataset, *profiled in found[["dataset", *PROFILE_POINT_COLUMNS]].itertuples(index=False)
     ]
     candidates = {
         key: rows.reset_index(drop=True)
@@ -174,16 +184,10 @@ def explorer_panel(r: Report, chosen: str | None, device_key: str, find_device, 
         if _same_network(rows, r)
     }
     if not candidates:
-        other = found["dataset"].nunique()
-        why = (
-            f" ({other} dataset(s) profiled α {r.alpha:g} at {r.resolution} px on a network with other layer MACs: "
-            "the measured network has the paper's knobs)"
-            if other
-            else ""
-        )
         return view | {
-            "note": f"No per-layer profile at {where}{why}. Measure one with: mobilenet-cost measure "
-            f"--alpha {r.alpha:g} --resolution {r.resolution} --profile layers.csv"
+            "note": f"No per-layer profile at {where} ({found['dataset'].nunique()} dataset(s) profiled "
+            f"α {r.alpha:g} at {r.resolution} px on a network with other layer MACs: the measured network has the "
+            f"paper's knobs). {how_to}"
         }
     options = [{"label": _point_label(rows), "value": key} for key, rows in candidates.items()]
     value = chosen if isinstance(chosen, str) and chosen in candidates else next(iter(candidates))

@@ -158,7 +158,7 @@ def test_explorer_panel_needs_exactly_the_design_point(tmp_path):
     def panel(query: str, chosen=None):
         state = explorer.parse_query(query)[0]
         return profile_view.explorer_panel(
-            explorer.report_of(state), chosen, state["device"], explorer.find_device, db
+            *explorer.design_point_of(state), chosen, state["device"], explorer.find_device, db
         )
 
     shown = panel("?alpha=0.5&resolution=160&device=apple_m2")

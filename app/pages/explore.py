@@ -393,7 +393,7 @@ def profile(search, chosen):
     with the roofline bound of the Explorer's device; a one-line note where no dataset has one."""
     state = explorer.parse_query(search)[0]
     panel = profile_view.explorer_panel(
-        explorer.report_of(state), chosen, state["device"], explorer.find_device, latency_view.default_db()
+        *explorer.design_point_of(state), chosen, state["device"], explorer.find_device, latency_view.default_db()
     )
     shown = panel["figure"] is not None
     return (

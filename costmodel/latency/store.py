@@ -291,6 +291,8 @@ class LatencyStore:
             raise DatasetError(f"database folder {str(folder)!r} cannot be made: {error}") from None
         exists = self.path.exists()
         self.read_only = not os.access(folder, os.W_OK) or (exists and not os.access(self.path, os.W_OK))
+        # a new database gets every table; _check_ours reads which an existing one has
+        self._has_devices = self._has_profiles = True
         current = exists and self._check_ours()
         if not self.read_only and not current:  # a write transaction only when the schema needs one
             try:
@@ -407,7 +409,7 @@ class LatencyStore:
         profiled = (
             "(SELECT COUNT(*) FROM (SELECT DISTINCT alpha, resolution, threads, dtype FROM profiles p "
             "WHERE p.dataset_id = d.id))"
-            if getattr(self, "_has_profiles", True)
+            if self._has_profiles
             else "0"
         )
         query = f"""SELECT d.name, COUNT(m.id), GROUP_CONCAT(DISTINCT m.device),
@@ -484,7 +486,7 @@ class LatencyStore:
         :data:`~costmodel.latency.schema.STORED_PROFILE_COLUMNS`: alpha, resolution, layer, kind, macs, time_ms,
         whole_ms, threads, dtype), in the order stored; no rows when it has none (built-in datasets have none)."""
         name = check_name(name)
-        if name in BUILTIN_DATASETS or not getattr(self, "_has_profiles", True):
+        if name in BUILTIN_DATASETS or not self._has_profiles:
             return profile_frame([])
         with self._connect() as connection:
             dataset_id = self._id(connection, name)
@@ -505,7 +507,7 @@ class LatencyStore:
         ['dataset', 'alpha', 'resolution']
         """
         rows = []
-        if getattr(self, "_has_profiles", True):
+        if self._has_profiles:
             selected = ", ".join(f"p.{c}" for c in STORED_PROFILE_COLUMNS)
             with self._connect() as connection:
                 rows = connection.execute(
@@ -566,7 +568,7 @@ class LatencyStore:
 
     def devices(self) -> list[Device]:
         """The user's devices, by key (a read-only database of schema 1 has none)."""
-        if not getattr(self, "_has_devices", True):
+        if not self._has_devices:
             return []
         with self._connect() as connection:
             cursor = connection.execute(f"SELECT {', '.join(DEVICE_FIELDS)} FROM devices ORDER BY device")
