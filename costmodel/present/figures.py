@@ -591,6 +591,10 @@ def make_residual_figure(points: pd.DataFrame, tolerance_pct: float = 10.0) -> g
     return figure
 
 
+RAM_LINE_MAX = 10
+"""The buffer chart draws the device's RAM as a line only up to this many times its tallest bar; above, a note."""
+
+
 def buffer_figure_spec(table: pd.DataFrame, peak_layer: str, ram_bytes: int | None = None) -> dict:
     """Per-layer activation buffers as a plain Plotly dict (what :func:`make_buffer_figure` wraps): input and
     output bytes stacked, the planner's ``buffer_bytes`` as a marker, the peak layer marked and, given
@@ -605,6 +609,9 @@ def buffer_figure_spec(table: pd.DataFrame, peak_layer: str, ram_bytes: int | No
     >>> spec = buffer_figure_spec(r.table, r.peak_layer, 327680)
     >>> [trace["name"] for trace in spec["data"]], spec["layout"]["annotations"][0]["text"]
     (['input bytes', 'output bytes', 'buffer (planner)'], 'peak 55,296 B')
+    >>> desktop = buffer_figure_spec(r.table, r.peak_layer, 8 * 2**30)["layout"]  # 8 GiB: no line, a note
+    >>> desktop["shapes"], desktop["annotations"][1]["text"]
+    ([], 'device RAM 8,589,934,592 B (155,345× the peak, off the scale)')
     """
     columns = {
         column: table[column].tolist() for column in ("layer", "input_bytes", "output_bytes", "buffer_bytes")
@@ -623,7 +630,14 @@ def buffer_figure_spec(table: pd.DataFrame, peak_layer: str, ram_bytes: int | No
     annotations = [{"x": peak_layer, "y": peak, "text": f"peak {peak:,} B", "showarrow": True, "arrowhead": 2,
                     "ay": -30}]  # fmt: skip
     shapes = []
-    if ram_bytes is not None:  # what go.Figure.add_hline draws
+    stacked = [i + o for i, o in zip(columns["input_bytes"], columns["output_bytes"], strict=True)]
+    # a line far above the tallest bar would flatten every bar
+    off_scale = ram_bytes is not None and ram_bytes > RAM_LINE_MAX * max(*stacked, peak)
+    if off_scale:
+        annotations.append({"text": f"device RAM {ram_bytes:,} B ({ram_bytes / peak:,.0f}× the peak, off the scale)",
+                            "showarrow": False, "xref": "x domain", "x": 1, "xanchor": "right", "yref": "y domain",
+                            "y": 1, "yanchor": "bottom"})  # fmt: skip
+    elif ram_bytes is not None:  # what go.Figure.add_hline draws
         shapes.append({"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": ram_bytes,
                        "y1": ram_bytes, "line": {"dash": "dash", "color": "#c44e52"}})  # fmt: skip
         annotations.append({"text": f"device RAM {ram_bytes:,} B", "showarrow": False, "xref": "x domain", "x": 1,
