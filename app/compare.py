@@ -28,8 +28,10 @@ import pandas as pd
 from costmodel.core.convention import Convention
 from costmodel.core.design_point import check_alpha, check_resolution
 from costmodel.core.evaluate import evaluate
+from costmodel.core.formulas import MAXIMA
 from costmodel.core.numbers import parse_decimal, shorten
-from costmodel.core.report import Report, report
+from costmodel.core.report import layer_values
+from costmodel.output.frame_format import plain_records
 from costmodel.output.table import Column, ExportTable
 from costmodel.reference.accuracy_model import published_trend
 
@@ -137,51 +139,61 @@ def compare_view(
     value type ``dtype`` of the flash (weight bytes, BN folded) and peak RAM (activations, chain planner)."""
     alphas = np.array([a for a, _ in points], dtype=float)
     sides = np.array([r for _, r in points], dtype=np.int64)
-    totals = evaluate(alphas, sides, metrics=list(METRICS))
+    costs = evaluate(alphas, sides, metrics=list(METRICS))
     # the byte totals in the Design space grid's function, compiled per value type when the server starts
     memory = evaluate(alphas, sides, metrics=["macs", "params", *BYTE_METRICS], dtype=dtype)
-    totals[list(BYTE_METRICS)] = memory[list(BYTE_METRICS)].to_numpy()
-    totals.insert(0, "label", [label(p) for p in points])
-    reports = [point_report(a, r) for a, r in points]  # float32, the per-layer table's
-    typed = reports if dtype == "float32" else [point_report(a, r, dtype) for a, r in points]
-    totals["peak_layer"] = [typed_report.peak_layer for typed_report in typed]
+    columns = {
+        "label": [label(p) for p in points],
+        **{column: costs[column].to_numpy() for column in costs.columns},
+        **{metric: memory[metric].to_numpy() for metric in BYTE_METRICS},
+        "peak_layer": [peak_layer(a, r, dtype) for a, r in points],
+    }
     estimate = published_trend("float").predict(alphas, sides)
     for column in ("top1_pct_estimate", "top1_pct_low", "top1_pct_high"):
         if column in estimate:
-            totals[column] = estimate[column].to_numpy()
+            columns[column] = estimate[column].to_numpy()
     note = ""
     if dataset:
-        from costmodel.latency.axis import with_latency
+        from costmodel.latency.axis import dataset_model
 
         try:
-            totals["latency_ms"] = with_latency(totals, dataset, db=db)["latency_ms"].to_numpy()
+            columns["latency_ms"] = dataset_model(dataset, db).predict(alphas, sides)
             note = f"latency predicted by the model fitted to dataset {dataset!r}"
         except ValueError as error:
             note = f"no latency: {error}"
-    return CompareView(totals, layer_differences(points, reports), note, dtype)
+    totals = pd.DataFrame(columns)
+    return CompareView(totals, layer_differences(points), note, dtype)
 
 
-@lru_cache(maxsize=128)
-def point_report(alpha: float, resolution: int, dtype: str = "float32") -> Report:
-    """The paper-convention report of a compared point (cached: a comparison usually keeps some of its points,
-    and the paper's 1.0-224 is in most; callers only read it)."""
-    return report(alpha=alpha, resolution=resolution, dtype=dtype)
+@lru_cache(maxsize=256)
+def point_layers(alpha: float, resolution: int) -> tuple[dict[str, object], ...]:
+    """Each layer's name, kind, MACs and params at a compared point, paper convention (cached: a comparison
+    usually keeps some of its points, and the paper's 1.0-224 is in most; callers only read it)."""
+    return tuple(layer_values(alpha, resolution, Convention(), ("macs", "params")))
 
 
-def layer_differences(points: list[tuple[float, int]], reports: list | None = None) -> pd.DataFrame:
-    """Per layer: each point's MACs and params, and each later point's difference from the first (from the
-    points' ``reports`` when the caller has them)."""
-    reports = reports or [point_report(a, r) for a, r in points]
-    tables = [r.table.set_index("layer") for r in reports]
+@lru_cache(maxsize=256)
+def peak_layer(alpha: float, resolution: int, dtype: str = "float32") -> str:
+    """The layer whose input plus output buffer is the peak RAM at a point (the first of equal ones)."""
+    metric = MAXIMA["peak_activation_bytes"]
+    rows = layer_values(alpha, resolution, Convention(dtype=dtype), (metric,))
+    return max(rows, key=lambda row: row[metric])["layer"]
+
+
+def layer_differences(points: list[tuple[float, int]]) -> pd.DataFrame:
+    """Per layer: each point's MACs and params, and each later point's difference from the first."""
+    tables = [point_layers(a, r) for a, r in points]
     first = tables[0]
-    out = pd.DataFrame({"layer": first.index, "kind": first["kind"].to_numpy()})
-    for point, table in zip(points, tables, strict=True):
+    columns: dict[str, list] = {"layer": [row["layer"] for row in first], "kind": [row["kind"] for row in first]}
+    for point, rows in zip(points, tables, strict=True):
         for metric in ("macs", "params"):
-            out[f"{metric} {label(point)}"] = table[metric].to_numpy()
-    for point, table in zip(points[1:], tables[1:], strict=True):
+            columns[f"{metric} {label(point)}"] = [row[metric] for row in rows]
+    for point, rows in zip(points[1:], tables[1:], strict=True):
         for metric in ("macs", "params"):
-            out[f"{metric} Δ {label(point)}"] = table[metric].to_numpy() - first[metric].to_numpy()
-    return out
+            columns[f"{metric} Δ {label(point)}"] = [
+                row[metric] - base[metric] for row, base in zip(rows, first, strict=True)
+            ]
+    return pd.DataFrame(columns)
 
 
 def totals_table(view: CompareView) -> ExportTable:
@@ -205,7 +217,7 @@ def totals_table(view: CompareView) -> ExportTable:
     if "latency_ms" in view.totals:
         columns.append(Column("latency_ms", "Latency (ms)", kind="number", digits=1))
     keys = [c.key for c in columns]
-    rows = tuple({k: _plain(v) for k, v in row.items()} for row in view.totals[keys].to_dict("records"))
+    rows = tuple(plain_records(view.totals[keys]))
     notes = [
         "Exact counts under the paper's convention; top-1 estimated by the TF-slim 2018_02_22 float trend",
         f"Flash: weight bytes at {view.dtype} (batch norm folded into the biases); peak RAM: the largest input plus "
@@ -226,17 +238,9 @@ def layers_table(view: CompareView) -> ExportTable:
         if c.startswith("macs")
     ]
     keys = [c.key for c in columns]
-    rows = tuple({k: _plain(v) for k, v in row.items()} for row in view.layers[keys].to_dict("records"))
+    rows = tuple(plain_records(view.layers[keys]))
     return ExportTable(tuple(columns), rows, caption="Per-layer MACs of the compared design points",
                        label="tab:mobilenet-compare-layers")  # fmt: skip
-
-
-def _plain(value):
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    return value
 
 
 def downloads(view: CompareView, latex: bool) -> tuple[str, str]:

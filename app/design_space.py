@@ -73,13 +73,28 @@ CHECKPOINT_ALPHAS = (0.25, 0.5, 0.75, 1.0)
 CHECKPOINT_RESOLUTIONS = (128, 160, 192, 224)
 
 
-@lru_cache(maxsize=8)
 def design_grid(dtype: str = "float32", dataset: str = DEFAULT_DATASET) -> pd.DataFrame:
     """Every metric of :data:`METRICS` on the :data:`ALPHAS` × :data:`RESOLUTIONS` grid, bytes at ``dtype``,
-    latency predicted by ``dataset``'s model (NaN when it has none), computed once per pair."""
+    latency predicted by ``dataset``'s model (NaN when it has none). Shared: callers only read it."""
+    return _grid_with_latency(dtype, latency_model_of(dataset))
+
+
+def latency_model_of(dataset: str):
+    """The latency model fitted to ``dataset`` (a stored one's rows read again, as another worker may have
+    changed them), or None when it has none."""
     from costmodel.dashboard.frontier import default_db
 
-    from costmodel.latency.axis import with_latency
+    from costmodel.latency.axis import dataset_model
+
+    try:
+        return dataset_model(dataset, default_db())
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=8)
+def _cost_grid(dtype: str) -> pd.DataFrame:
+    """The grid's exact costs (bytes at ``dtype``) and the published trend's top-1 estimate."""
     from costmodel.latency.budgets import trend_for
     from costmodel.reference.accuracy_model import published_trend
 
@@ -95,10 +110,20 @@ def design_grid(dtype: str = "float32", dataset: str = DEFAULT_DATASET) -> pd.Da
         .predict(grid["alpha"], grid["resolution"])["top1_pct_estimate"]
         .to_numpy()
     )
-    try:
-        grid["latency_ms"] = with_latency(grid, dataset, db=default_db())["latency_ms"].to_numpy()
-    except ValueError:
-        grid["latency_ms"] = np.nan
+    return grid
+
+
+@lru_cache(maxsize=16)
+def _grid_with_latency(dtype: str, model) -> pd.DataFrame:
+    """:func:`_cost_grid` with ``model``'s predicted latency (once per value type and fitted model)."""
+    from costmodel.latency.axis import predicted_band
+
+    grid = _cost_grid(dtype).copy()
+    grid["latency_ms"] = (
+        np.nan
+        if model is None
+        else predicted_band(model, grid["alpha"].to_numpy(), grid["resolution"].to_numpy())[0]
+    )
     return grid
 
 
@@ -120,6 +145,8 @@ class DesignSpaceView:
     error: str
     dtype: str = "float32"
     dataset: str = DEFAULT_DATASET
+    latency_model: object = None
+    """The model fitted to ``dataset`` (a :class:`~costmodel.latency.model.LatencyModel`), None if it has none."""
 
 
 def parse_budgets(texts: dict[str, str | None]) -> tuple[dict[str, float], list[str]]:
@@ -152,16 +179,21 @@ def design_space_view(metric: str, macs_budget: str | None = None, params_budget
         problems.append(f"value type {str(dtype)[:20]!r} is not allowed; choose one of {', '.join(DTYPES)}")
         dtype = "float32"
     dataset = dataset or DEFAULT_DATASET
-    return DesignSpaceView(metric, design_grid(dtype, dataset), budgets, "; ".join(problems), dtype, dataset)
+    model = latency_model_of(dataset)
+    grid = _grid_with_latency(dtype, model)
+    return DesignSpaceView(metric, grid, budgets, "; ".join(problems), dtype, dataset, model)
+
+
+def figure_of(view: DesignSpaceView) -> dict:
+    """The page's figure as a plain dict, cached per metric, budget lines, value type and latency model."""
+    return _figure(view.metric, tuple(sorted(view.budgets.items())), view.dtype, view.latency_model)
 
 
 @lru_cache(maxsize=64)
-def figure_of(metric: str, budgets: tuple[tuple[str, float], ...], dtype: str = "float32",
-              dataset: str = DEFAULT_DATASET) -> dict:  # fmt: skip
-    """The page's figure as a plain dict, cached per metric, budget lines, value type and dataset."""
+def _figure(metric: str, budgets: tuple[tuple[str, float], ...], dtype: str, model) -> dict:
     from costmodel.present.figures import design_space_figure_spec
 
-    grid = design_grid(dtype, dataset)
+    grid = _grid_with_latency(dtype, model)
     return design_space_figure_spec(grid, metric, METRICS[metric], dict(budgets), checkpoints())
 
 
@@ -173,26 +205,33 @@ def fitting_count(view: DesignSpaceView) -> int:
     return int(fits.sum())
 
 
-@lru_cache(maxsize=64)
-def _fits(budgets: tuple[tuple[str, float], ...], dtype: str, dataset: str) -> pd.DataFrame:
+def _fits(view: DesignSpaceView) -> pd.DataFrame:
+    """``best --all --estimate`` for the view's budgets and latency model: a filter of search grids built once
+    (the costs per value type, the latency per fitted model), so not cached itself."""
     from costmodel.dashboard.frontier import default_db
 
     from costmodel.latency.budgets import estimates_within
 
-    # RAM and flash always (an unlimited budget where none is given): one compiled function per value type,
-    # the one design_grid uses and the server warms, and the table shows both
+    # RAM and flash always (an unlimited budget where none is given): one search grid per value type, which
+    # the server warms, and the table shows both
     keywords = {"ram": BUDGET_MAX, "flash": BUDGET_MAX} | {
-        BUDGET_KEYWORDS[metric]: limit for metric, limit in budgets
+        BUDGET_KEYWORDS[metric]: limit for metric, limit in view.budgets.items()
     }
-    return estimates_within(dataset=dataset, db=default_db(), dtype=dtype, **keywords)
+    return estimates_within(
+        dataset=view.dataset, db=default_db(), latency_model=view.latency_model, dtype=view.dtype, **keywords
+    )
 
 
 def warm() -> None:
     """Build what the page's requests would otherwise wait for: the grid at every value type, and the table's
-    search grid with every point's latency features (a new budget then only filters them)."""
+    search grid with every point's latency (a new budget then only filters them)."""
+    model = latency_model_of(DEFAULT_DATASET)
     for dtype in DTYPES:
-        design_grid(dtype)
-        _fits((("latency_ms", BUDGET_MAX),), dtype, DEFAULT_DATASET)
+        _fits(
+            DesignSpaceView(
+                "macs", design_grid(dtype), {"latency_ms": BUDGET_MAX}, "", dtype, latency_model=model
+            )
+        )
 
 
 def fitting_configurations(view: DesignSpaceView) -> tuple[pd.DataFrame, str]:
@@ -204,7 +243,7 @@ def fitting_configurations(view: DesignSpaceView) -> tuple[pd.DataFrame, str]:
             columns=["alpha", "resolution"]
         ), "give a budget to list the configurations within it"
     try:
-        found = _fits(tuple(sorted(view.budgets.items())), view.dtype, view.dataset)
+        found = _fits(view)
     except ValueError as error:
         return pd.DataFrame(columns=["alpha", "resolution"]), str(error)
     return found, ""

@@ -104,7 +104,7 @@ def warm_caches() -> None:
 
     explorer.warm()
     # the Design space page's first view
-    design_space.figure_of("top1_pct_estimate", (("macs", 300_000_000),))
+    design_space.figure_of(design_space.design_space_view("top1_pct_estimate", "300M"))
     # the Design space grids and tables, and the Compare page's bytes, at every value type; its totals
     design_space.warm()
     compare.compare_view(list(compare.DEFAULT_POINTS), None)

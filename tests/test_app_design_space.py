@@ -25,7 +25,7 @@ def test_budget_lines_count_the_points_that_meet_them_all():
         and float(view.grid[(np.isclose(view.grid.alpha, a)) & (view.grid.resolution == r)].latency_ms.iloc[0]) <= 20
     )  # fmt: skip
     assert design_space.fitting_count(view) == expected > 0
-    figure = design_space.figure_of(view.metric, tuple(sorted(view.budgets.items())))
+    figure = design_space.figure_of(view)
     kinds = [trace["type"] for trace in figure["data"]]
     assert kinds.count("heatmap") == 1 and kinds.count("contour") == 3 and kinds.count("scatter") == 1
     stars = next(t for t in figure["data"] if t["type"] == "scatter")
@@ -87,9 +87,7 @@ def test_ram_and_flash_are_metrics_and_budget_lines_in_kib_and_mib():
     row = view.grid[(np.isclose(view.grid.alpha, 0.5)) & (view.grid.resolution == 160)].iloc[0]
     # int8: one byte per weight, plus int32 (4-byte) biases; BN folded gives every conv a bias
     assert int(row.flash_bytes) > costs(0.5, 160)["params"]
-    figure = design_space.figure_of(
-        view.metric, tuple(sorted(view.budgets.items())), view.dtype, view.dataset
-    )
+    figure = design_space.figure_of(view)
     assert [t["type"] for t in figure["data"]].count("contour") == 2
     bad = design_space.design_space_view("flash_bytes", ram_budget="lots", dtype="int4")
     assert "peak RAM: 'lots'" in bad.error and "value type 'int4' is not allowed" in bad.error
@@ -131,3 +129,29 @@ def test_the_table_sorts_and_pages_on_the_server():
     ]  # RAM and flash shown even without their budgets  # fmt: skip
     empty, why = design_space.fitting_configurations(design_space.design_space_view("macs", "1k"))
     assert empty.empty and "below the smallest configuration" in why
+
+
+def test_a_stored_dataset_is_read_again_on_every_view(tmp_path, monkeypatch):
+    """Another worker may import or grow a dataset: the grid, the figure and the table follow its rows."""
+    from costmodel.latency.model import LatencyModel
+    from costmodel.latency.store import LatencyStore, builtin_frame
+
+    monkeypatch.setenv("MOBILENET_COST_DB", str(tmp_path / "d.sqlite3"))
+    missing = design_space.design_space_view("latency_ms", "300M", "", "20", dataset="mine")
+    assert missing.grid.latency_ms.isna().all() and missing.latency_model is None
+    rows = builtin_frame("tflite-pixel2-cpu-float")
+    store = LatencyStore(tmp_path / "d.sqlite3")
+    store.add("mine", rows.iloc[:10])
+    first = design_space.design_space_view("latency_ms", "300M", "", "20", dataset="mine")
+    store.add("mine", rows.iloc[10:].assign(latency_ms=rows.latency_ms.iloc[10:] * 3))
+    grown = design_space.design_space_view("latency_ms", "300M", "", "20", dataset="mine")
+    for view, measured in ((first, rows.iloc[:10]), (grown, store.load("mine"))):
+        model = LatencyModel.fit(measured)  # fitted here, apart from the page's caches
+        expected = model.predict(view.grid.alpha.to_numpy(), view.grid.resolution.to_numpy())
+        assert np.allclose(view.grid.latency_ms.to_numpy(), expected, rtol=1e-12)
+        found, problem = design_space.fitting_configurations(view)
+        assert problem == "" and (found.latency_ms <= 20).all()
+        predicted = model.predict(found.alpha.to_numpy(float), found.resolution.to_numpy())
+        assert np.allclose(found.latency_ms.to_numpy(float), predicted, rtol=1e-12)
+    assert design_space.figure_of(first) is not design_space.figure_of(grown)
+    assert not np.allclose(first.grid.latency_ms.to_numpy(), grown.grid.latency_ms.to_numpy())

@@ -100,8 +100,7 @@ def test_the_new_views_serve_every_value_type_without_sympy(pages, no_sympy_on_t
 
     view = design_space.design_space_view("peak_activation_bytes", "", "", "", "300KiB", "1MiB", "float16")
     found, problem = design_space.fitting_configurations(view)
-    assert problem == "" and len(found) and design_space.figure_of(
-        view.metric, tuple(sorted(view.budgets.items())), view.dtype, view.dataset)  # fmt: skip
+    assert problem == "" and len(found) and design_space.figure_of(view)
     assert len(compare.compare_view([(0.3, 131), (0.6, 171)], None, dtype="float16").totals) == 2
     assert no_sympy_on_this_thread == []
 

@@ -130,9 +130,7 @@ def _view(metric, macs, params, latency, ram, flash, dtype, dataset) -> design_s
 )
 def show(*values):
     view = _view(*values)
-    figure = design_space.figure_of(
-        view.metric, tuple(sorted(view.budgets.items())), view.dtype, view.dataset
-    )
+    figure = design_space.figure_of(view)
     alphas, sides = design_space.ALPHAS, design_space.RESOLUTIONS
     summary = (
         f"{len(view.grid):,} configurations (α {alphas[0]:g} to {alphas[-1]:g} in steps of 0.025, "

@@ -203,11 +203,26 @@ def totals_at(
     >>> totals_at(0.5, 160.0, Convention(rounding="smooth"), ("macs",))
     {'macs': 76524800.0}
     """
-    shapes = layer_shapes(alpha, resolution, convention, NUMERIC)
     needed = {SUMMED.get(m) or MAXIMA.get(m) for m in metrics if m not in RATIOS}
     needed |= {part for m in metrics if m in RATIOS for part in RATIOS[m]}
-    rows = [{m: _exact(METRICS[m](s, convention)) for m in needed} for s in shapes]
-    return _totals(rows, metrics)
+    return _totals(layer_values(alpha, resolution, convention, tuple(needed)), metrics)
+
+
+def layer_values(
+    alpha, resolution, convention: Convention, metrics: tuple[str, ...]
+) -> list[dict[str, object]]:
+    """One dict per layer, in network order: its ``layer`` name, ``kind`` and the per-layer ``metrics`` (names
+    of :data:`~costmodel.core.formulas.METRICS`) for an already checked α and input side; what
+    :func:`build_report`'s table holds, without the table (one numeric pass, no SymPy).
+
+    >>> rows = layer_values(0.5, 160, Convention(), ("macs", "params"))
+    >>> rows[0]
+    {'layer': 'Conv2d_0', 'kind': 'conv', 'macs': 2764800, 'params': 432}
+    """
+    return [
+        {"layer": s.spec.name, "kind": s.spec.kind, **{m: _exact(METRICS[m](s, convention)) for m in metrics}}
+        for s in layer_shapes(alpha, resolution, convention, NUMERIC)
+    ]
 
 
 def _totals(rows: list[dict[str, object]], metrics) -> dict[str, int | Fraction]:

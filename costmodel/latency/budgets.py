@@ -3,7 +3,8 @@
 
 The accuracy is the published TF-slim trend's estimate (:func:`costmodel.reference.accuracy_model.published_trend`,
 float, or quant for int8 values); costs are exact (:func:`costmodel.reference.budget.fitting_estimates`);
-latency is predicted by the model fitted to a latency dataset (:func:`costmodel.latency.axis.with_latency`).
+latency is predicted by the model fitted to a latency dataset, once per model over the whole search grid
+(:func:`costmodel.latency.axis.predicted_band`), so a new budget only filters.
 
 >>> found = estimates_within(macs=300e6, params=2e6)
 >>> len(found), found.iloc[0][["alpha", "resolution", "macs"]].astype(float).tolist()
@@ -16,9 +17,10 @@ import os
 
 import pandas as pd
 
-from costmodel.latency.axis import with_latency
+from costmodel.latency.axis import dataset_model, interval_columns, predicted_band
+from costmodel.latency.model import LatencyModel
 from costmodel.reference.accuracy_model import AccuracyModel, published_trend
-from costmodel.reference.budget import BUDGET_MAX, fitting_estimates
+from costmodel.reference.budget import BUDGET_MAX, estimate_grid, fitting_estimates
 
 
 def trend_for(dtype: str = "float32") -> str:
@@ -36,6 +38,7 @@ def estimates_within(
     latency: float | None = None,
     dataset: str | None = None,
     db: str | os.PathLike | None = None,
+    latency_model: LatencyModel | None = None,
     alpha_step: float = 0.01,
     resolutions: object = None,
     **knobs,
@@ -43,8 +46,9 @@ def estimates_within(
     """Every (alpha, resolution) within all the budgets, highest estimated top-1 first.
 
     ``model``: the accuracy trend (default: the published one for the ``dtype`` knob, :func:`trend_for`).
-    ``latency`` (ms) needs ``dataset``; the answer then has ``latency_ms`` and its interval. A latency budget
-    alone searches the whole grid. Raises ``ValueError`` (``BudgetTooSmall``) when nothing fits.
+    ``latency`` (ms) needs ``dataset``; the answer then has ``latency_ms`` and its interval, from
+    ``latency_model`` when given (the model already fitted to ``dataset``), else from the dataset's rows read
+    now. A latency budget alone searches the whole grid. Raises ``ValueError`` (``BudgetTooSmall``) when nothing fits.
     """
     if latency is not None and dataset is None:
         raise ValueError("a latency budget needs a latency dataset (see `mobilenet-cost latency list`)")
@@ -64,7 +68,12 @@ def estimates_within(
     )
     if latency is None:
         return found
-    found = with_latency(found, dataset, db=db, column="latency_ms")
+    grid = estimate_grid(model, alpha_step=alpha_step, resolutions=resolutions, **knobs)
+    fitted = latency_model or dataset_model(dataset, db)
+    band = predicted_band(fitted, grid["alpha"].to_numpy(), grid["resolution"].to_numpy())
+    rows = found.index.to_numpy()  # the found rows' numbers in the grid
+    names = ("latency_ms", *interval_columns("latency_ms"))
+    found = found.assign(**{name: values[rows] for name, values in zip(names, band, strict=True)})
     found = found[found["latency_ms"] <= latency]
     if found.empty:
         raise ValueError(

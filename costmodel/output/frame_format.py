@@ -52,6 +52,16 @@ def _value(value):
     return value.item() if hasattr(value, "item") else value
 
 
+def plain_records(df: pd.DataFrame) -> list[dict]:
+    """``df.to_dict("records")`` with plain Python values (no NumPy scalars), without its per-row overhead.
+
+    >>> plain_records(pd.DataFrame({"a": [1, 2], "b": [0.5, 1.5]}))
+    [{'a': 1, 'b': 0.5}, {'a': 2, 'b': 1.5}]
+    """
+    columns = df.to_dict("list")
+    return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
 def frame_table(df: pd.DataFrame, caption: str = "") -> ExportTable:
     """The rows of ``df`` under one column per frame column (text left, numbers right)."""
     names = [str(c) for c in df.columns]

@@ -214,6 +214,35 @@ def fitting_estimates(
     ``estimate`` is True. Latency budgets need a latency model and are not taken here.
     """
     budgets = _budgets(macs, params, None, ram, flash)
+    grid = estimate_grid(
+        model, alpha_step=alpha_step, resolutions=resolutions, metrics=_cost_metrics(budgets), **knobs
+    )
+
+    def label(row):
+        return f"alpha={row['alpha']:g}, resolution={int(row['resolution'])}"
+
+    return _fitting(grid, budgets, COST_COLUMNS, "top1_pct_estimate", label)
+
+
+def estimate_grid(
+    model: AccuracyModel,
+    *,
+    alpha_step: float = 0.005,
+    resolutions: object = None,
+    metrics: tuple[str, ...] = ("macs", "params"),
+    **knobs,
+) -> pd.DataFrame:
+    """The search grid of :func:`fitting_estimates`: alpha over the model's fitted range in steps of
+    ``alpha_step``, every integer resolution of its fitted range (or ``resolutions``), with the exact totals
+    ``metrics`` and the model's estimates. Built once per model, grid, totals and convention and shared:
+    callers only read it. Its rows, numbered from 0, are in the same order for any ``metrics``, so a row
+    number :func:`fitting_estimates` keeps as its index finds the same point in any such grid.
+
+    >>> from costmodel.reference.accuracy_model import published_trend
+    >>> grid = estimate_grid(published_trend("float"), alpha_step=0.25, resolutions=[128, 224])
+    >>> grid[["alpha", "resolution"]].to_numpy().tolist()[:3], int(grid.macs[1])
+    ([[0.25, 128.0], [0.25, 224.0], [0.5, 128.0]], 41030272)
+    """
     if not isinstance(model, AccuracyModel):
         raise TypeError(f"model must be a fitted AccuracyModel; got {type(model).__name__}")
     step = check_budget("alpha_step", alpha_step)
@@ -226,14 +255,7 @@ def fitting_estimates(
         raise ValueError("resolutions is empty; give at least one input side")
     check_grid_size(f"best_estimate(alpha_step={shorten(alpha_step)})", math.floor((high - low) / step) + 2, sides.size)
     alphas = check_alpha_array(np.unique(np.round(np.append(np.arange(low, high, step), high), 6)), convention)
-    grid = _estimate_grid(
-        _Same(model), tuple(alphas.tolist()), tuple(sides.tolist()), _cost_metrics(budgets), convention
-    )
-
-    def label(row):
-        return f"alpha={row['alpha']:g}, resolution={int(row['resolution'])}"
-
-    return _fitting(grid, budgets, COST_COLUMNS, "top1_pct_estimate", label)
+    return _estimate_grid(_Same(model), tuple(alphas.tolist()), tuple(sides.tolist()), tuple(metrics), convention)
 
 
 class _Same:
@@ -251,7 +273,7 @@ class _Same:
         return isinstance(other, _Same) and other.obj is self.obj
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=16)
 def _estimate_grid(
     model: _Same, alphas: tuple[float, ...], sides: tuple, metrics: tuple[str, ...], convention: Convention
 ) -> pd.DataFrame:
