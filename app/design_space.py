@@ -23,6 +23,7 @@ import pandas as pd
 
 from costmodel.core.evaluate import evaluate
 from costmodel.core.numbers import parse_quantity
+from costmodel.output.frame_format import plain_records
 from costmodel.reference.budget import BUDGET_MAX
 
 ALPHAS = np.round(np.arange(0.25, 1.0001, 0.025), 3)
@@ -288,11 +289,8 @@ def table_page(frame: pd.DataFrame, sort_by: list[dict] | None, page: int, size:
             ascending=[s.get("direction") != "desc" for s in valid],
             kind="stable",
         )
-    shown = frame.iloc[page * size : (page + 1) * size][[c for c in TABLE_COLUMNS if c in frame]].copy()
-    for column in ("top1_pct_estimate", "top1_pct_low", "top1_pct_high", "latency_ms"):
-        if column in shown:
-            shown[column] = shown[column].astype(float).round(2)
-    return [
-        {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
-        for row in shown.to_dict("records")
-    ]
+    shown = plain_records(frame.iloc[page * size : (page + 1) * size][[c for c in TABLE_COLUMNS if c in frame]])
+    rounded = [c for c in ("top1_pct_estimate", "top1_pct_low", "top1_pct_high", "latency_ms") if c in frame]
+    for row in shown:
+        row.update({c: round(float(row[c]), 2) for c in rounded})
+    return shown

@@ -155,3 +155,23 @@ def test_a_stored_dataset_is_read_again_on_every_view(tmp_path, monkeypatch):
         assert np.allclose(found.latency_ms.to_numpy(float), predicted, rtol=1e-12)
     assert design_space.figure_of(first) is not design_space.figure_of(grown)
     assert not np.allclose(first.grid.latency_ms.to_numpy(), grown.grid.latency_ms.to_numpy())
+
+
+def test_the_heatmap_puts_each_point_in_its_cell_and_leaves_a_missing_one_empty():
+    import math
+
+    from costmodel import evaluate
+    from costmodel.present.figures import design_space_figure_spec
+
+    full = evaluate([0.25, 0.5, 1.0], [96, 160, 224], metrics=["macs", "params"], grid=True)
+    shuffled = full.sample(frac=1.0, random_state=3)
+    z = design_space_figure_spec(shuffled, "macs", "MACs", {"params": 2e6})["data"]
+    heat, line = z[0], z[1]
+    assert heat["x"] == [0.25, 0.5, 1.0] and heat["y"] == [96, 160, 224]
+    for i, side in enumerate(heat["y"]):
+        for j, alpha in enumerate(heat["x"]):
+            assert heat["z"][i][j] == costs(alpha, side)["macs"] and type(heat["z"][i][j]) is int
+            assert line["z"][i][j] == costs(alpha, side)["params"]
+    holed = design_space_figure_spec(shuffled[~((shuffled.alpha == 0.5) & (shuffled.resolution == 160))], "macs", "MACs")
+    cells = holed["data"][0]["z"]
+    assert math.isnan(cells[1][1]) and cells[2][2] == costs(1.0, 224)["macs"]

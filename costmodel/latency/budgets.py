@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
 import pandas as pd
 
 from costmodel.latency.axis import dataset_model, interval_columns, predicted_band
@@ -72,9 +73,10 @@ def estimates_within(
     fitted = latency_model or dataset_model(dataset, db)
     band = predicted_band(fitted, grid["alpha"].to_numpy(), grid["resolution"].to_numpy())
     rows = found.index.to_numpy()  # the found rows' numbers in the grid
-    names = ("latency_ms", *interval_columns("latency_ms"))
-    found = found.assign(**{name: values[rows] for name, values in zip(names, band, strict=True)})
-    found = found[found["latency_ms"] <= latency]
+    kept = np.flatnonzero(band[0][rows] <= latency)
+    found = found.iloc[kept]
+    for name, values in zip(("latency_ms", *interval_columns("latency_ms")), band, strict=True):
+        found[name] = values[rows[kept]]
     if found.empty:
         raise ValueError(
             f"no estimated configuration within the budgets fits the latency budget {latency:g} ms"

@@ -864,21 +864,33 @@ def design_space_figure_spec(
     >>> grid = costmodel.evaluate([0.5, 1.0], [128, 224], metrics=["macs", "params"], grid=True)
     >>> spec = design_space_figure_spec(grid, "macs", "MACs", {"params": 2e6})
     >>> spec["data"][0]["z"], spec["data"][1]["name"]
-    ([[49160192.0, 186400768.0], [149497088.0, 568740352.0]], 'parameters budget 2 M')
+    ([[49160192, 186400768], [149497088, 568740352]], 'parameters budget 2 M')
     """
     budgets = budgets or {}
-    shown = list(dict.fromkeys([metric, *budgets]))
-    table = grid.pivot(index="resolution", columns="alpha", values=shown)
-    alphas = table[metric].columns.tolist()
-    sides = table.index.tolist()
+    alphas, columns = np.unique(grid["alpha"].to_numpy(), return_inverse=True)
+    sides, rows = np.unique(grid["resolution"].to_numpy(), return_inverse=True)
+
+    shape = (len(sides), len(alphas))
+    complete = np.unique(rows * shape[1] + columns).size == shape[0] * shape[1] == len(grid)
+
+    def matrix(name: str) -> list[list]:
+        """``name`` as rows of resolution × columns of α (NaN where the grid has no point); integers stay
+        integers on a complete grid (exact, and shorter to send)."""
+        values = grid[name].to_numpy()
+        exact = complete and values.dtype.kind in "iu"
+        z = np.zeros(shape, dtype=values.dtype) if exact else np.full(shape, np.nan)
+        z[rows, columns] = values
+        return z.tolist()
+
+    alphas, sides = alphas.tolist(), sides.tolist()
     data = [{
-        "type": "heatmap", "x": alphas, "y": sides, "z": table[metric].to_numpy(float).tolist(),
+        "type": "heatmap", "x": alphas, "y": sides, "z": matrix(metric),
         "colorscale": VIRIDIS, "colorbar": {"title": {"text": title, "side": "right"}},
         "hovertemplate": "α %{x}<br>%{y} px<br>%{z:,.4~g}<extra></extra>",
     }]  # fmt: skip
     for name, limit in budgets.items():
         data.append({
-            "type": "contour", "x": alphas, "y": sides, "z": table[name].to_numpy(float).tolist(),
+            "type": "contour", "x": alphas, "y": sides, "z": matrix(name),
             "showscale": False, "hoverinfo": "skip",
             "contours": {"start": float(limit), "end": float(limit), "size": 1, "coloring": "none", "showlabels": False},
             "line": {"color": BUDGET_LINE_COLOURS.get(name, "#ffffff"), "width": 3, "dash": "dash"},

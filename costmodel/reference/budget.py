@@ -131,8 +131,8 @@ def _fitting(
 ) -> pd.DataFrame:
     """The candidates within every budget, most accurate first (ties: the cheaper in the first budget)."""
     fits = np.ones(len(candidates), dtype=bool)
-    for name, limit in budgets.items():
-        fits &= (candidates[cost_columns[name]] <= limit).fillna(False).to_numpy(bool)
+    for name, limit in budgets.items():  # a missing cost (NaN) fits no budget
+        fits &= candidates[cost_columns[name]].to_numpy(dtype=float, na_value=np.nan) <= limit
     if not fits.any():
         first = next(iter(budgets))
         smallest = candidates.loc[candidates[cost_columns[first]].idxmin()]
@@ -141,11 +141,10 @@ def _fitting(
             f"configuration: {label(smallest)} needs {_amount(first, smallest[cost_columns[first]])} "
             f"{UNITS[first] if first != 'latency' else ''}".rstrip()
         )
-    chosen = candidates[fits]
-    order = np.lexsort(
-        (chosen[cost_columns[next(iter(budgets))]].to_numpy(float), -chosen[accuracy].to_numpy())
-    )
-    return chosen.iloc[order]
+    chosen = np.flatnonzero(fits)
+    cost = candidates[cost_columns[next(iter(budgets))]].to_numpy(float)[chosen]
+    order = np.lexsort((cost, -candidates[accuracy].to_numpy(float)[chosen]))
+    return candidates.iloc[chosen[order]]
 
 
 def fitting_references(
