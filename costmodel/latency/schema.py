@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import unicodedata
 
+import numpy as np
 import pandas as pd
 
 from costmodel.core.design_point import ALPHA_MAX, RESOLUTION_MAX, check_alpha, scalar
@@ -207,17 +208,26 @@ def dataset_frame(records: list[dict]) -> pd.DataFrame:
     return frame
 
 
+PROFILE_DTYPES: dict[str, str] = {"alpha": "float64", "resolution": "int64", "macs": "int64", "time_ms": "float64",
+                                  "whole_ms": "float64", "threads": "Int64"}  # fmt: skip
+"""The dtypes of the stored profile columns that are numbers; the others hold text (str, or None where missing)."""
+
+
 def profile_frame(records: list[dict]) -> pd.DataFrame:
-    """Profile records as a DataFrame with :data:`STORED_PROFILE_COLUMNS`, in order, and dtypes.
+    """Profile records as a DataFrame with :data:`STORED_PROFILE_COLUMNS`, in order, and dtypes (each column
+    built once from a plain list: the Explorer asks for every URL change).
 
     >>> profile_frame([]).dtypes.astype(str).tolist()
     ['float64', 'int64', 'object', 'object', 'int64', 'float64', 'float64', 'Int64', 'object']
     """
-    frame = pd.DataFrame.from_records(records, columns=list(STORED_PROFILE_COLUMNS))
-    for name, dtype in (("alpha", "float64"), ("resolution", "int64"), ("macs", "int64"), ("time_ms", "float64"),
-                        ("whole_ms", "float64"), ("threads", "Int64")):  # fmt: skip
-        frame[name] = frame[name].astype(dtype)
-    for name in ("layer", "kind", "dtype"):
-        column = frame[name].astype("object")
-        frame[name] = column.where(column.notna(), None)
-    return frame
+    columns = {}
+    for name in STORED_PROFILE_COLUMNS:
+        values = [record.get(name) for record in records]
+        dtype = PROFILE_DTYPES.get(name)
+        if dtype == "Int64":
+            columns[name] = pd.array(values, dtype=dtype)
+        elif dtype is not None:
+            columns[name] = np.array(values, dtype=dtype)
+        else:  # NaN is missing text too
+            columns[name] = np.array([None if v is None or v != v else v for v in values], dtype=object)
+    return pd.DataFrame(columns)

@@ -178,6 +178,20 @@ def _interval_bars(rows: pd.DataFrame, x: str) -> dict | None:
     }
 
 
+def _groups(*keys: Sequence) -> dict[tuple, list[int]]:
+    """The row positions of each key (a tuple of the ``keys`` columns' values), keys in the order they first
+    appear and rows in order, rows with a missing key left out: ``groupby(sort=False)`` on plain lists.
+
+    >>> _groups(["a", "b", "a", None], [1, 1, 1, 1])
+    {('a', 1): [0, 2], ('b', 1): [1]}
+    """
+    groups: dict[tuple, list[int]] = {}
+    for position, key in enumerate(zip(*keys, strict=True)):
+        if not any(pd.isna(part) for part in key):
+            groups.setdefault(key, []).append(position)
+    return groups
+
+
 def _label_side(offset: float, position: float) -> float:
     """An annotation's horizontal arrow offset: ``offset`` unless its point lies in the outer fifth of the x
     range (``position`` 0 at the left edge, 1 at the right), where the label goes to the inner side instead.
@@ -231,11 +245,17 @@ def sources_frontier_figure_spec(
     data = []
     order = list(dict.fromkeys([*(sources or []), *points["source"]]))
     colours = {source: SOURCE_COLOURS[i % len(SOURCE_COLOURS)] for i, source in enumerate(order)}
-    for (source, dtype), rows in points.groupby(["source", "dtype"], sort=False):
+    # each column read once as a list (plain Python numbers), each trace takes its rows' positions
+    xs, top1 = points[x].tolist(), points["top1_pct"].tolist()
+    customdata = np.column_stack(
+        [points["model"], points["alpha"], points["resolution"], points["source"], points["dtype"]]
+    ).tolist()
+    every_bar = _interval_bars(points, x)
+    for (source, dtype), rows in _groups(points["source"].tolist(), points["dtype"].tolist()).items():
         trace = {
             "type": "scatter",
-            "x": rows[x].tolist(),
-            "y": rows["top1_pct"].tolist(),
+            "x": [xs[i] for i in rows],
+            "y": [top1[i] for i in rows],
             "mode": "markers",
             "name": f"{source} ({dtype})",
             "marker": {
@@ -245,23 +265,22 @@ def sources_frontier_figure_spec(
                 "line": {"width": 1, "color": "white"},
                 "opacity": 0.85,
             },
-            "customdata": np.column_stack(
-                [rows["model"], rows["alpha"], rows["resolution"], rows["source"], rows["dtype"]]
-            ).tolist(),
+            "customdata": [customdata[i] for i in rows],
             "hovertemplate": (
                 "<b>%{customdata[0]}</b><br>α = %{customdata[1]}, resolution %{customdata[2]} px, %{customdata[4]}"
                 f"<br>{label}: %{{x:,}}<br>top-1: %{{y:.1f}} %<br>source: %{{customdata[3]}}<extra></extra>"
             ),
         }
-        bars = _interval_bars(rows, x)
-        if bars is not None:
-            trace["error_x"] = bars
+        if every_bar is not None:
+            trace["error_x"] = {**every_bar, "array": every_bar["array"][rows],
+                                "arrayminus": every_bar["arrayminus"][rows]}  # fmt: skip
         data.append(trace)
-    for dtype, rows in front.groupby("dtype", sort=False):
-        rows = rows.sort_values(x)
+    front_x, front_top1 = front[x].tolist(), front["top1_pct"].tolist()
+    for (dtype,), rows in _groups(front["dtype"].tolist()).items():
+        rows = sorted(rows, key=front_x.__getitem__)  # by cost (the front's equal costs are equal points)
         data.append({
-            "type": "scatter", "x": rows[x].tolist(), "y": rows["top1_pct"].tolist(), "mode": "lines",
-            "name": f"Pareto front ({dtype})", "hoverinfo": "skip",
+            "type": "scatter", "x": [front_x[i] for i in rows], "y": [front_top1[i] for i in rows],
+            "mode": "lines", "name": f"Pareto front ({dtype})", "hoverinfo": "skip",
             "line": {"color": "#333", "width": 1.5, "shape": "hv", "dash": DTYPE_DASHES.get(dtype, "dot")},
         })  # fmt: skip
     if design:
@@ -273,7 +292,7 @@ def sources_frontier_figure_spec(
         })  # fmt: skip
     if budget:
         # A line trace, not a layout shape: it stays right on a log axis and shows in the legend.
-        accuracies = [v for v in (*points["top1_pct"], *([design["top1"]] if design else [])) if v == v]
+        accuracies = [v for v in (*top1, *([design["top1"]] if design else [])) if v == v]
         low, high = (min(accuracies) - 1, max(accuracies) + 1) if accuracies else (0, 100)
         data.append({
             "type": "scatter", "x": [budget, budget], "y": [low, high], "mode": "lines", "name": "budget",
@@ -286,7 +305,7 @@ def sources_frontier_figure_spec(
             "marker": {"symbol": "circle-open", "size": 22, "color": "#222", "line": {"width": 2.5}},
             "hovertemplate": f"<b>best under budget: {best['label']}</b><br>{label}: %{{x:,}}<br>top-1: %{{y:.1f}} %<extra></extra>",
         })  # fmt: skip
-    shown = [*points[x], *(m["x"] for m in (design, best) if m), *([budget] if budget else [])]
+    shown = [*xs, *(m["x"] for m in (design, best) if m), *([budget] if budget else [])]
     x_range = _padded_range(shown, log_x)
 
     def where(value: float) -> float:  # 0 at the left edge of the x range, 1 at the right
