@@ -27,7 +27,13 @@ from costmodel.latency.axis import with_latency
 from costmodel.latency.model import LatencyModel
 from costmodel.latency.store import DatasetError, LatencyStore
 from costmodel.reference.accuracy_model import AccuracyModel, published_trend
-from costmodel.reference.budget import best_estimate, best_reference, check_budget, with_costs
+from costmodel.reference.budget import (
+    best_estimate,
+    best_reference,
+    check_budget,
+    fitting_estimates,
+    with_costs,
+)
 from costmodel.reference.pareto import pareto_front
 from costmodel.reference.tables import load_table
 
@@ -250,14 +256,14 @@ def front(points: pd.DataFrame, x: str) -> pd.DataFrame:
     return pd.concat(fronts, ignore_index=True) if fronts else points.iloc[:0]
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def _published_front(
-    chosen_sources: tuple[str, ...], dtypes: tuple[str, ...], x: str, ranges: tuple
+    chosen_sources: tuple[str, ...], dtypes: tuple[str, ...], x: str, inside: bytes
 ) -> pd.DataFrame:
-    """:func:`front` of the published points inside a selection (``ranges``: its items as sorted tuples),
-    cached: a new budget or design point draws the same fronts."""
+    """:func:`front` of the published points inside a selection (``inside``: the bytes of its boolean mask),
+    cached: a new budget or design point draws the same fronts, and so does a brush that keeps the same points."""
     every_point = _published(chosen_sources, dtypes, x)
-    return front(every_point[frontier_brush.inside(every_point, dict(ranges))].reset_index(drop=True), x)
+    return front(every_point[np.frombuffer(inside, dtype=bool)].reset_index(drop=True), x)
 
 
 def accuracy_model(dtype: str) -> AccuracyModel:
@@ -323,7 +329,9 @@ def design_estimate(search: str | None, dtypes: object) -> DesignEstimate:
         prediction = accuracy_model(dtype).predict(alpha, resolution).iloc[0]
         estimates[dtype] = float(prediction.top1_pct_estimate)
         extrapolated |= bool(prediction.extrapolated)
-    return DesignEstimate(alpha, resolution, int(totals["macs"]), int(totals["params"]), estimates, extrapolated)
+    return DesignEstimate(
+        alpha, resolution, int(totals["macs"]), int(totals["params"]), estimates, extrapolated
+    )
 
 
 BARE_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -453,16 +461,42 @@ def best_under_budget(points: pd.DataFrame, x: str, budget: float) -> tuple[pd.S
 
 
 def best_estimated_design(dtype: str, x: str, budget: float) -> tuple[pd.Series | None, str]:
-    """The (α, resolution) with the best *estimated* top-1 within a MACs or params budget."""
+    """The (α, resolution) with the best *estimated* top-1 within a MACs or params budget: the first row of
+    :func:`_ranked_estimates` within ``budget`` (what ``best_estimate`` answers, found without searching the
+    grid again); ``best_estimate`` itself says why when none fits."""
     if x == "latency_ms":
         return None, "the best estimated design is searched under MACs, params, RAM or flash budgets only"
+    if 0 < budget <= UNLIMITED:
+        ranked, cheapest = _ranked_estimates(dtype, x)
+        first = int(np.searchsorted(-cheapest, -budget))  # cheapest[first] is the first one within budget
+        if first < len(ranked):
+            return ranked.iloc[first], ""
     try:
-        if x in BYTE_AXES:
-            return best_estimate(accuracy_model(dtype), **{BYTE_AXES[x][0]: budget}, alpha_step=0.01,
-                                 dtype=BYTE_DTYPES[dtype]), ""  # fmt: skip
-        return best_estimate(accuracy_model(dtype), **{x: budget}, alpha_step=0.01), ""
+        return best_estimate(accuracy_model(dtype), **_estimate_options(dtype, x, budget)), ""
     except ValueError as error:
         return None, str(error)
+
+
+UNLIMITED = 1e30
+"""A budget every design of the search grid fits (the largest :func:`_ranked_estimates` is sure to take)."""
+
+
+def _estimate_options(dtype: str, x: str, budget: float) -> dict:
+    """``best_estimate``'s budget and options for the best design of precision ``dtype`` within ``budget`` on
+    axis ``x`` (bytes at that precision's dtype on the RAM and flash axes)."""
+    if x in BYTE_AXES:
+        return {BYTE_AXES[x][0]: budget, "alpha_step": 0.01, "dtype": BYTE_DTYPES[dtype]}
+    return {x: budget, "alpha_step": 0.01}
+
+
+@lru_cache(maxsize=16)
+def _ranked_estimates(dtype: str, x: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """Every design of the search grid in ``best_estimate``'s order (best estimate first; ties: the cheaper on
+    ``x``), and the cheapest cost on ``x`` among each row and those before it (never rising): the first row
+    within a budget is the best within it. Built once per precision and axis (the accuracy trend is fitted to
+    the published tables, which never change while serving)."""
+    ranked = fitting_estimates(accuracy_model(dtype), **_estimate_options(dtype, x, UNLIMITED))
+    return ranked, np.minimum.accumulate(ranked[x].to_numpy(dtype=float))
 
 
 def best_texts(points: pd.DataFrame, x: str, budget: float, dtype: str) -> tuple[dict | None, str]:
@@ -586,7 +620,8 @@ def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text, latency
         points = selected(chosen_sources, dtypes, x)
     every_point = with_dataset_latency(points, x, latency_source)
     ranges, _ = frontier_brush.ranges_from_query(search)
-    points = every_point[frontier_brush.inside(every_point, ranges)].reset_index(drop=True)
+    kept = frontier_brush.inside(every_point, ranges)
+    points = every_point[kept].reset_index(drop=True)
     columns = parcoords_columns(every_point)
     parcoords = parcoords_figure_spec(every_point, {c: frontier_brush.DIMENSIONS[c] for c in columns}, ranges)
     parcoords_note = PARCOORDS_HINT + ("" if "latency_ms" in columns else NO_LATENCY_AXIS)
@@ -646,8 +681,7 @@ def frontier_view(search, x, log_x, chosen_sources, dtypes, budget_text, latency
             best_text = "No shown point lies inside the selection: widen or clear it."
     point_text += dataset_problem
     if latency_dataset(latency_source) is None:  # published points only: nothing that changes while serving
-        key = tuple(sorted((column, tuple(map(tuple, spans))) for column, spans in ranges.items()))
-        fronts = _published_front(_strings(chosen_sources), _strings(dtypes), x, key)
+        fronts = _published_front(_strings(chosen_sources), _strings(dtypes), x, kept.tobytes())
     else:
         fronts = front(points, x)
     figure = sources_frontier_figure_spec(
