@@ -228,6 +228,6 @@ def profile_frame(records: list[dict]) -> pd.DataFrame:
             columns[name] = pd.array(values, dtype=dtype)
         elif dtype is not None:
             columns[name] = np.array(values, dtype=dtype)
-        else:  # NaN is missing text too
-            columns[name] = np.array([None if v is None or v != v else v for v in values], dtype=object)
+        else:  # NaN is missing text too; a Series keeps the object dtype (pandas would infer str from an array)
+            columns[name] = pd.Series([None if v is None or v != v else v for v in values], dtype=object)
     return pd.DataFrame(columns)
