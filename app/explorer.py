@@ -34,7 +34,7 @@ from costmodel.core.architecture import BASE_RESOLUTION
 from costmodel.core.convention import BATCH_NORMS, DTYPES, PADDINGS, PLANNERS, ROUNDINGS, Convention
 from costmodel.core.design_point import DesignPoint, check_alpha, check_alpha_for, design_point
 from costmodel.core.numbers import parse_decimal
-from costmodel.core.reduction import block_comparison
+from costmodel.core.reduction import block_records
 from costmodel.core.report import Report, build_report, report, totals_at
 from costmodel.core.symbolic import network_expressions
 
@@ -552,7 +552,7 @@ REDUCTION_COLUMNS = (
 
 
 def reduction_rows(r: Report) -> list[tuple]:
-    """The 1/N + 1/D_K² check per separable block (:func:`costmodel.core.reduction.block_comparison`), as
+    """The 1/N + 1/D_K² check per separable block (:func:`costmodel.core.reduction.block_records`), as
     display rows in the order of :data:`REDUCTION_COLUMNS`."""
     return [
         (
@@ -561,14 +561,8 @@ def reduction_rows(r: Report) -> list[tuple]:
             f"{float(b['ratio']):.5f}", f"{float(b['one_over_n_plus_one_over_dk2']):.5f}",
             _agreement(b),
         )
-        for b in _records(block_comparison(r))
+        for b in block_records(r)
     ]  # fmt: skip
-
-
-def _records(frame) -> list[dict]:
-    """``frame.to_dict("records")`` without its per-row pandas overhead."""
-    columns = frame.to_dict("list")
-    return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
 def _agreement(block: Mapping[str, object]) -> str:

@@ -158,9 +158,25 @@ def block_comparison(r: Report) -> pd.DataFrame:
     """For each separable block of a report: standard vs separable MACs and params, and their ratio.
 
     The standard conv keeps the block's stride, input and output channels. The ratio is an exact
-    ``Fraction`` equal to ``1/N + 1/9`` (``matches`` says so per row).
+    ``Fraction`` equal to ``1/N + 1/9`` (``matches`` says so per row). One row per :func:`block_records`.
     """
-    columns = {c: r.table[c].tolist() for c in r.table.columns}  # plain Python values (cheaper than to_dict)
+    return pd.DataFrame(block_records(r))
+
+
+BLOCK_INPUTS = ("block", "kind", "kernel", "in_channels", "out_channels", "out_side", "macs", "weights")
+"""The report table's columns :func:`block_records` reads."""
+
+
+def block_records(r: Report) -> list[dict]:
+    """:func:`block_comparison`'s rows as plain dicts, one per separable block (what the Explorer shows for
+    every update, without building a DataFrame).
+
+    >>> from costmodel.core.report import report
+    >>> first = block_records(report(alpha=0.5, resolution=160))[0]
+    >>> first["block"], first["standard_macs"], first["separable_macs"], first["matches"]
+    (1, 29491200, 4198400, True)
+    """
+    columns = {c: r.table[c].tolist() for c in BLOCK_INPUTS}  # plain Python values (cheaper than to_dict)
     rows_of = (dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True))
     layers = {(row["block"], row["kind"]): row for row in rows_of}
     rows = []
@@ -179,7 +195,7 @@ def block_comparison(r: Report) -> pd.DataFrame:
                 "ratio": ratio, "one_over_n_plus_one_over_dk2": expected, "matches": ratio == expected,
             }
         )  # fmt: skip
-    return pd.DataFrame(rows)
+    return rows
 
 
 def _variant_totals(r: Report, drop_blocks: tuple[int, ...] = (), full_conv: bool = False) -> dict[str, int]:
