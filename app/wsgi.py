@@ -1,6 +1,5 @@
 """WSGI entry point: ``gunicorn app.wsgi:server`` serves the dashboard."""
 
-from costmodel.dashboard.main import create_app
+from costmodel.dashboard.server import wsgi_server
 
-application = create_app()
-server = application.server
+server = wsgi_server()

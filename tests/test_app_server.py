@@ -94,6 +94,22 @@ def test_every_worker_serves_the_component_files_from_its_first_request():
     assert statuses == [200] * len(paths), dict(zip(paths, statuses, strict=True))
 
 
+@pytest.mark.slow
+def test_the_served_app_is_warm_and_frozen_out_of_the_garbage_collector():
+    """gunicorn forks its workers from the warmed app; a full collection over its caches paused requests."""
+    import subprocess
+    import sys
+
+    script = (
+        "import gc; from costmodel.dashboard.server import wsgi_server; "
+        "before = gc.get_freeze_count(); server = wsgi_server(); "
+        "print(before, gc.get_freeze_count(), type(server).__name__, gc.get_count()[2])"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    before, frozen, kind, oldest = out.split()
+    assert (int(before), kind, int(oldest)) == (0, "Flask", 0) and int(frozen) > 100_000
+
+
 def test_root_redirects_to_the_explorer_with_its_query(port):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     connection.request("GET", "/?alpha=0.5&rho=0.714")
