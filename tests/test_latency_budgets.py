@@ -40,3 +40,16 @@ def test_latency_of_each_found_point_is_its_own_prediction(budgets):
 def test_a_latency_budget_nothing_meets_is_named():
     with pytest.raises(ValueError, match=r"fits the latency budget 0\.5 ms"):
         estimates_within(macs=300e6, latency=0.5, dataset=DATASET)
+
+
+@pytest.mark.parametrize("latency", [0, -5, float("nan"), 1e31])
+def test_a_latency_budget_out_of_range_is_named(latency):
+    with pytest.raises(ValueError, match=r"budget latency=.* is not allowed"):
+        estimates_within(macs=300e6, latency=latency, dataset=DATASET)
+
+
+def test_a_decimal_latency_budget_gives_the_float_answer():
+    from decimal import Decimal
+
+    as_decimal = estimates_within(macs=300e6, latency=Decimal("20"), dataset=DATASET)
+    assert as_decimal.equals(estimates_within(macs=300e6, latency=20.0, dataset=DATASET))

@@ -21,7 +21,7 @@ import pandas as pd
 from costmodel.latency.axis import dataset_model, interval_columns, predicted_band
 from costmodel.latency.model import LatencyModel
 from costmodel.reference.accuracy_model import AccuracyModel, published_trend
-from costmodel.reference.budget import BUDGET_MAX, estimate_grid, fitting_estimates
+from costmodel.reference.budget import BUDGET_MAX, check_budget, estimate_grid, fitting_estimates
 
 
 def trend_for(dtype: str = "float32") -> str:
@@ -53,6 +53,8 @@ def estimates_within(
     """
     if latency is not None and dataset is None:
         raise ValueError("a latency budget needs a latency dataset (see `mobilenet-cost latency list`)")
+    if latency is not None:
+        latency = check_budget("latency", latency)  # a float: a Decimal would compare point by point in Python
     if model is None:
         model = published_trend(trend_for(str(knobs.get("dtype", "float32"))))
     if macs is None and params is None and ram is None and flash is None:
