@@ -176,6 +176,42 @@ def test_the_view_draws_only_the_selected_points_and_says_how_many():
     assert plain.selection_text == "" and len(plain.points) == len(every)
 
 
+def restated_front(points, x):
+    """Each precision's Pareto front, restated: the points no other point of its precision beats (no dearer and at
+    least as accurate, better in one), as (cost, top-1) pairs by cost."""
+    fronts = {}
+    for dtype, rows in points.groupby("dtype"):
+        pairs = list(zip(rows[x].astype(float), rows.top1_pct, strict=True))
+        fronts[dtype] = sorted(
+            (c, a)
+            for c, a in pairs
+            if not any(c2 <= c and a2 >= a and (c2, a2) != (c, a) for c2, a2 in pairs)
+        )
+    return fronts
+
+
+def test_brushes_that_keep_the_same_points_draw_their_front_and_others_their_own():
+    """The fronts are cached by which points the brush keeps: two ranges keeping the same points share them, a
+    range keeping others never gets theirs."""
+    sources = list(frontier.DEFAULT_SOURCES)
+    kept_sets = []
+    for low, high in ((1e8, 3e8), (1.0001e8, 2.9999e8), (1e8, 3e8), (4e7, 2e8), (4e7, 6e8), (1e8, 3e8)):
+        search = f"{DESIGN}&brush_macs={low:.0f},{high:.0f}"
+        view = frontier.frontier_view(
+            search, "macs", ["log"], sources, ["float", "quant"], "300M", "published"
+        )
+        drawn = {
+            trace["name"].removeprefix("Pareto front (").removesuffix(")"): list(
+                zip(trace["x"], trace["y"], strict=True)
+            )
+            for trace in view.spec["data"]
+            if trace["name"].startswith("Pareto front")
+        }
+        assert drawn == restated_front(view.points, "macs"), (low, high)
+        kept_sets.append(frozenset(view.points.model + view.points.source + view.points.dtype))
+    assert kept_sets[0] == kept_sets[1] and len(set(kept_sets)) >= 3  # the same points twice, and others
+
+
 @pytest.fixture(scope="module")
 def page():
     from costmodel.dashboard.main import create_app

@@ -87,7 +87,10 @@ def test_best_under_budget_agrees_with_best_reference_which_counts_again():
     for sources in (frontier.sources(), ["paper"], ["TF-slim 2018_02_22", "TF Lite hosted, Pixel 3"]):
         for dtypes in (["float"], ["float", "quant"]):
             points = frontier.selected(sources, dtypes, "macs")
-            for x, budgets in (("macs", np.geomspace(15e6, 700e6, 40)), ("params", np.geomspace(0.5e6, 5e6, 25))):
+            for x, budgets in (
+                ("macs", np.geomspace(15e6, 700e6, 40)),
+                ("params", np.geomspace(0.5e6, 5e6, 25)),
+            ):
                 for budget in budgets:
                     best, why = frontier.best_under_budget(points, x, float(budget))
                     try:
@@ -98,6 +101,41 @@ def test_best_under_budget_agrees_with_best_reference_which_counts_again():
                     assert best[["model", "source", "dtype", "top1_pct"]].tolist() == (
                         expected[["model", "source", "dtype", "top1_pct"]].tolist()
                     ), (sources, dtypes, x, budget)
+
+
+def test_best_estimated_design_is_best_estimates_answer_at_every_budget():
+    """The page reads the grid ranked once; best_estimate searches it again per budget, and brute force over
+    the grid's own rows (most accurate estimate within the budget, then the cheaper) agrees with both."""
+    from costmodel.reference.budget import best_estimate
+
+    for dtype in ("float", "quant"):
+        for x in ("macs", "params", "peak_activation_bytes", "flash_bytes"):
+            grid, _ = frontier._ranked_estimates(dtype, x)
+            costs = np.sort(grid[x].to_numpy(dtype=float))
+            budgets = [
+                *costs[:: len(costs) // 15],
+                costs[0] - 1,
+                costs[-1],
+                costs[-1] * 2,
+                *(costs[1:40:7] - 0.5),
+            ]
+            for budget in map(float, budgets):
+                found, why = frontier.best_estimated_design(dtype, x, budget)
+                try:
+                    expected = best_estimate(
+                        frontier.accuracy_model(dtype), **frontier._estimate_options(dtype, x, budget)
+                    )
+                except ValueError as error:
+                    assert found is None and why == str(error) and budget < costs[0], (dtype, x, budget)
+                    continue
+                assert why == "" and found.equals(expected) and found.name == expected.name, (
+                    dtype,
+                    x,
+                    budget,
+                )
+                fits = grid[grid[x].astype(float) <= budget]
+                top = fits[fits.top1_pct_estimate == fits.top1_pct_estimate.max()]
+                assert found[x] == top[x].min() and found.top1_pct_estimate == top.top1_pct_estimate.iloc[0]
 
 
 def test_frontier_view_with_a_bad_budget_keeps_the_figure():
