@@ -125,3 +125,24 @@ def test_few_points_or_wide_ranges_leave_the_tables_unbuilt():
 @pytest.mark.parametrize("knobs", [{"rounding": "divisible8"}, {"rounding": "smooth"}])
 def test_roundings_without_an_alpha_key_have_no_lookup(knobs):
     assert totals_lookup(("macs",), Convention(**knobs)) is None
+
+
+def test_the_tables_are_built_on_one_blas_thread(monkeypatch):
+    """OpenBLAS's threads made a million-point evaluate three times slower on a busy 2-core machine."""
+    from threadpoolctl import ThreadpoolController
+
+    from costmodel.core import lookup
+
+    seen = []
+    build = lookup._table
+
+    def watched(*args):
+        seen.append([info["num_threads"] for info in ThreadpoolController().info() if info["user_api"] == "blas"])
+        return build(*args)
+
+    monkeypatch.setattr(lookup, "_table", watched)
+    lookup.totals_lookup.cache_clear()
+    out = np.empty((1, 20_000), dtype=np.int64)
+    alphas = np.linspace(0.25, 1.0, 20_000)
+    assert lookup.totals_lookup(("macs",), Convention())(alphas, np.full(20_000, 224), out, force=True)
+    assert seen and all(threads == [1] * len(threads) for threads in seen)
