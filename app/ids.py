@@ -153,6 +153,8 @@ SPACE_TABLE = "space-table"
 SPACE_TABLE_NOTE = "space-table-note"
 SPACE_CSV = "space-csv"
 SPACE_DOWNLOAD = "space-download"
+SPACE_URL = "space-url"
+SPACE_URL_ERROR = "space-url-error"
 
 # Latency page: the device form (issue 14).
 DEVICE_KEY = "device-key"

@@ -60,6 +60,7 @@ def test_design_space_page_in_the_browser(width, tmp_path):
         WebDriverWait(browser, 60).until(
             lambda d: "--ram 524288" in d.find_element(By.ID, ids.SPACE_TABLE_NOTE).text
         )
+        WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/design-space?ram=512KiB"))
         header = browser.find_element(
             By.CSS_SELECTOR, f"#{ids.SPACE_TABLE} th[data-dash-column='macs'] .column-header--sort"
         )
@@ -175,3 +176,46 @@ def test_the_heatmap_puts_each_point_in_its_cell_and_leaves_a_missing_one_empty(
     holed = design_space_figure_spec(shuffled[~((shuffled.alpha == 0.5) & (shuffled.resolution == 160))], "macs", "MACs")
     cells = holed["data"][0]["z"]
     assert math.isnan(cells[1][1]) and cells[2][2] == costs(1.0, 224)["macs"]
+
+
+def test_the_settings_come_from_the_url_and_go_back_to_it():
+    from costmodel.dashboard.design_space_url import DEFAULTS, controls_from_query, to_query
+
+    search = "?metric=latency_ms&macs=&params=2M&latency=20&ram=320KiB&flash=1MiB&dtype=int8&dataset=tflite-pixel2-cpu-float"
+    controls, problems = controls_from_query(search, ["tflite-pixel2-cpu-float"])
+    assert problems == [] and controls == {
+        "metric": "latency_ms", "macs": "", "params": "2M", "latency": "20", "ram": "320KiB", "flash": "1MiB",
+        "dtype": "int8", "dataset": "tflite-pixel2-cpu-float",
+    }  # fmt: skip
+    assert to_query(controls) == search.replace("&dataset=tflite-pixel2-cpu-float", "")  # the default dataset
+    assert controls_from_query("") == (DEFAULTS, []) and to_query(DEFAULTS) == ""
+    assert controls_from_query("?macs=100M&macs=200M")[0]["macs"] == "200M"  # the last one, as a browser sends
+    controls, problems = controls_from_query(
+        "?metric=flops&macs=lots&dtype=int4&dataset=mine&colour=red", ["tflite-pixel2-cpu-float"]
+    )
+    assert controls == DEFAULTS and len(problems) == 5
+    assert "unknown URL parameter(s) 'colour' ignored" in problems[0] and "metric=flops is not a metric" in problems[1]
+    assert problems[2].startswith("macs: MACs: 'lots'") and "dtype=int4 is not a value type" in problems[3]
+    assert "dataset=mine is not a latency dataset here" in problems[4]
+    assert to_query({**DEFAULTS, "params": "many", "latency": " 15 "}) == "?latency=15"
+
+
+@pytest.mark.slow
+def test_a_link_opens_the_view_it_names(tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    env = {"MOBILENET_COST_DB": str(tmp_path / "d.sqlite3")}
+    with running_server(env=env) as port, chromium("1400,1000") as browser:
+        browser.get(f"http://127.0.0.1:{port}/design-space?metric=latency_ms&macs=200M&latency=20&dtype=int8&x=1")
+        WebDriverWait(browser, 60).until(
+            lambda d: "--macs 200000000 --latency 20 --dataset tflite-pixel2-cpu-float --dtype int8"
+            in d.find_element(By.ID, ids.SPACE_TABLE_NOTE).text
+        )
+        assert browser.find_element(By.ID, ids.SPACE_MACS_BUDGET).get_attribute("value") == "200M"
+        assert "predicted latency" in browser.find_element(By.ID, ids.SPACE_METRIC).text
+        assert "unknown URL parameter(s) 'x' ignored" in browser.find_element(By.ID, ids.SPACE_URL_ERROR).text
+        WebDriverWait(browser, 10).until(
+            lambda d: d.current_url.endswith("/design-space?metric=latency_ms&macs=200M&latency=20&dtype=int8")
+        )
+        assert severe_console_entries(browser) == []

@@ -156,3 +156,26 @@ def test_a_dataset_too_small_to_fit_has_no_residual_figure(tmp_path):
     assert list(build_figure("latency", 1.0, 224, dataset="one", db=db).data[0].y) == [5.0]
     with pytest.raises(ValueError, match="has no latency model to show errors of: No fit: 1 point"):
         build_figure("latency-residuals", 1.0, 224, dataset="one", db=db)
+
+
+def test_the_shared_template_has_the_defaults_of_every_trace_type_a_figure_draws():
+    """The dashboard's figures carry a template cut to the trace types they draw; one drawn without its
+    defaults would look different from the go.Figure it stands for."""
+    import ast
+    from pathlib import Path
+
+    import plotly.io as pio
+
+    from costmodel.present.figures import TRACE_TYPES, plotly_template
+
+    with_defaults = set(pio.templates[pio.templates.default].to_plotly_json()["data"])
+    root = Path(__file__).resolve().parents[1]
+    drawn = set()
+    for path in [*root.joinpath("costmodel", "present").glob("*.py"), *root.joinpath("app").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Dict):
+                for key, value in zip(node.keys, node.values, strict=True):
+                    if isinstance(key, ast.Constant) and key.value == "type" and isinstance(value, ast.Constant):
+                        drawn.add(value.value)
+    assert {"bar", "scatter", "heatmap", "contour", "parcoords"} <= drawn  # the scan finds the figures' traces
+    assert drawn & with_defaults <= set(TRACE_TYPES) == set(plotly_template()["data"])

@@ -1,13 +1,17 @@
 """Design space page: a chosen metric over the whole α × resolution plane as a heatmap, with iso-budget lines
 (MACs, params, latency on a chosen dataset, peak RAM and flash at a chosen value type) and the published
 checkpoints marked; below it, a sortable table of every configuration within all the budgets at once (the
-answer of ``mobilenet-cost best --all --estimate``) with a CSV download. The logic is in
-:mod:`costmodel.dashboard.design_space` (cached grids from ``evaluate``; no SymPy per request)."""
+answer of ``mobilenet-cost best --all --estimate``) with a CSV download. The settings live in the URL
+(``/design-space?metric=latency_ms&macs=200M&latency=20``, :mod:`costmodel.dashboard.design_space_url`). The logic
+is in :mod:`costmodel.dashboard.design_space` (cached grids from ``evaluate``; no SymPy per request)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash
-from costmodel.dashboard import design_space, frontier, ids
+from costmodel.dashboard import design_space, design_space_url, frontier, ids
+from costmodel.dashboard.explorer import URL_PROBLEMS
 from costmodel.dashboard.layout import field
 from dash import Input, Output, State, callback, dash_table, dcc, html
 from dash.dash_table.Format import Format, Group
@@ -24,12 +28,13 @@ PAGE_SIZE = 15
 THOUSANDS = ("macs", "params", "peak_activation_bytes", "flash_bytes")
 DTYPE_LABELS = {"float32": "float32 (4 bytes)", "float16": "float16 (2 bytes)", "int8": "int8 (1 byte)"}
 BUDGETS = (
-    (ids.SPACE_MACS_BUDGET, "MACs budget", "300M", "e.g. 300M, 0.3G"),
-    (ids.SPACE_PARAMS_BUDGET, "Params budget", "", "e.g. 2M (empty: none)"),
-    (ids.SPACE_LATENCY_BUDGET, "Latency budget (ms)", "", "e.g. 20, on the dataset chosen"),
-    (ids.SPACE_RAM_BUDGET, "Peak RAM budget", "", "e.g. 320KiB, 1MiB"),
-    (ids.SPACE_FLASH_BUDGET, "Flash budget", "", "e.g. 1MiB, 2MB"),
+    (ids.SPACE_MACS_BUDGET, "MACs budget", "macs", "e.g. 300M, 0.3G"),
+    (ids.SPACE_PARAMS_BUDGET, "Params budget", "params", "e.g. 2M (empty: none)"),
+    (ids.SPACE_LATENCY_BUDGET, "Latency budget (ms)", "latency", "e.g. 20, on the dataset chosen"),
+    (ids.SPACE_RAM_BUDGET, "Peak RAM budget", "ram", "e.g. 320KiB, 1MiB"),
+    (ids.SPACE_FLASH_BUDGET, "Flash budget", "flash", "e.g. 1MiB, 2MB"),
 )
+"""Each budget field: its id, label, URL key (:data:`~costmodel.dashboard.design_space_url.BUDGET_KEYS`) and hint."""
 
 
 def _budget(component_id: str, label: str, value: str, hint: str) -> html.Div:
@@ -43,9 +48,20 @@ def _datasets() -> list[dict]:
     return [{"label": name, "value": name} for name in names]
 
 
-def layout(**_query) -> html.Div:
+def layout(**query) -> html.Div:
+    datasets = _datasets()
+    controls, problems = design_space_url.controls_from_query(
+        urlencode(query, doseq=True), [d["value"] for d in datasets]
+    )
     return html.Div(
         [
+            dcc.Location(id=ids.SPACE_URL, refresh=False),
+            html.Div(
+                URL_PROBLEMS + "; ".join(problems) if problems else "",
+                id=ids.SPACE_URL_ERROR,
+                className="url-error",
+                role="alert",
+            ),
             html.Div(
                 [
                     field(
@@ -55,7 +71,7 @@ def layout(**_query) -> html.Div:
                             options=[
                                 {"label": label, "value": key} for key, label in design_space.METRICS.items()
                             ],
-                            value="top1_pct_estimate",
+                            value=controls["metric"],
                             clearable=False,
                         ),
                     ),
@@ -64,7 +80,7 @@ def layout(**_query) -> html.Div:
                         dcc.Dropdown(
                             id=ids.SPACE_DTYPE,
                             options=[{"label": label, "value": key} for key, label in DTYPE_LABELS.items()],
-                            value="float32",
+                            value=controls["dtype"],
                             clearable=False,
                             searchable=False,
                         ),
@@ -73,15 +89,18 @@ def layout(**_query) -> html.Div:
                         "Latency predicted on dataset",
                         dcc.Dropdown(
                             id=ids.SPACE_DATASET,
-                            options=_datasets(),
-                            value=design_space.DEFAULT_DATASET,
+                            options=datasets,
+                            value=controls["dataset"],
                             clearable=False,
                         ),
                     ),
                 ],
                 className="controls-row",
             ),
-            html.Div([_budget(*budget) for budget in BUDGETS], className="controls-row"),
+            html.Div(
+                [_budget(i, label, controls[key], hint) for i, label, key, hint in BUDGETS],
+                className="controls-row",
+            ),
             html.Div(id=ids.SPACE_ERROR, className="field-error", role="alert"),
             html.Div(id=ids.SPACE_SUMMARY, className="summary"),
             dcc.Graph(id=ids.SPACE_GRAPH, config={"displaylogo": False}, className="graph"),
@@ -126,10 +145,16 @@ def _view(metric, macs, params, latency, ram, flash, dtype, dataset) -> design_s
     Output(ids.SPACE_GRAPH, "figure"),
     Output(ids.SPACE_SUMMARY, "children"),
     Output(ids.SPACE_ERROR, "children"),
+    Output(ids.SPACE_URL, "search"),
     *INPUTS,
 )
 def show(*values):
     view = _view(*values)
+    metric, *budgets, dtype, dataset = values
+    keys = [key for _, _, key, _ in BUDGETS]
+    search = design_space_url.to_query(
+        {"metric": metric, **dict(zip(keys, budgets, strict=True)), "dtype": dtype, "dataset": dataset}
+    )
     figure = design_space.figure_of(view)
     alphas, sides = design_space.ALPHAS, design_space.RESOLUTIONS
     summary = (
@@ -141,7 +166,7 @@ def show(*values):
             else "no budget drawn."
         )
     )
-    return figure, summary, view.error
+    return figure, summary, view.error, search
 
 
 @callback(

@@ -54,18 +54,25 @@ def _base_layout(**extra) -> dict:
     return layout
 
 
+TRACE_TYPES = ("bar", "scatter", "heatmap", "contour", "parcoords")
+"""The trace types the figures draw: the only ones whose defaults :func:`plotly_template` carries."""
+
+
 @lru_cache(maxsize=4)
 def _template(name: str) -> dict:
-    return pio.templates[name].to_plotly_json()
+    template = pio.templates[name].to_plotly_json()
+    return {**template, "data": {kind: template["data"][kind] for kind in TRACE_TYPES if kind in template["data"]}}
 
 
 def plotly_template() -> dict:
     """Plotly's default template (``plotly.io.templates.default``) as the plain dict a ``go.Figure`` carries, so
-    that a ``*_figure_spec`` dict draws as the figure built from it. Built once per template and shared: read it,
-    never change it.
+    that a ``*_figure_spec`` dict draws as the figure built from it, with the defaults of the trace types the
+    figures draw (:data:`TRACE_TYPES`) and no others: half the size (3.9 of 7.1 kB per figure sent). Built once
+    per template and shared: read it, never change it.
 
-    >>> plotly_template() == go.Figure().to_dict()["layout"]["template"]
-    True
+    >>> full = go.Figure().to_dict()["layout"]["template"]
+    >>> plotly_template()["layout"] == full["layout"], all(plotly_template()["data"][k] == full["data"][k] for k in TRACE_TYPES)
+    (True, True)
     """
     return _template(pio.templates.default)
 
