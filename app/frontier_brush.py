@@ -18,6 +18,7 @@ included; a point without a value there (no latency, say) is not. In the URL eac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import parse_qsl
 
@@ -47,11 +48,17 @@ Ranges = dict[str, tuple[tuple[float, float], ...]]
 """A selection: dimension → its closed ranges ``(low, high)``."""
 
 
+EXPONENT_SIGN = re.compile(r"(?<=\d)[eE] (?=\d)")
+"""An exponent's ``+`` that a query string decoded as a space (``1e+08`` typed in the address bar)."""
+
+
 def parse_range(key: str, text: str) -> tuple[float, float]:
     """``low,high`` as two floats, or a ``ValueError`` naming ``key``, the text and what is allowed.
 
     >>> parse_range("brush_alpha", " 0.5, 0.75 ")
     (0.5, 0.75)
+    >>> parse_range("brush_macs", "1e 08,3e8")  # a hand-typed 1e+08: a URL's "+" arrives as a space
+    (100000000.0, 300000000.0)
     >>> parse_range("brush_macs", "1e99,2")
     Traceback (most recent call last):
     ValueError: brush_macs: '1e99' is too large; allowed: numbers below 1e31 in magnitude
@@ -59,7 +66,7 @@ def parse_range(key: str, text: str) -> tuple[float, float]:
     parts = text.split(",")
     if len(parts) != 2:
         raise ValueError(f"{key}: {shorten(text)} is not a range; write low,high such as 0.5,0.75")
-    low, high = (float(parse_decimal(key, part)) for part in parts)
+    low, high = (float(parse_decimal(key, EXPONENT_SIGN.sub("e+", part))) for part in parts)
     if low > high:
         raise ValueError(
             f"{key}: {shorten(text)} has its low bound above its high bound; write low,high such as 0.5,0.75"
