@@ -148,10 +148,9 @@ def compare_view(
         **{metric: memory[metric].to_numpy() for metric in BYTE_METRICS},
         "peak_layer": [peak_layer(a, r, dtype) for a, r in points],
     }
-    estimate = published_trend("float").predict(alphas, sides)
+    estimate = published_trend("float").predicted(alphas, sides)
     for column in ("top1_pct_estimate", "top1_pct_low", "top1_pct_high"):
-        if column in estimate:
-            columns[column] = estimate[column].to_numpy()
+        columns[column] = estimate[column]
     note = ""
     if dataset:
         from costmodel.latency.axis import dataset_model

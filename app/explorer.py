@@ -596,7 +596,10 @@ def estimates(r: Report) -> str:
 
     if not isinstance(r.resolution, int):
         return "Estimates need a whole-pixel resolution (not the smooth model)."
-    row = published_trend("float").predict(float(r.alpha), r.resolution).iloc[0]
+    row = {
+        key: values[0]
+        for key, values in published_trend("float").predicted(float(r.alpha), r.resolution).items()
+    }
     interval = (
         f" ({row['top1_pct_low']:.1f}–{row['top1_pct_high']:.1f} %, TF-slim {TREND_RELEASES['float']} float trend"
         if "top1_pct_low" in row

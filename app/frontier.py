@@ -326,9 +326,9 @@ def design_estimate(search: str | None, dtypes: object) -> DesignEstimate:
     totals = totals_at(point.alpha, point.resolution, convention, ("macs", "params"))
     estimates, extrapolated = {}, False
     for dtype in [d for d in DTYPES if isinstance(dtypes, list) and d in dtypes] or ["float"]:
-        prediction = accuracy_model(dtype).predict(alpha, resolution).iloc[0]
-        estimates[dtype] = float(prediction.top1_pct_estimate)
-        extrapolated |= bool(prediction.extrapolated)
+        prediction = accuracy_model(dtype).predicted(alpha, resolution)
+        estimates[dtype] = float(prediction["top1_pct_estimate"][0])
+        extrapolated |= bool(prediction["extrapolated"][0])
     return DesignEstimate(
         alpha, resolution, int(totals["macs"]), int(totals["params"]), estimates, extrapolated
     )

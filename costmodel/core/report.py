@@ -43,6 +43,8 @@ sum, and the params and trainable params it reports. See :mod:`costmodel.core.pr
 
 def _exact(value):
     """Fractions that are whole numbers become ints; others stay exact."""
+    if type(value) is int:  # most values: spares Fraction's abstract-class isinstance check
+        return value
     if isinstance(value, Fraction) and value.denominator == 1:
         return int(value)
     return value

@@ -217,6 +217,20 @@ class AccuracyModel:
         ``attrs["estimate"] = True``. Inputs are checked like design points: ``0 < alpha <= 4``,
         ``0 < resolution <= 4096`` (any real side: the trend is smooth).
         """
+        result = pd.DataFrame(self.predicted(alpha, resolution, level))
+        result.attrs = {"estimate": True, "model": repr(self)}
+        return result
+
+    def predicted(
+        self, alpha: object, resolution: object, level: float = DEFAULT_LEVEL
+    ) -> dict[str, np.ndarray]:
+        """The columns of :meth:`predict` as NumPy arrays, without the DataFrame (what a request for a point
+        or two needs: the frame costs more than the estimate).
+
+        >>> p = published_trend("float").predicted(0.5, 160)
+        >>> round(float(p["top1_pct_estimate"][0]), 1), bool(p["extrapolated"][0]), p["resolution"].dtype.kind
+        (59.5, False, 'i')
+        """
         level = check_level(level)
         a = check_alpha_array(alpha, Convention())
         r = check_resolution_array(resolution, Convention(rounding="smooth"))
@@ -226,30 +240,23 @@ class AccuracyModel:
             raise ValueError(
                 f"alpha (shape {a.shape}) and resolution (shape {r.shape}) do not broadcast"
             ) from None
-        estimate = design_matrix(a, r, self.degree) @ self.coefficients
+        x_new = design_matrix(a, r, self.degree)
         outside = (
             (a < self.alpha_range[0])
             | (a > self.alpha_range[1])
             | (r < self.resolution_range[0])
             | (r > self.resolution_range[1])
         )
-        x_new = design_matrix(a, r, self.degree)
         coefficients, residuals = self._jackknife
         low, high = jackknife_plus(coefficients @ x_new.T, residuals, level)
-        result = pd.DataFrame(
-            {
-                "alpha": a,
-                "resolution": r,
-                "top1_pct_estimate": estimate,
-                "extrapolated": outside,
-                "top1_pct_low": low,
-                "top1_pct_high": high,
-            }
-        )
-        if np.all(r == np.round(r)):
-            result["resolution"] = r.astype(np.int64)
-        result.attrs = {"estimate": True, "model": repr(self)}
-        return result
+        return {
+            "alpha": a,
+            "resolution": r.astype(np.int64) if np.all(r == np.round(r)) else r,
+            "top1_pct_estimate": x_new @ self.coefficients,
+            "extrapolated": outside,
+            "top1_pct_low": low,
+            "top1_pct_high": high,
+        }
 
     def leave_one_out(self) -> pd.DataFrame:
         """Each fitted point predicted by a robust fit of all the *other* points (same degree, threshold).
