@@ -55,12 +55,14 @@ def controls_from_query(
     if unknown:
         shown = ", ".join(repr(key[:30]) for key in unknown[:5])
         problems.append(f"unknown URL parameter(s) {shown} ignored; known: {', '.join(DEFAULTS)}")
-    metric = values.get("metric")
-    if metric is not None:
-        if metric in METRICS:
-            controls["metric"] = metric
+    for key, allowed, what in (("metric", tuple(METRICS), "a metric"), ("dtype", DTYPES, "a value type")):
+        value = values.get(key)
+        if value is None:
+            continue
+        if value in allowed:
+            controls[key] = value
         else:
-            problems.append(f"metric={metric[:30]} is not a metric; allowed: {', '.join(METRICS)}")
+            problems.append(f"{key}={value[:30]} is not {what}; allowed: {', '.join(allowed)}")
     for key, budget_metric in BUDGET_KEYS.items():
         text = values.get(key)
         if text is None:
@@ -70,12 +72,6 @@ def controls_from_query(
             problems.append(f"{key}: {errors[0]}")
         else:
             controls[key] = text.strip()
-    dtype = values.get("dtype")
-    if dtype is not None:
-        if dtype in DTYPES:
-            controls["dtype"] = dtype
-        else:
-            problems.append(f"dtype={dtype[:30]} is not a value type; allowed: {', '.join(DTYPES)}")
     dataset = values.get("dataset")
     if dataset is not None:
         if datasets is None or dataset in datasets:
