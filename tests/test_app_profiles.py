@@ -264,6 +264,13 @@ def test_both_pages_show_the_chart_in_a_browser(tmp_path):
             message=f"{element_id} never said {text!r}",
         )
 
+    def hidden(driver, element_id: str) -> None:
+        """Waits until the element is not shown (a callback may replace it while it is looked at)."""
+        WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda d: not d.find_element(By.ID, element_id).is_displayed(),
+            message=f"{element_id} stayed visible",
+        )
+
     def bars(driver, graph_id: str) -> int:
         return len(driver.find_elements(By.CSS_SELECTOR, f"#{graph_id} .barlayer .point"))
 
@@ -279,7 +286,7 @@ def test_both_pages_show_the_chart_in_a_browser(tmp_path):
             with chromium(f"{width},1000") as driver:
                 driver.get(f"http://127.0.0.1:{port}/latency")
                 wait_for(driver, ids.LATENCY_PROFILE_NOTE, "No per-layer profiles in this dataset")
-                assert not driver.find_element(By.ID, ids.LATENCY_PROFILE_GRAPH).is_displayed()
+                hidden(driver, ids.LATENCY_PROFILE_GRAPH)
                 _select(driver, ids.LATENCY_DATASET, "laptop")
                 wait_for(driver, ids.LATENCY_PROFILE_NOTE, "Depthwise layers:")
                 WebDriverWait(driver, 30).until(lambda d: bars(d, ids.LATENCY_PROFILE_GRAPH) >= 2 * 28)
@@ -303,5 +310,5 @@ def test_both_pages_show_the_chart_in_a_browser(tmp_path):
                 assert axe_problems(driver) == []
                 driver.get(f"http://127.0.0.1:{port}/explore?alpha=1.0&resolution=224")
                 wait_for(driver, ids.EXPLORE_PROFILE_NOTE, "No per-layer profile at α 1, 224 px")
-                assert not driver.find_element(By.ID, ids.EXPLORE_PROFILE_GRAPH).is_displayed()
+                hidden(driver, ids.EXPLORE_PROFILE_GRAPH)
                 assert severe_console_entries(driver) == []

@@ -141,7 +141,6 @@ def test_the_tables_are_built_on_one_blas_thread(monkeypatch):
         return build(*args)
 
     monkeypatch.setattr(lookup, "_table", watched)
-    lookup.totals_lookup.cache_clear()
     out = np.empty((1, 20_000), dtype=np.int64)
     alphas = np.linspace(0.25, 1.0, 20_000)
     assert lookup.totals_lookup(("macs",), Convention())(alphas, np.full(20_000, 224), out, force=True)
