@@ -4,8 +4,8 @@
 
 1. ``evaluate``: exact totals for N random (alpha, resolution) points on one core (target >= 10 M points/s).
 2. ``report()`` after the first call (target <= 5 ms).
-2b. ``evaluate`` of every total (memory included) as a ratio to one NumPy elementwise pass (``alpha * side``)
-   over the same points (target <= 15x).
+2b. ``evaluate`` of every total (memory included) as a ratio to one NumPy elementwise pass (``alpha * side``
+   into an array made beforehand) over the same points (target <= 15x).
 3. A cold ``mobilenet-cost report --alpha 0.5 --resolution 160`` process against a fresh process in which ptflops
    counts the same configuration on a PyTorch MobileNet v1 (target: at most half the wall time and half the
    peak memory), run alternately side by side.
