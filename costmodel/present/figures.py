@@ -874,6 +874,9 @@ VIRIDIS = tuple(
 )
 """Plotly's Viridis colour scale as a ``go.Heatmap`` spells it out (the design space heatmap's colours)."""
 
+LEGEND_GREY = "#6c757d"
+"""The design space legend's background: white (the MACs line), black (params) and the other lines all show on it."""
+
 BUDGET_LINE_COLOURS = {"macs": "#ffffff", "params": "#111111", "latency_ms": "#ff8c00",
                        "peak_activation_bytes": "#e64980", "flash_bytes": "#4dabf7"}  # fmt: skip
 
@@ -931,7 +934,9 @@ def design_space_figure_spec(
         })  # fmt: skip
     layout = _base_layout(
         height=520, xaxis={"title": {"text": "width multiplier α"}}, yaxis={"title": {"text": "input resolution (px)"}},
-        legend={"orientation": "h", "y": -0.18}, template=plotly_template(),
+        # a grey legend: the MACs line is white (it shows on every colour of the heatmap), and so is its sample
+        legend={"orientation": "h", "y": -0.18, "bgcolor": LEGEND_GREY, "font": {"color": "#ffffff"}},
+        template=plotly_template(),
     )  # fmt: skip
     return {"data": data, "layout": layout}
 
