@@ -28,6 +28,7 @@ from costmodel.latency.model import LatencyModel
 from costmodel.latency.store import DatasetError, LatencyStore
 from costmodel.reference.accuracy_model import AccuracyModel, published_trend
 from costmodel.reference.budget import (
+    BUDGET_MAX,
     best_estimate,
     best_reference,
     check_budget,
@@ -466,7 +467,7 @@ def best_estimated_design(dtype: str, x: str, budget: float) -> tuple[pd.Series 
     grid again); ``best_estimate`` itself says why when none fits."""
     if x == "latency_ms":
         return None, "the best estimated design is searched under MACs, params, RAM or flash budgets only"
-    if 0 < budget <= UNLIMITED:
+    if 0 < budget <= BUDGET_MAX:
         ranked, cheapest = _ranked_estimates(dtype, x)
         first = int(np.searchsorted(-cheapest, -budget))  # cheapest[first] is the first one within budget
         if first < len(ranked):
@@ -475,10 +476,6 @@ def best_estimated_design(dtype: str, x: str, budget: float) -> tuple[pd.Series 
         return best_estimate(accuracy_model(dtype), **_estimate_options(dtype, x, budget)), ""
     except ValueError as error:
         return None, str(error)
-
-
-UNLIMITED = 1e30
-"""A budget every design of the search grid fits (the largest :func:`_ranked_estimates` is sure to take)."""
 
 
 def _estimate_options(dtype: str, x: str, budget: float) -> dict:
@@ -495,7 +492,7 @@ def _ranked_estimates(dtype: str, x: str) -> tuple[pd.DataFrame, np.ndarray]:
     ``x``), and the cheapest cost on ``x`` among each row and those before it (never rising): the first row
     within a budget is the best within it. Built once per precision and axis (the accuracy trend is fitted to
     the published tables, which never change while serving)."""
-    ranked = fitting_estimates(accuracy_model(dtype), **_estimate_options(dtype, x, UNLIMITED))
+    ranked = fitting_estimates(accuracy_model(dtype), **_estimate_options(dtype, x, BUDGET_MAX))
     return ranked, np.minimum.accumulate(ranked[x].to_numpy(dtype=float))
 
 
