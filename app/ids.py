@@ -154,6 +154,7 @@ SPACE_TABLE_NOTE = "space-table-note"
 SPACE_CSV = "space-csv"
 SPACE_DOWNLOAD = "space-download"
 SPACE_URL = "space-url"
+LATENCY_URL = "latency-url"
 SPACE_URL_ERROR = "space-url-error"
 
 # Latency page: the device form (issue 14).

@@ -91,3 +91,21 @@ def test_a_database_gone_bad_is_named_on_the_latency_page(tmp_path, browser):
         assert "invoices" in error
         wait_for_text(browser, "latency-summary", "Dataset 'tflite-pixel2-cpu-float': 16 points", timeout=90)
         assert severe_console_entries(browser) == []
+
+
+def test_a_link_names_the_dataset_shown(tmp_path, browser):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from costmodel.latency.store import LatencyStore, builtin_frame
+
+    db = tmp_path / "link.sqlite3"
+    LatencyStore(db).add("phone", builtin_frame("tflite-pixel2-cpu-float").iloc[:8])
+    with running_server(env={"MOBILENET_COST_DB": str(db)}) as port:
+        browser.get(f"http://127.0.0.1:{port}/latency?dataset=phone")
+        wait_for_text(browser, "latency-summary", "Dataset 'phone': 8 points", timeout=90)
+        WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/latency?dataset=phone"))
+        browser.get(f"http://127.0.0.1:{port}/latency?dataset=gone")
+        wait_for_text(browser, "latency-manage-error", "dataset=gone from the link is not stored here")
+        wait_for_text(browser, "latency-summary", "Dataset 'tflite-pixel2-cpu-float': 16 points")
+        WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/latency"))
+        assert severe_console_entries(browser) == []

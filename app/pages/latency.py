@@ -2,12 +2,14 @@
 and a dataset's per-layer profiles.
 
 Callbacks: ``manage`` (upload, rename, delete, first load → messages and the dataset list), ``show`` (chosen
-dataset → fitted model, figures and residuals) and ``profile`` (chosen dataset, profiled point and device → the
-per-layer chart, or how to measure one). Their logic is in :mod:`costmodel.dashboard.latency_view` and
+dataset → fitted model, figures and residuals), ``profile`` (chosen dataset, profiled point and device → the
+per-layer chart, or how to measure one) and ``link`` (chosen dataset → the URL: ``/latency?dataset=phone``). Their logic is in :mod:`costmodel.dashboard.latency_view` and
 :mod:`costmodel.dashboard.profile_view`.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 import dash
 from costmodel.dashboard import explorer, ids, latency_view, profile_view
@@ -31,10 +33,12 @@ UPLOAD_MAX_BYTES = 4 * latency_view.MAX_BYTES
 TABLE_COLUMNS = ("name", "rows", "devices", "runtimes", "builtin", "created")
 
 
-def layout(**_query) -> html.Div:
+def layout(dataset: str | None = None, **_other) -> html.Div:
+    """The page, showing ``dataset`` (``/latency?dataset=phone``; the built-in Pixel 2 dataset by default)."""
     return html.Div(
         [
-            html.Aside(_controls(), className="sidebar"),
+            dcc.Location(id=ids.LATENCY_URL, refresh=False),
+            html.Aside(_controls(dataset if isinstance(dataset, str) else None), className="sidebar"),
             html.Section(_view(), className="content"),
         ],
         className="two-column",
@@ -47,7 +51,7 @@ def _text_input(component_id: str, placeholder: str) -> dcc.Input:
     )
 
 
-def _controls() -> list:
+def _controls(dataset: str | None) -> list:
     return [
         html.H2("Import measurements"),
         field(
@@ -76,7 +80,7 @@ def _controls() -> list:
             "Import the same file again", id=ids.LATENCY_RETRY, className="button", style={"display": "none"}
         ),
         html.H2("Datasets"),
-        field("Dataset", dcc.Dropdown(id=ids.LATENCY_DATASET, clearable=False)),
+        field("Dataset", dcc.Dropdown(id=ids.LATENCY_DATASET, value=dataset, clearable=False)),
         field(
             "Rename to",
             html.Div(
@@ -252,6 +256,9 @@ def manage(contents, _retry, _rename, _delete, filename, pending, device, runtim
         listing = builtin_listing()
         manage_result = latency_view.ActionResult(problems=[*manage_result.problems, f"stored datasets: {error}"])
     names = list(listing.name)
+    if trigger is None and chosen and chosen not in names:  # the page's first answer: a link's dataset
+        missing = f"dataset={chosen[:40]} from the link is not stored here; showing {DEFAULT_DATASET}"
+        manage_result = latency_view.ActionResult(problems=[*manage_result.problems, missing])
     value = upload_result.dataset or manage_result.dataset or (chosen if chosen in names else DEFAULT_DATASET)
     return (
         upload_result.message,
@@ -264,6 +271,12 @@ def manage(contents, _retry, _rename, _delete, filename, pending, device, runtim
         keep,
         no_update if keep is no_update else ({"display": "none"} if keep is None else {}),
     )
+
+
+@callback(Output(ids.LATENCY_URL, "search"), Input(ids.LATENCY_DATASET, "value"), prevent_initial_call=True)
+def link(name):
+    """The URL names the dataset shown (none for the default), so the view can be shared or reloaded."""
+    return "" if not name or name == DEFAULT_DATASET else "?" + urlencode({"dataset": name})
 
 
 @callback(
