@@ -135,3 +135,15 @@ def card(title: str, value: str, detail: str = "", card_id: str | None = None) -
         className="card",
         **props,
     )
+
+
+def profile_panel(title: str, note_id: str, controls: list, controls_id: str, graph_id: str) -> list:
+    """A per-layer profile section (the Latency page's and the Explorer's): a title, a status line, then its
+    controls and chart, both hidden until a callback has a profile to show."""
+    hidden = {"display": "none"}
+    return [
+        html.H3(title),
+        html.P(id=note_id, className="notes", role="status"),
+        html.Div(controls, id=controls_id, className="controls-row", style=hidden),
+        dcc.Graph(id=graph_id, config={"displaylogo": False}, className="graph", style=hidden),
+    ]

@@ -274,6 +274,13 @@ def test_both_pages_show_the_chart_in_a_browser(tmp_path):
     def bars(driver, graph_id: str) -> int:
         return len(driver.find_elements(By.CSS_SELECTOR, f"#{graph_id} .barlayer .point"))
 
+    def shown_and_accessible(driver, note_id: str, screenshot: str) -> list:
+        """Scrolls the profile into view, keeps a screenshot and returns axe's serious or critical problems."""
+        driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.ID, note_id))
+        time.sleep(0.5)
+        driver.save_screenshot(str(tmp_path / screenshot))
+        return axe_problems(driver)
+
     def axe_problems(driver) -> list:
         axe = axe_selenium_python.Axe(driver)
         axe.inject()
@@ -292,22 +299,12 @@ def test_both_pages_show_the_chart_in_a_browser(tmp_path):
                 WebDriverWait(driver, 30).until(lambda d: bars(d, ids.LATENCY_PROFILE_GRAPH) >= 2 * 28)
                 _select(driver, ids.LATENCY_PROFILE_DEVICE, "apple_m2")
                 wait_for(driver, ids.LATENCY_PROFILE_NOTE, "roofline bound on Apple M2")
-                driver.execute_script(
-                    "arguments[0].scrollIntoView()", driver.find_element(By.ID, ids.LATENCY_PROFILE_NOTE)
-                )
-                time.sleep(0.5)
-                driver.save_screenshot(str(tmp_path / f"latency-profile-{width}.png"))
-                assert axe_problems(driver) == []
+                assert shown_and_accessible(driver, ids.LATENCY_PROFILE_NOTE, f"latency-profile-{width}.png") == []
 
                 driver.get(f"http://127.0.0.1:{port}/explore?alpha=0.25&resolution=128&device=apple_m2")
                 wait_for(driver, ids.EXPLORE_PROFILE_NOTE, "roofline bound on Apple M2")
                 WebDriverWait(driver, 30).until(lambda d: bars(d, ids.EXPLORE_PROFILE_GRAPH) >= 2 * 28)
-                driver.execute_script(
-                    "arguments[0].scrollIntoView()", driver.find_element(By.ID, ids.EXPLORE_PROFILE_NOTE)
-                )
-                time.sleep(0.5)
-                driver.save_screenshot(str(tmp_path / f"explore-profile-{width}.png"))
-                assert axe_problems(driver) == []
+                assert shown_and_accessible(driver, ids.EXPLORE_PROFILE_NOTE, f"explore-profile-{width}.png") == []
                 driver.get(f"http://127.0.0.1:{port}/explore?alpha=1.0&resolution=224")
                 wait_for(driver, ids.EXPLORE_PROFILE_NOTE, "No per-layer profile at α 1, 224 px")
                 hidden(driver, ids.EXPLORE_PROFILE_GRAPH)

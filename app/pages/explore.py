@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import dash
 from costmodel.dashboard import explorer, explorer_export, ids, latency_view, profile_view
 from costmodel.dashboard.formatting import markdown_table
-from costmodel.dashboard.layout import card, field
+from costmodel.dashboard.layout import card, field, profile_panel
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from costmodel.latency import model_files
@@ -221,19 +221,12 @@ def _view_skeleton(errors: dict) -> list:
         html.H3("Roofline"),
         html.P(id=ids.EXPLORE_ROOFLINE_NOTE, className="notes"),
         dcc.Graph(id=ids.EXPLORE_ROOFLINE_GRAPH, config={"displaylogo": False}, className="graph"),
-        html.H3("Measured per-layer time"),
-        html.P(id=ids.EXPLORE_PROFILE_NOTE, className="notes", role="status"),
-        html.Div(
-            field("Profile", dcc.Dropdown(id=ids.EXPLORE_PROFILE_DATASET, clearable=False)),
-            id=ids.EXPLORE_PROFILE_CONTROLS,
-            className="controls-row",
-            style={"display": "none"},
-        ),
-        dcc.Graph(
-            id=ids.EXPLORE_PROFILE_GRAPH,
-            config={"displaylogo": False},
-            className="graph",
-            style={"display": "none"},
+        *profile_panel(
+            "Measured per-layer time",
+            ids.EXPLORE_PROFILE_NOTE,
+            [field("Profile", dcc.Dropdown(id=ids.EXPLORE_PROFILE_DATASET, clearable=False))],
+            ids.EXPLORE_PROFILE_CONTROLS,
+            ids.EXPLORE_PROFILE_GRAPH,
         ),
         html.Div(
             [

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import dash
 from costmodel.dashboard import explorer, ids, latency_view, profile_view
-from costmodel.dashboard.layout import field
+from costmodel.dashboard.layout import field, profile_panel
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from costmodel.latency.store import BUILTIN_DATASETS, builtin_listing
@@ -153,9 +153,9 @@ def _view() -> list:
         html.H3("Leave-one-out error of each point"),
         dcc.Graph(id=ids.LATENCY_RESIDUALS, config={"displaylogo": False}, className="graph"),
         html.Pre(id=ids.LATENCY_MODEL, className="panel"),
-        html.H3("Per-layer profile: measured time against MACs"),
-        html.P(id=ids.LATENCY_PROFILE_NOTE, className="notes", role="status"),
-        html.Div(
+        *profile_panel(
+            "Per-layer profile: measured time against MACs",
+            ids.LATENCY_PROFILE_NOTE,
             [
                 field("Profiled design point", dcc.Dropdown(id=ids.LATENCY_PROFILE_POINT, clearable=False)),
                 field(
@@ -168,15 +168,8 @@ def _view() -> list:
                     ),
                 ),
             ],
-            id=ids.LATENCY_PROFILE_CONTROLS,
-            className="controls-row",
-            style={"display": "none"},
-        ),
-        dcc.Graph(
-            id=ids.LATENCY_PROFILE_GRAPH,
-            config={"displaylogo": False},
-            className="graph",
-            style={"display": "none"},
+            ids.LATENCY_PROFILE_CONTROLS,
+            ids.LATENCY_PROFILE_GRAPH,
         ),
         html.H3("Datasets"),
         html.Div(id=ids.LATENCY_DATASETS_TABLE, className="panel"),
