@@ -249,15 +249,15 @@ def manage(contents, _retry, _rename, _delete, filename, pending, device, runtim
         listing = builtin_listing()
         manage_result = latency_view.ActionResult(problems=[*manage_result.problems, f"stored datasets: {error}"])
     names = list(listing.name)
+    link_problem = None
     if trigger is None and chosen and chosen not in names:  # the page's first answer: a link's dataset
-        missing = f"dataset={chosen[:40]} from the link is not stored here; showing {DEFAULT_DATASET}"
-        manage_result = latency_view.ActionResult(problems=[*manage_result.problems, missing])
+        link_problem = f"dataset={chosen[:40]} from the link is not stored here; showing {DEFAULT_DATASET}."
     value = upload_result.dataset or manage_result.dataset or (chosen if chosen in names else DEFAULT_DATASET)
     return (
         upload_result.message,
         _problems(upload_result.problems),
         manage_result.message,
-        _problems(manage_result.problems),
+        _problems(manage_result.problems) or link_problem,
         latency_view.options(listing),
         value,
         _table(listing),
